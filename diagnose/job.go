@@ -1,0 +1,54 @@
+package diagnose
+
+import (
+	"bytes"
+	"regexp"
+	"unicode/utf8"
+)
+
+var (
+	runnerVersion = regexp.MustCompile(`^Running with gitlab-runner (\S+)`)
+	executorImage = regexp.MustCompile(`^Using (\S+) executor with image (\S+)`)
+	preparingExec = regexp.MustCompile(`^Preparing the "([^"]+)" executor`)
+)
+
+// structure records what a line says about the job itself.
+func (s *run) structure(kind structureLiteral, text []byte) {
+	switch kind {
+	case litRunner:
+		if m := runnerVersion.FindSubmatch(text); m != nil && s.job.RunnerVersion == "" {
+			s.job.RunnerVersion = string(m[1])
+		}
+	case litExecutor:
+		if m := executorImage.FindSubmatch(text); m != nil && s.job.Image == "" {
+			s.job.Image = string(m[2])
+			if s.job.Executor == "" {
+				s.job.Executor = string(bytes.ToLower(m[1]))
+			}
+		}
+	case litPreparing:
+		if m := preparingExec.FindSubmatch(text); m != nil && s.job.Executor == "" {
+			s.job.Executor = string(m[1])
+		}
+	case litSucceeded:
+		if bytes.Equal(text, []byte("Job succeeded")) {
+			s.job.Status = "succeeded"
+		}
+	case litFailed:
+		if bytes.HasPrefix(text, []byte("ERROR: Job failed")) {
+			s.job.Status = "failed"
+			s.job.FailureLine = s.cur.Num
+			s.job.FailureText = clip(text)
+		}
+	case litCommand:
+		phase := PhaseOf(s.cur.Section)
+		if bytes.HasPrefix(text, []byte("$ ")) && !phase.post() {
+			s.lastCommand = &Evidence{Line: s.cur.Num, Text: clip(text)}
+		}
+	}
+}
+
+// runeColumn turns a byte offset in text into a 1-based column in characters.
+func runeColumn(text []byte, off int) int {
+	return utf8.RuneCount(text[:off]) + 1
+}

@@ -1,0 +1,68 @@
+package diagnose
+
+import (
+	"slices"
+)
+
+// finish settles what is still pending, ranks the findings and builds the
+// fallback when nothing explains a failure.
+func (s *run) finish() *Report {
+	s.resolvePending(int(^uint(0) >> 1))
+	r := &s.report
+	r.Lines = s.line
+	if s.job.Status == "failed" || s.job.Status == "unknown" {
+		s.job.FailedSection = s.lastMain
+		s.job.Phase = PhaseOf(s.lastMain)
+	}
+	r.Findings = []Finding{}
+	for i := range s.states {
+		if f := s.states[i].finding; f != nil {
+			if f.Section == "" {
+				// Lines outside any stage (the runner's final ERROR line)
+				// belong to where the job was when it failed.
+				f.Phase = s.job.Phase
+			}
+			r.Findings = append(r.Findings, *f)
+		}
+	}
+	anchor := s.job.FailureLine
+	if anchor == 0 {
+		anchor = s.line + 1
+	}
+	slices.SortStableFunc(r.Findings, func(a, b Finding) int { return compareFindings(&a, &b, anchor) })
+	// A job that succeeded has no root cause, whatever warnings it printed.
+	if len(r.Findings) > 0 && s.job.Status != "succeeded" {
+		r.Findings[0].RootCause = true
+	}
+	if r.RootCause() == nil && s.job.Status != "succeeded" {
+		r.Unmatched = s.fallback()
+	}
+	return r
+}
+
+// compareFindings orders findings by relevance: first those from the part
+// of the job that decided its outcome (not after_script or uploads), then
+// by the signature's priority, then by nearness to where the job failed.
+func compareFindings(a, b *Finding, anchor int) int {
+	if pa, pb := a.Phase.post(), b.Phase.post(); pa != pb {
+		if pa {
+			return 1
+		}
+		return -1
+	}
+	if a.Priority != b.Priority {
+		return b.Priority - a.Priority
+	}
+	return distance(a, anchor) - distance(b, anchor)
+}
+
+func distance(f *Finding, anchor int) int {
+	line := f.last
+	if line == 0 {
+		line = f.Line
+	}
+	if line > anchor {
+		return line - anchor
+	}
+	return anchor - line
+}

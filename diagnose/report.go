@@ -1,0 +1,92 @@
+package diagnose
+
+import "github.com/ci-doctor/ci-doctor/signatures"
+
+// Report is the diagnosis of one log. It is plain data: renderers print it,
+// later stages (config edits, API reports) add to it.
+type Report struct {
+	// Source names the log: a file name, "-" for standard input, a job URL.
+	Source string `json:"source"`
+	// Lines is the number of lines read.
+	Lines int     `json:"lines"`
+	Job   JobInfo `json:"job"`
+	// Findings holds the root cause first (when there is one), then the
+	// secondary findings, most relevant first.
+	Findings []Finding `json:"findings"`
+	// Unmatched helps when the job failed and no signature explains it.
+	Unmatched *Unmatched `json:"unmatched"`
+}
+
+// JobInfo is what the log tells about the job itself.
+type JobInfo struct {
+	// Status is "failed", "succeeded" or "unknown" (no final line: an
+	// excerpt, or a log still being written).
+	Status        string `json:"status"`
+	RunnerVersion string `json:"runner_version,omitempty"`
+	Executor      string `json:"executor,omitempty"`
+	Image         string `json:"image,omitempty"`
+	// FailedSection is the last stage that started before the job failed,
+	// and Phase what kind of stage it is.
+	FailedSection string `json:"failed_section,omitempty"`
+	Phase         Phase  `json:"phase,omitempty"`
+	// FailureLine and FailureText are the runner's final "ERROR: Job
+	// failed" line, when present.
+	FailureLine int    `json:"failure_line,omitempty"`
+	FailureText string `json:"failure_text,omitempty"`
+	// LongLines counts lines longer than ci-doctor reads: only their first
+	// MaxLineBytes bytes were looked at.
+	LongLines int `json:"long_lines,omitempty"`
+}
+
+// Finding is one signature recognised in the log.
+type Finding struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	RootCause bool   `json:"root_cause"`
+	Cause     string `json:"cause"`
+	// Fix is the signature's fix with the captured values filled in.
+	Fix     string `json:"fix"`
+	Snippet string `json:"snippet,omitempty"`
+	// Line and Column locate the match: the line number in the input and
+	// the 1-based column in the visible text of that line.
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Text   string `json:"text"`
+	// Section is the runner stage the line is in, Phase its kind.
+	Section string `json:"section"`
+	Phase   Phase  `json:"phase"`
+	// Occurrences counts the times the signature matched.
+	Occurrences int `json:"occurrences"`
+	// Evidence lists the matched lines with a little context, in order.
+	Evidence   []Evidence             `json:"evidence"`
+	References []signatures.Reference `json:"references"`
+	Priority   int                    `json:"priority"`
+
+	// last is the line of the last occurrence outside after_script and the
+	// upload stages: the one nearest to where the job failed.
+	last int
+}
+
+// Evidence is one line of the log shown to support a finding.
+type Evidence struct {
+	Line int    `json:"line"`
+	Text string `json:"text"`
+	// Match is true for lines a pattern matched, false for context.
+	Match bool `json:"match"`
+}
+
+// Unmatched is the help given when no signature explains a failure.
+type Unmatched struct {
+	// LastCommand is the last command the script echoed ("$ ...").
+	LastCommand *Evidence `json:"last_command"`
+	// Lines are the lines most likely to hold the error, in order.
+	Lines []Evidence `json:"lines"`
+}
+
+// RootCause returns the root-cause finding, or nil.
+func (r *Report) RootCause() *Finding {
+	if len(r.Findings) > 0 && r.Findings[0].RootCause {
+		return &r.Findings[0]
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package diagnose
+
+import (
+	"slices"
+
+	"github.com/ci-doctor/ci-doctor/signatures"
+)
+
+// maxPending bounds the candidates of one signature that wait for their
+// window to close: a log that repeats a trigger line a million times must
+// not hold a million candidates.
+const maxPending = 8
+
+// sigState is one signature's progress through the log.
+type sigState struct {
+	sig *signatures.Signature
+	// seen records, for each require, capture and unless pattern, where it
+	// last matched and what it captured.
+	requires, captures, unless []sighting
+	pending                    []candidate
+	finding                    *Finding
+}
+
+type sighting struct {
+	line   int // 0: never
+	groups map[string]string
+	ev     Evidence
+}
+
+// candidate is a trigger line waiting for the lines after it.
+type candidate struct {
+	ev       Evidence
+	column   int
+	section  string
+	groups   map[string]string
+	context  []Evidence
+	required []bool
+	vetoed   bool
+	extra    []Evidence
+}
+
+func (st *sigState) init(sig *signatures.Signature) {
+	st.sig = sig
+	st.requires = make([]sighting, len(sig.Requires))
+	st.captures = make([]sighting, len(sig.Captures))
+	st.unless = make([]sighting, len(sig.Unless))
+}
+
+// matched records that pattern ref matched the run's current line.
+func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc []int, before []byte) {
+	num, text := s.cur.Num, s.cur.Text
+	w := st.sig.Window
+	if ref.role == signatures.RoleTrigger {
+		if len(st.pending) == maxPending {
+			return
+		}
+		c := candidate{
+			ev:       Evidence{Line: num, Text: clip(text), Match: true},
+			column:   runeColumn(text, loc[0]),
+			section:  s.cur.Section,
+			groups:   groups(p, text, loc),
+			required: make([]bool, len(st.requires)),
+		}
+		if st.finding == nil {
+			c.context = contextLines(before, num, 2)
+		}
+		// Lines that came before the trigger but within the window count.
+		for i, r := range st.requires {
+			if r.line > 0 && r.line >= num-w {
+				c.required[i] = true
+				c.addSighting(r)
+			}
+		}
+		for _, r := range st.captures {
+			if r.line > 0 && r.line >= num-w {
+				c.addSighting(r)
+			}
+		}
+		for _, r := range st.unless {
+			if r.line > 0 && r.line >= num-w {
+				c.vetoed = true
+			}
+		}
+		if len(st.pending) == 0 {
+			s.pendingSigs++
+		}
+		st.pending = append(st.pending, c)
+		st.resolve(s, num+1) // a window of 0 settles at once
+		return
+	}
+	sight := sighting{line: num, groups: groups(p, text, loc), ev: Evidence{Line: num, Text: clip(text), Match: true}}
+	switch ref.role {
+	case signatures.RoleRequire:
+		st.requires[ref.idx] = sight
+	case signatures.RoleCapture:
+		st.captures[ref.idx] = sight
+	case signatures.RoleUnless:
+		st.unless[ref.idx] = sight
+	}
+	// Lines after a trigger, within its window, count too.
+	for i := range st.pending {
+		c := &st.pending[i]
+		if num > c.ev.Line+w {
+			continue
+		}
+		switch ref.role {
+		case signatures.RoleRequire:
+			if !c.required[ref.idx] {
+				c.required[ref.idx] = true
+				c.addSighting(sight)
+			}
+		case signatures.RoleCapture:
+			c.addSighting(sight)
+		case signatures.RoleUnless:
+			c.vetoed = true
+		}
+	}
+}
+
+// addSighting merges a require or capture line into the candidate: its
+// groups (without overwriting the trigger's) and its line as evidence.
+func (c *candidate) addSighting(r sighting) {
+	for k, v := range r.groups {
+		if _, ok := c.groups[k]; !ok {
+			if c.groups == nil {
+				c.groups = map[string]string{}
+			}
+			c.groups[k] = v
+		}
+	}
+	if r.ev.Line != c.ev.Line {
+		c.extra = append(c.extra, r.ev)
+	}
+}
+
+// resolve settles the candidates whose window closed before line num.
+func (st *sigState) resolve(s *run, num int) {
+	if len(st.pending) == 0 {
+		return
+	}
+	kept := st.pending[:0]
+	for _, c := range st.pending {
+		if c.ev.Line+st.sig.Window >= num {
+			kept = append(kept, c)
+			continue
+		}
+		if c.confirmed() {
+			st.record(c)
+		}
+	}
+	st.pending = kept
+	if len(kept) == 0 {
+		s.pendingSigs--
+	}
+}
+
+func (c *candidate) confirmed() bool {
+	if c.vetoed {
+		return false
+	}
+	for _, ok := range c.required {
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// maxEvidence bounds the evidence lines of one finding.
+const maxEvidence = 8
+
+// record adds a confirmed occurrence to the signature's finding.
+func (st *sigState) record(c candidate) {
+	phase := PhaseOf(c.section)
+	f := st.finding
+	if f == nil {
+		f = &Finding{
+			ID: st.sig.ID, Title: st.sig.Title, Priority: st.sig.Priority,
+			Cause: st.sig.Cause, Snippet: st.sig.Snippet, References: st.sig.References,
+		}
+		st.finding = f
+	}
+	f.Occurrences++
+	// The first occurrence outside after_script and the upload stages is
+	// the one shown; an occurrence there only stands in until one comes.
+	if f.Occurrences == 1 || (f.Phase.post() && !phase.post()) {
+		f.Line, f.Column, f.Text = c.ev.Line, c.column, c.ev.Text
+		f.Section, f.Phase = c.section, phase
+		f.Fix = st.sig.RenderFix(c.groups)
+		f.Evidence = append(append(append([]Evidence(nil), c.context...), c.ev), c.extra...)
+		sortEvidence(f.Evidence)
+	} else if len(f.Evidence) < maxEvidence {
+		f.Evidence = append(f.Evidence, c.ev)
+	}
+	if !phase.post() {
+		f.last = c.ev.Line
+	}
+}
+
+func sortEvidence(ev []Evidence) {
+	slices.SortStableFunc(ev, func(a, b Evidence) int { return a.Line - b.Line })
+}

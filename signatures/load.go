@@ -1,0 +1,269 @@
+package signatures
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	// go.yaml.in/yaml/v3 rather than goccy/go-yaml: it is the maintained
+	// successor of gopkg.in/yaml.v3 that most Go code already knows, its Node
+	// API gives every key and item a line and column, and KnownFields turns
+	// an unknown key into an error, which the validation needs.
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed builtin/*.yaml
+var builtinFS embed.FS
+
+// maxPattern bounds a pattern's length: RE2 is linear in the input, but a
+// huge pattern still compiles to a huge program.
+const maxPattern = 1000
+
+// maxWindow bounds how far apart a signature's lines may be; the matcher
+// keeps that many lines of state per signature.
+const maxWindow = 50
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Error is a problem with one signature file, at a line when one is known.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// Builtin loads the signatures shipped inside the binary.
+func Builtin() ([]*Signature, error) {
+	return loadFS(builtinFS, "builtin", "builtin/")
+}
+
+// LoadDir loads every *.yaml and *.yml file of a user's folder.
+func LoadDir(dir string) ([]*Signature, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, &Error{File: dir, Msg: "cannot read signature folder: " + pathErr(err)}
+	}
+	if !info.IsDir() {
+		return nil, &Error{File: dir, Msg: "not a folder (--signatures takes a folder of .yaml files)"}
+	}
+	return loadFS(os.DirFS(dir), ".", strings.TrimSuffix(dir, "/")+"/")
+}
+
+// pathErr drops the path from an *fs.PathError, which the caller already names.
+func pathErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func loadFS(fsys fs.FS, dir, label string) ([]*Signature, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, &Error{File: label, Msg: "cannot read signature folder: " + pathErr(err)}
+	}
+	var sigs []*Signature
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			continue
+		}
+		file := label + name
+		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		if err != nil {
+			errs = append(errs, &Error{File: file, Msg: "cannot read: " + pathErr(err)})
+			continue
+		}
+		sig, err := Parse(file, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sigs = append(sigs, sig)
+	}
+	return sigs, errors.Join(errs...)
+}
+
+// Parse decodes and validates one signature file. file names it in errors.
+func Parse(file string, data []byte) (*Signature, error) {
+	var sig Signature
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sig); err != nil {
+		return nil, yamlError(file, err)
+	}
+	var extra yaml.Node
+	if dec.Decode(&extra) == nil {
+		return nil, &Error{File: file, Line: extra.Line, Msg: "one signature per file: found a second YAML document"}
+	}
+	sig.File = file
+	sig.Line = 1
+	if err := sig.validate(); err != nil {
+		return nil, err
+	}
+	return &sig, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+var unknownField = regexp.MustCompile(`^field (\S+) not found in type`)
+
+// yamlError turns the YAML library's messages into file:line errors.
+func yamlError(file string, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if len(msgs) == 1 && msgs[0] == "EOF" {
+		return &Error{File: file, Msg: "empty file"}
+	}
+	var errs []error
+	for _, m := range msgs {
+		e := &Error{File: file, Msg: m}
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+			e.Line, _ = strconv.Atoi(sub[1])
+			e.Msg = sub[2]
+			if u := unknownField.FindStringSubmatch(e.Msg); u != nil {
+				e.Msg = fmt.Sprintf("unknown key %q (see signatures/FORMAT.md)", u[1])
+			}
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+// UnmarshalYAML keeps the position of a pattern so that a bad one can be
+// reported where it was written.
+func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
+	p.Line, p.Column = n.Line, n.Column
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: a pattern must be a string", n.Line)
+	}
+	p.Source = n.Value
+	return nil
+}
+
+func (s *Signature) validate() error {
+	fail := func(line int, format string, args ...any) error {
+		return &Error{File: s.File, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case s.ID == "":
+		return fail(0, "missing id")
+	case !idPattern.MatchString(s.ID):
+		return fail(0, "id %q is not kebab-case (lower-case words joined by -)", s.ID)
+	case strings.TrimSpace(s.Title) == "":
+		return fail(0, "%s: missing title", s.ID)
+	case s.Priority < 1 || s.Priority > 100:
+		return fail(0, "%s: priority must be 1..100, not %d", s.ID, s.Priority)
+	case len(s.Patterns) == 0:
+		return fail(0, "%s: no patterns", s.ID)
+	case s.Window < 0 || s.Window > maxWindow:
+		return fail(0, "%s: window must be 0..%d lines, not %d", s.ID, maxWindow, s.Window)
+	case strings.TrimSpace(s.Cause) == "":
+		return fail(0, "%s: missing cause", s.ID)
+	case strings.TrimSpace(s.Fix) == "":
+		return fail(0, "%s: missing fix", s.ID)
+	case len(s.Examples.Match) == 0:
+		return fail(0, "%s: no examples.match: each signature needs log lines it must match", s.ID)
+	case len(s.Examples.NoMatch) == 0:
+		return fail(0, "%s: no examples.no_match: each signature needs log lines it must not match", s.ID)
+	}
+	for _, r := range []Role{RoleTrigger, RoleRequire, RoleCapture, RoleUnless} {
+		for _, p := range s.PatternsOf(r) {
+			if err := p.compile(); err != nil {
+				return fail(p.Line, "%s: %v", s.ID, err)
+			}
+		}
+	}
+	tmpl, err := template.New(s.ID).Option("missingkey=zero").Funcs(templateFuncs).Parse(s.Fix)
+	if err != nil {
+		return fail(0, "%s: fix is not a valid template: %v", s.ID, err)
+	}
+	s.fixTemplate = tmpl
+	return nil
+}
+
+func (p *Pattern) compile() error {
+	if len(p.Source) > maxPattern {
+		return fmt.Errorf("pattern is %d characters long; at most %d are allowed", len(p.Source), maxPattern)
+	}
+	re, err := regexp.Compile(p.Source)
+	if err != nil {
+		return fmt.Errorf("bad regular expression: %v", err)
+	}
+	parsed, err := syntax.Parse(p.Source, syntax.Perl)
+	if err != nil {
+		return fmt.Errorf("bad regular expression: %v", err)
+	}
+	lits := requiredLiterals(parsed.Simplify())
+	if lits == nil {
+		return fmt.Errorf("pattern %q has no literal of %d or more characters that every match contains; the prefilter needs one", p.Source, minLiteral)
+	}
+	sort.Strings(lits)
+	p.Regexp, p.Literals = re, lits
+	return nil
+}
+
+// Merge checks that ids are unique across sets loaded from different places
+// and returns them as one list, sorted by id.
+func Merge(sets ...[]*Signature) ([]*Signature, error) {
+	seen := map[string]*Signature{}
+	var all []*Signature
+	var errs []error
+	for _, set := range sets {
+		for _, s := range set {
+			if prev, ok := seen[s.ID]; ok {
+				errs = append(errs, &Error{File: s.File, Line: s.Line, Msg: fmt.Sprintf("duplicate id %q, already defined in %s", s.ID, prev.File)})
+				continue
+			}
+			seen[s.ID] = s
+			all = append(all, s)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	return all, errors.Join(errs...)
+}
+
+// Load returns the built-in signatures together with those of the users'
+// folders, validated and with unique ids.
+func Load(userDirs ...string) ([]*Signature, error) {
+	builtin, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	sets := [][]*Signature{builtin}
+	var errs []error
+	for _, dir := range userDirs {
+		set, err := LoadDir(dir)
+		errs = append(errs, err)
+		sets = append(sets, set)
+	}
+	all, err := Merge(sets...)
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return all, nil
+}

@@ -1,0 +1,87 @@
+package signatures
+
+import (
+	"regexp"
+	"text/template"
+)
+
+// Signature describes one known failure: how to recognise it in a log and
+// what to tell the person whose job failed.
+type Signature struct {
+	ID         string      `yaml:"id"`
+	Title      string      `yaml:"title"`
+	Priority   int         `yaml:"priority"`
+	Patterns   []*Pattern  `yaml:"patterns"`
+	Requires   []*Pattern  `yaml:"requires"`
+	Captures   []*Pattern  `yaml:"captures"`
+	Unless     []*Pattern  `yaml:"unless"`
+	Window     int         `yaml:"window"`
+	Cause      string      `yaml:"cause"`
+	Fix        string      `yaml:"fix"`
+	Snippet    string      `yaml:"snippet"`
+	References []Reference `yaml:"references"`
+	Examples   Examples    `yaml:"examples"`
+
+	// File is where the signature was loaded from ("builtin/x.yaml" for the
+	// embedded ones), Line the line of its first key; both for error messages.
+	File string `yaml:"-"`
+	Line int    `yaml:"-"`
+
+	fixTemplate *template.Template
+}
+
+// Pattern is one RE2 regular expression of a signature, with the position it
+// was written at and the literals the matcher's prefilter scans for.
+type Pattern struct {
+	Source string
+	Line   int
+	Column int
+
+	// Regexp is compiled by the loader.
+	Regexp *regexp.Regexp
+	// Literals are lower-case strings of which every match contains at least
+	// one, so a line that holds none of them cannot match.
+	Literals []string
+}
+
+// Reference points to where a person can read more: a section of the
+// platform guide (no URL) or an upstream document.
+type Reference struct {
+	Title string `yaml:"title"`
+	URL   string `yaml:"url"`
+}
+
+// Examples are log excerpts that must and must not produce the signature.
+type Examples struct {
+	Match   []string `yaml:"match"`
+	NoMatch []string `yaml:"no_match"`
+}
+
+// Role says what part a pattern plays in a signature.
+type Role int
+
+// The roles, in the order the matcher applies them.
+const (
+	// RoleTrigger patterns start a candidate finding.
+	RoleTrigger Role = iota
+	// RoleRequire patterns must all appear within the window.
+	RoleRequire
+	// RoleCapture patterns only contribute named groups.
+	RoleCapture
+	// RoleUnless patterns veto the finding when they appear within the window.
+	RoleUnless
+)
+
+// PatternsOf returns the signature's patterns that play role r.
+func (s *Signature) PatternsOf(r Role) []*Pattern {
+	switch r {
+	case RoleTrigger:
+		return s.Patterns
+	case RoleRequire:
+		return s.Requires
+	case RoleCapture:
+		return s.Captures
+	default:
+		return s.Unless
+	}
+}
