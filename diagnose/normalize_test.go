@@ -1,0 +1,111 @@
+package diagnose
+
+import (
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name     string
+		lines    []string // fed in order; the last one is checked
+		text     string
+		section  string
+		stream   string
+		sections []string // open sections after the last line
+	}{
+		{name: "plain", lines: []string{"hello world"}, text: "hello world"},
+		{name: "timestamp prefix", lines: []string{"2026-11-27T12:54:19.022043Z 01E npm ERR! code 1"}, text: "npm ERR! code 1", stream: "01"},
+		{name: "continuation flag", lines: []string{"2026-11-27T12:54:19.022045Z 01O+progress 100%"}, text: "progress 100%", stream: "01"},
+		{name: "ansi colours", lines: []string{"\x1b[32;1m$ make test\x1b[0;m"}, text: "$ make test"},
+		{name: "osc and erase", lines: []string{"\x1b]0;title\x07\x1b[2Kdone\x1b[0K"}, text: "done"},
+		{name: "carriage return progress", lines: []string{"10%\r50%\r100%"}, text: "100%"},
+		{name: "crlf", lines: []string{"windows line\r"}, text: "windows line"},
+		{name: "nul and control bytes", lines: []string{"a\x00b\x08c"}, text: "abc"},
+		{name: "invalid utf-8", lines: []string{"bad \xff\xfe byte"}, text: "bad \uFFFD byte"},
+		{name: "buildkit output prefix", lines: []string{"#12 0.345 npm ERR! missing script: build"}, text: "npm ERR! missing script: build"},
+		{name: "buildkit step prefix", lines: []string{"#5 [2/6] RUN npm ci"}, text: "[2/6] RUN npm ci"},
+		{name: "buildkit error line", lines: []string{"#5 ERROR: process did not complete"}, text: "ERROR: process did not complete"},
+		{name: "not a buildkit prefix", lines: []string{"#include <stdio.h>"}, text: "#include <stdio.h>"},
+		{
+			name:    "section start, old format with header on the same line",
+			lines:   []string{"section_start:1733000000:prepare_executor\r\x1b[0K\x1b[0K\x1b[36;1mPreparing the \"kubernetes\" executor\x1b[0;m\x1b[0;m"},
+			text:    `Preparing the "kubernetes" executor`,
+			section: "prepare_executor", sections: []string{"prepare_executor"},
+		},
+		{
+			name: "section end and start on one line",
+			lines: []string{
+				"section_start:1:get_sources\r\x1b[0K",
+				"section_end:2:get_sources\r\x1b[0Ksection_start:3:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting \"step_script\" stage of the job script\x1b[0;m",
+			},
+			text: `Executing "step_script" stage of the job script`, section: "step_script", sections: []string{"step_script"},
+		},
+		{
+			name: "timestamped markers",
+			lines: []string{
+				"2026-11-27T12:54:19.022035Z 00O section_start:1733000010:step_script\r\x1b[0K",
+				"2026-11-27T12:54:19.022039Z 00O+\x1b[0K\x1b[36;1mExecuting \"step_script\" stage of the job script\x1b[0;m\x1b[0;m",
+			},
+			text: `Executing "step_script" stage of the job script`, section: "step_script", stream: "00", sections: []string{"step_script"},
+		},
+		{
+			name: "user section with options nested in step_script",
+			lines: []string{
+				"section_start:1:step_script\r\x1b[0K",
+				"\x1b[0Ksection_start:2:my_tests[collapsed=true]\r\x1b[0KRunning tests",
+			},
+			text: "Running tests", section: "step_script", sections: []string{"step_script", "my_tests"},
+		},
+		{
+			name:  "closing an outer section closes the inner ones",
+			lines: []string{"section_start:1:step_script\r\x1b[0K", "section_start:2:inner\r\x1b[0K", "section_end:3:step_script\r\x1b[0K"},
+			text:  "", section: "", sections: nil,
+		},
+		{
+			name:  "an echoed marker is text, not a section",
+			lines: []string{`echo section_start:1:foo`},
+			text:  "echo section_start:1:foo",
+		},
+		{
+			name:  "an end for a section never opened is ignored",
+			lines: []string{"section_start:1:step_script\r\x1b[0K", "section_end:2:nope\r\x1b[0K"},
+			text:  "", section: "step_script", sections: []string{"step_script"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n normalizer
+			var l Line
+			for i, raw := range tt.lines {
+				n.normalize([]byte(raw), i+1, &l)
+			}
+			if string(l.Text) != tt.text {
+				t.Errorf("text = %q, want %q", l.Text, tt.text)
+			}
+			if l.Section != tt.section {
+				t.Errorf("section = %q, want %q", l.Section, tt.section)
+			}
+			if l.Stream != tt.stream {
+				t.Errorf("stream = %q, want %q", l.Stream, tt.stream)
+			}
+			if len(n.sections) != len(tt.sections) {
+				t.Fatalf("open sections = %q, want %q", n.sections, tt.sections)
+			}
+			for i := range tt.sections {
+				if n.sections[i] != tt.sections[i] {
+					t.Errorf("open sections = %q, want %q", n.sections, tt.sections)
+				}
+			}
+		})
+	}
+}
+
+func TestNormalizeDoesNotAllocate(t *testing.T) {
+	var n normalizer
+	var l Line
+	raw := []byte("2026-11-27T12:54:19.022043Z 01E \x1b[31;1mCannot connect to the Docker daemon at unix:///var/run/docker.sock\x1b[0;m")
+	n.normalize(raw, 1, &l) // grows the buffer once
+	if allocs := testing.AllocsPerRun(100, func() { n.normalize(raw, 1, &l) }); allocs != 0 {
+		t.Errorf("normalize allocates %.0f times per line, want 0", allocs)
+	}
+}

@@ -1,0 +1,230 @@
+package diagnose
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/ci-doctor/ci-doctor/signatures"
+)
+
+// sig builds a signature from the YAML body of a test; the examples are
+// filled in so that the loader accepts it.
+func sig(t testing.TB, body string) *signatures.Signature {
+	t.Helper()
+	s, err := signatures.Parse("test.yaml", []byte(body+"\ncause: c\nexamples: {match: [x], no_match: [y]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func matcher(t testing.TB, bodies ...string) *Matcher {
+	t.Helper()
+	var sigs []*signatures.Signature
+	for _, b := range bodies {
+		sigs = append(sigs, sig(t, b))
+	}
+	m, err := Compile(sigs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func diagnoseString(t testing.TB, m *Matcher, log string) *Report {
+	t.Helper()
+	r, err := m.Diagnose(strings.NewReader(log), "test.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+const daemonSig = `id: daemon
+title: Daemon
+priority: 80
+patterns: ['Cannot connect to the Docker daemon at (?P<host>\S+?)\.? Is']
+fix: 'host {{.host}}'`
+
+// bigLog returns a log of n filler lines with the trigger on the given lines.
+func bigLog(n int, triggers map[int]bool) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if triggers[i] {
+			fmt.Fprintf(&b, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
+		} else {
+			fmt.Fprintf(&b, "2026-11-27T12:54:19.022043Z 01O #5 0.%03d added %d packages, and audited %d packages in 3s\n", i%1000, i, i*2)
+		}
+	}
+	return b.String()
+}
+
+func TestLineNumbersAcrossChunks(t *testing.T) {
+	m := matcher(t, daemonSig)
+	// ~95 bytes a line: 40,000 lines span several 1 MiB chunks.
+	log := bigLog(40000, map[int]bool{11034: true, 39999: true})
+	for name, r := range map[string]io.Reader{
+		"whole":    strings.NewReader(log),
+		"one byte": iotest.OneByteReader(strings.NewReader(log)),
+		"half":     iotest.HalfReader(strings.NewReader(log)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep, err := m.Diagnose(r, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Lines != 40000 {
+				t.Errorf("Lines = %d, want 40000", rep.Lines)
+			}
+			if len(rep.Findings) != 1 || rep.Findings[0].Line != 11034 || rep.Findings[0].Occurrences != 2 {
+				t.Fatalf("findings = %+v, want one at line 11034 seen twice", rep.Findings)
+			}
+			if got := rep.Findings[0].Fix; got != "host unix:///var/run/docker.sock" {
+				t.Errorf("fix = %q", got)
+			}
+		})
+	}
+}
+
+func TestOverLongLines(t *testing.T) {
+	m := matcher(t, daemonSig)
+	trigger := "Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?"
+	log := "first\n" +
+		trigger + strings.Repeat("x", 3<<20) + "\n" + // found: at the start of a 3 MiB line
+		strings.Repeat("y", 100<<10) + trigger + "\n" + // not looked at: past MaxLineBytes
+		"last " + trigger // no final newline
+	rep := diagnoseString(t, m, log)
+	if rep.Lines != 4 {
+		t.Errorf("Lines = %d, want 4", rep.Lines)
+	}
+	f := rep.Findings
+	if len(f) != 1 || f[0].Line != 2 || f[0].Occurrences != 2 {
+		t.Fatalf("findings = %+v, want line 2 and line 4", f)
+	}
+	if rep.Job.LongLines != 2 {
+		t.Errorf("LongLines = %d, want 2", rep.Job.LongLines)
+	}
+	if len(f[0].Text) > maxText+len("…") {
+		t.Errorf("evidence text is %d bytes, want it clipped", len(f[0].Text))
+	}
+}
+
+func TestEmptyAndBinaryInput(t *testing.T) {
+	m := matcher(t, daemonSig)
+	for name, log := range map[string]string{
+		"empty":   "",
+		"binary":  string(bytes.Repeat([]byte{0, 0xff, 0x1b, '\r', 0x7f, 'E', 'R'}, 50000)),
+		"newline": "\n\n\n",
+	} {
+		rep := diagnoseString(t, m, log)
+		if len(rep.Findings) != 0 || rep.Job.Status != "unknown" {
+			t.Errorf("%s: %+v", name, rep)
+		}
+	}
+}
+
+func TestWindows(t *testing.T) {
+	m := matcher(t, `id: node
+title: Node
+priority: 80
+patterns: ['NODE_MODULE_VERSION (?P<compiled>\d+)\. This version of Node\.js requires']
+captures: ['^NODE_MODULE_VERSION (?P<required>\d+)\. Please']
+window: 2
+fix: '{{node .compiled}} -> {{node .required}}'`, `id: both
+title: Both
+priority: 50
+patterns: ['first-thing']
+requires: ['second-thing']
+unless: ['third-thing']
+window: 3
+fix: f`)
+	nodeLog := "was compiled against a different Node.js version using\n" +
+		"NODE_MODULE_VERSION 108. This version of Node.js requires\n" +
+		"NODE_MODULE_VERSION 115. Please try re-compiling or re-installing\n"
+	rep := diagnoseString(t, m, nodeLog)
+	if len(rep.Findings) != 1 || rep.Findings[0].Fix != "18 -> 20" {
+		t.Fatalf("node: %+v", rep.Findings)
+	}
+	if ev := rep.Findings[0].Evidence; len(ev) != 3 || ev[2].Line != 3 || !ev[2].Match {
+		t.Errorf("node evidence = %+v, want the context line, the trigger and the captured line", ev)
+	}
+	tests := map[string]bool{
+		"first-thing\nsecond-thing\n":                    true,
+		"second-thing\nfirst-thing\n":                    true,
+		"first-thing\na\nb\nc\nsecond-thing\n":           false, // 4 lines apart
+		"first-thing\n":                                  false,
+		"first-thing\nsecond-thing\nthird-thing\n":       false,
+		"third-thing\na\nb\nc\nfirst-thing\nsecond-thing": true, // unless is out of the window
+	}
+	for log, want := range tests {
+		rep := diagnoseString(t, m, log)
+		if got := hasFinding(rep, "both"); got != want {
+			t.Errorf("%q: found = %v, want %v", log, got, want)
+		}
+	}
+}
+
+func TestRanking(t *testing.T) {
+	m := matcher(t, daemonSig, `id: low
+title: Low
+priority: 10
+patterns: ['exceeded limit of']
+fix: f`, `id: high
+title: High
+priority: 95
+patterns: ['very specific failure']
+fix: f`)
+	tests := []struct {
+		name, log string
+		root      string // "" for none
+	}{
+		{"priority wins", "Job's log exceeded limit of 4194304 bytes.\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n", "daemon"},
+		{"low alone is root", "Job's log exceeded limit of 4194304 bytes.\nERROR: Job failed: exit code 1\n", "low"},
+		{
+			"after_script ranks below the script",
+			"section_start:1:step_script\r\x1b[0K\nCannot connect to the Docker daemon at x. Is\nsection_end:2:step_script\r\x1b[0K\n" +
+				"section_start:3:after_script\r\x1b[0K\nvery specific failure\nsection_end:4:after_script\r\x1b[0K\nERROR: Job failed: exit code 1\n",
+			"daemon",
+		},
+		{"succeeded job has no root cause", "Cannot connect to the Docker daemon at x. Is\nJob succeeded\n", ""},
+	}
+	for _, tt := range tests {
+		rep := diagnoseString(t, m, tt.log)
+		got := ""
+		if rc := rep.RootCause(); rc != nil {
+			got = rc.ID
+		}
+		if got != tt.root {
+			t.Errorf("%s: root cause = %q, want %q (findings %+v)", tt.name, got, tt.root, rep.Findings)
+		}
+	}
+}
+
+func TestFallback(t *testing.T) {
+	m := matcher(t, daemonSig)
+	log := "section_start:1:step_script\r\x1b[0K\n" +
+		"\x1b[32;1m$ npm test\x1b[0;m\n" +
+		"> jest\n" +
+		"FAIL src/app.test.js\n" +
+		"Error: expected 2 to be 3\n" +
+		"section_end:2:step_script\r\x1b[0K\n" +
+		"section_start:3:after_script\r\x1b[0K\n" +
+		"error in after script\n" +
+		"section_end:4:after_script\r\x1b[0K\n" +
+		"\x1b[31;1mERROR: Job failed: command terminated with exit code 1\x1b[0;m\n"
+	rep := diagnoseString(t, m, log)
+	u := rep.Unmatched
+	if u == nil || u.LastCommand == nil || u.LastCommand.Line != 2 || u.LastCommand.Text != "$ npm test" {
+		t.Fatalf("unmatched = %+v", u)
+	}
+	if len(u.Lines) != 1 || u.Lines[0].Line != 5 {
+		t.Errorf("likely lines = %+v, want line 5 only", u.Lines)
+	}
+	if rep.Job.Status != "failed" || rep.Job.FailureLine != 10 || rep.Job.FailedSection != "step_script" {
+		t.Errorf("job = %+v", rep.Job)
+	}
+}
