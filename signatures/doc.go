@@ -7,3 +7,5 @@
 // package's job; this package only guarantees that every pattern compiles and
 // carries a literal the matcher can scan for (see FORMAT.md).
 package signatures
+
+//go:generate go run ../internal/gendocs ../README.md

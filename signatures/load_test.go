@@ -1,0 +1,126 @@
+package signatures
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const validBody = `id: my-failure
+title: My failure
+priority: 50
+patterns:
+  - 'something (?P<what>\w+) broke'
+cause: Because.
+fix: 'Fix {{.what}}.'
+examples:
+  match: ['something big broke']
+  no_match: ['all good']
+`
+
+func TestParseValid(t *testing.T) {
+	s, err := Parse("my.yaml", []byte(validBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.Patterns[0]
+	if p.Line != 5 || p.Column != 5 {
+		t.Errorf("pattern position = %d:%d, want 5:5", p.Line, p.Column)
+	}
+	if strings.Join(p.Literals, ",") != "something " {
+		t.Errorf("literals = %q", p.Literals)
+	}
+	if got := s.RenderFix(map[string]string{"what": "pipe"}); got != "Fix pipe." {
+		t.Errorf("fix = %q", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown key", validBody + "colour: red\n", `my.yaml:11: unknown key "colour"`},
+		{"bad regex", strings.Replace(validBody, `'something (?P<what>\w+) broke'`, `'something (broke'`, 1), "my.yaml:5: my-failure: bad regular expression"},
+		{"no literal", strings.Replace(validBody, `'something (?P<what>\w+) broke'`, `'.*err.*'`, 1), "my.yaml:5: my-failure: pattern \".*err.*\" has no literal"},
+		{"alternation with a short branch", strings.Replace(validBody, `'something (?P<what>\w+) broke'`, `'(?:something|ab)x?'`, 1), "has no literal"},
+		{"huge pattern", strings.Replace(validBody, `'something (?P<what>\w+) broke'`, "'"+strings.Repeat("a", 1001)+"'", 1), "at most 1000 are allowed"},
+		{"missing examples", strings.Replace(validBody, "  no_match: ['all good']\n", "", 1), "no examples.no_match"},
+		{"bad id", strings.Replace(validBody, "my-failure", "My_Failure", 1), "not kebab-case"},
+		{"bad priority", strings.Replace(validBody, "priority: 50", "priority: 500", 1), "priority must be 1..100"},
+		{"bad template", strings.Replace(validBody, "'Fix {{.what}}.'", "'Fix {{.what'", 1), "fix is not a valid template"},
+		{"pattern not a string", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {a: b}", 1), "my.yaml:5: a pattern must be a string"},
+		{"syntax error", "id: [\n", "my.yaml:"},
+		{"empty", "", "my.yaml: empty file"},
+		{"two documents", validBody + "---\nid: other\n", "one signature per file"},
+		{"window too wide", validBody + "window: 500\n", "window must be 0..50"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("my.yaml", []byte(tt.body))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadDirAndDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("mine.yaml", validBody)
+	write("notes.txt", "not a signature")
+	sigs, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range sigs {
+		found = found || s.ID == "my-failure"
+	}
+	if !found {
+		t.Error("user signature not loaded")
+	}
+	write("again.yml", validBody)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), `duplicate id "my-failure"`) {
+		t.Errorf("error = %v, want a duplicate id", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "cannot read signature folder") {
+		t.Errorf("error = %v, want a missing folder", err)
+	}
+	if _, err := Load(filepath.Join(dir, "mine.yaml")); err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Errorf("error = %v, want not a folder", err)
+	}
+}
+
+func TestLookup(t *testing.T) {
+	sigs, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string]string{
+		"nodemodule":                   "node-module-version-mismatch",
+		"pull polcy":                   "pull-policy-not-allowed",
+		"Cannot connect to the Docker": "docker-daemon-unreachable",
+		"buildkitd.sock":               "buildkitd-sock-unreachable",
+	} {
+		got := Lookup(sigs, query)
+		if len(got) == 0 || got[0].ID != want {
+			ids := []string{}
+			for _, s := range got {
+				ids = append(ids, s.ID)
+			}
+			t.Errorf("Lookup(%q) = %v, want %s first", query, ids, want)
+		}
+	}
+	if got := Lookup(sigs, "zzqqxx"); len(got) != 0 {
+		t.Errorf("Lookup(nonsense) found %d", len(got))
+	}
+	if got := Closest(sigs, "timout", 1); len(got) != 1 || got[0].ID != "job-timeout" {
+		t.Errorf("Closest(timout) = %v", got)
+	}
+}

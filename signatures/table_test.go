@@ -1,0 +1,26 @@
+package signatures
+
+import (
+	"os"
+	"testing"
+)
+
+// TestReadmeTableIsCurrent fails when the README's table of signatures no
+// longer matches the signature files: run `go generate ./signatures`.
+func TestReadmeTableIsCurrent(t *testing.T) {
+	sigs, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReplaceTable(string(doc), MarkdownTable(sigs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(doc) != want {
+		t.Error("README.md's table of signatures is out of date: run go generate ./signatures")
+	}
+}
