@@ -153,11 +153,11 @@ fix: f`)
 		t.Errorf("node evidence = %+v, want the context line, the trigger and the captured line", ev)
 	}
 	tests := map[string]bool{
-		"first-thing\nsecond-thing\n":                    true,
-		"second-thing\nfirst-thing\n":                    true,
-		"first-thing\na\nb\nc\nsecond-thing\n":           false, // 4 lines apart
-		"first-thing\n":                                  false,
-		"first-thing\nsecond-thing\nthird-thing\n":       false,
+		"first-thing\nsecond-thing\n":                     true,
+		"second-thing\nfirst-thing\n":                     true,
+		"first-thing\na\nb\nc\nsecond-thing\n":            false, // 4 lines apart
+		"first-thing\n":                                   false,
+		"first-thing\nsecond-thing\nthird-thing\n":        false,
 		"third-thing\na\nb\nc\nfirst-thing\nsecond-thing": true, // unless is out of the window
 	}
 	for log, want := range tests {
