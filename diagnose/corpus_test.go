@@ -154,7 +154,7 @@ func TestBuiltinExamples(t *testing.T) {
 // goldenCases are rendered in every format and compared with
 // testdata/golden/<name>.<format>.
 var goldenCases = []string{
-	"testdata/logs/docker-daemon-unreachable--tcp-dind-k8s.log",
+	"testdata/logs/docker-daemon-unreachable--k8s-dind-tcp.log",
 	"testdata/logs/node-module-version-mismatch--crane-export-k8s.log",
 	"testdata/logs/negative/jest-test-failure.log",
 }

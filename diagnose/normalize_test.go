@@ -62,6 +62,16 @@ func TestNormalize(t *testing.T) {
 			text:  "", section: "", sections: nil,
 		},
 		{
+			// As runner 18.7 writes it: the timestamper flushes at the '\r',
+			// so the marker's "\e[0K" opens the continuation line.
+			name: "timestamped marker split at its carriage return",
+			lines: []string{
+				"2026-01-21T09:47:05.094269Z 00O section_start:1768988825:prepare_executor\r",
+				"2026-01-21T09:47:05.094270Z 00O+\x1b[0K\x1b[0K\x1b[36;1mPreparing the \"docker+machine\" executor\x1b[0;m\x1b[0;m",
+			},
+			text: `Preparing the "docker+machine" executor`, section: "prepare_executor", stream: "00", sections: []string{"prepare_executor"},
+		},
+		{
 			name:  "an echoed marker is text, not a section",
 			lines: []string{`echo section_start:1:foo`},
 			text:  "echo section_start:1:foo",

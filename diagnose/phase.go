@@ -48,7 +48,7 @@ func PhaseOf(section string) Phase {
 func (p Phase) Describe() string {
 	switch p {
 	case PhasePrepare:
-		return "before the script ran, while preparing the executor: a runner or image problem, not the script's"
+		return "before the script ran, while preparing the executor and its environment: a runner or image problem, not the script's"
 	case PhaseSources:
 		return "before the script ran, while fetching sources, cache or artifacts"
 	case PhaseScript:

@@ -15,7 +15,8 @@ const maxSections = 32
 // sectionMarkers applies and removes every section marker in raw, and
 // returns the rest of the line. Markers follow GitLab's own parser: the
 // name is letters, digits, '_', '.' and '-', and the marker ends with
-// "\r\e[0K"; anything else is ordinary text.
+// "\r\e[0K" (or with '\r' at the end of a timestamped line); anything else
+// is ordinary text.
 func (n *normalizer) sectionMarkers(raw []byte) []byte {
 	if bytes.Index(raw, sectionPrefix) < 0 {
 		return raw
@@ -79,10 +80,15 @@ func parseMarker(b []byte) (start bool, name []byte, end int, ok bool) {
 		}
 		k += close + 1
 	}
-	if !bytes.HasPrefix(b[k:], []byte(sectionSuffix)) {
-		return false, nil, 0, false
+	switch {
+	case bytes.HasPrefix(b[k:], []byte(sectionSuffix)):
+		return start, name, k + len(sectionSuffix), true
+	case len(b) == k+1 && b[k] == '\r':
+		// Timestamped traces split the marker at its '\r': the "\e[0K"
+		// starts the next, continuation line.
+		return start, name, k + 1, true
 	}
-	return start, name, k + len(sectionSuffix), true
+	return false, nil, 0, false
 }
 
 func isNameByte(c byte) bool {

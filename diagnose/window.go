@@ -19,6 +19,9 @@ type sigState struct {
 	requires, captures, unless []sighting
 	pending                    []candidate
 	finding                    *Finding
+	// triggered is the last line a trigger matched: a line that matches
+	// several triggers is still one occurrence.
+	triggered int
 }
 
 type sighting struct {
@@ -51,9 +54,10 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 	num, text := s.cur.Num, s.cur.Text
 	w := st.sig.Window
 	if ref.role == signatures.RoleTrigger {
-		if len(st.pending) == maxPending {
+		if len(st.pending) == maxPending || st.triggered == num {
 			return
 		}
+		st.triggered = num
 		c := candidate{
 			ev:       Evidence{Line: num, Text: clip(text), Match: true},
 			column:   runeColumn(text, loc[0]),
@@ -187,8 +191,7 @@ func (st *sigState) record(c candidate) {
 		f.Line, f.Column, f.Text = c.ev.Line, c.column, c.ev.Text
 		f.Section, f.Phase = c.section, phase
 		f.Fix = st.sig.RenderFix(c.groups)
-		f.Evidence = append(append(append([]Evidence(nil), c.context...), c.ev), c.extra...)
-		sortEvidence(f.Evidence)
+		f.Evidence = mergeEvidence(c.context, append([]Evidence{c.ev}, c.extra...))
 	} else if len(f.Evidence) < maxEvidence {
 		f.Evidence = append(f.Evidence, c.ev)
 	}
@@ -197,6 +200,11 @@ func (st *sigState) record(c candidate) {
 	}
 }
 
-func sortEvidence(ev []Evidence) {
+// mergeEvidence returns the matched lines and the context lines in line
+// order, each line once: a context line that a pattern matched is shown as
+// matched.
+func mergeEvidence(context, matched []Evidence) []Evidence {
+	ev := append(append([]Evidence(nil), matched...), context...)
 	slices.SortStableFunc(ev, func(a, b Evidence) int { return a.Line - b.Line })
+	return slices.CompactFunc(ev, func(a, b Evidence) bool { return a.Line == b.Line })
 }

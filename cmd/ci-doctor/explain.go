@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
@@ -28,10 +27,11 @@ error lines, and print its cause, fix and references.`,
 }
 
 func runExplain(ios *iostreams.IOStreams, g *globalOptions, query string) error {
-	sigs, err := g.loadSignatures(ios)
+	m, err := g.loadMatcher(ios)
 	if err != nil {
 		return err
 	}
+	sigs := m.Signatures()
 	found := signatures.Lookup(sigs, query)
 	if len(found) == 0 {
 		fmt.Fprintf(ios.Out, "No signature matches %q.\n", query)
@@ -44,7 +44,7 @@ func runExplain(ios *iostreams.IOStreams, g *globalOptions, query string) error 
 		fmt.Fprintln(ios.Out, "All known failures: ci-doctor signatures list")
 		return errFailures
 	}
-	if err := diagnose.Explain(ios.Out, found[0]); err != nil {
+	if err := m.Explain(ios.Out, found[0]); err != nil {
 		return err
 	}
 	if len(found) > 1 {
