@@ -221,8 +221,13 @@ func TestFallback(t *testing.T) {
 	if u == nil || u.LastCommand == nil || u.LastCommand.Line != 2 || u.LastCommand.Text != "$ npm test" {
 		t.Fatalf("unmatched = %+v", u)
 	}
-	if len(u.Lines) != 1 || u.Lines[0].Line != 5 {
-		t.Errorf("likely lines = %+v, want line 5 only", u.Lines)
+	if len(u.Lines) != 2 || u.Lines[0].Line != 4 || u.Lines[1].Line != 5 {
+		t.Errorf("likely lines = %+v, want lines 4 and 5 (not the after_script error)", u.Lines)
+	}
+	// Without error words, the last lines of the last command's output.
+	quiet := diagnoseString(t, m, "$ make\nbuilding a\nbuilding b\n$ ./check.sh\nchecked 3 files\nERROR: Job failed: exit code 1\n")
+	if l := quiet.Unmatched.Lines; len(l) != 1 || l[0].Text != "checked 3 files" {
+		t.Errorf("quiet likely lines = %+v", l)
 	}
 	if rep.Job.Status != "failed" || rep.Job.FailureLine != 10 || rep.Job.FailedSection != "step_script" {
 		t.Errorf("job = %+v", rep.Job)

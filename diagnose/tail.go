@@ -41,13 +41,16 @@ func (s *run) keepTail(b []byte) {
 }
 
 // errorish finds the lines a person would look at first in a failure that
-// no signature explains.
-var errorish = regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed? ?out|exit (code|status) [1-9])`)
+// no signature explains: error words, and the failure markers of common
+// test runners (Jest's ✕ and ●, go test's FAIL).
+var errorish = regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9])|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 
 // maxUnmatched is how many likely lines the fallback shows.
 const maxUnmatched = 6
 
-// fallback picks the last command and the likely error lines from the tail.
+// fallback picks the last command and the likely error lines from the tail:
+// the error-looking lines of the last command's output or, when there are
+// none, its last lines.
 func (s *run) fallback() *Unmatched {
 	u := &Unmatched{LastCommand: s.lastCommand, Lines: []Evidence{}}
 	var n normalizer
@@ -56,6 +59,13 @@ func (s *run) fallback() *Unmatched {
 		if _, name, _, ok := parseMarker(s.tail.buf[i:]); ok {
 			n.open(string(name))
 		}
+	}
+	var likely, last []Evidence
+	keep := func(list []Evidence, e Evidence) []Evidence {
+		if len(list) == maxUnmatched {
+			list = list[1:]
+		}
+		return append(list, e)
 	}
 	num := s.tail.first
 	var l Line
@@ -66,21 +76,28 @@ func (s *run) fallback() *Unmatched {
 		} else {
 			rest = nil
 		}
-		n.normalize(raw, num, &l)
 		if s.job.FailureLine > 0 && num >= s.job.FailureLine {
 			break
 		}
+		n.normalize(raw, num, &l)
 		phase := PhaseOf(l.Section)
-		if phase.post() || !errorish.Match(l.Text) {
+		if phase.post() || (s.job.Phase != PhaseUnknown && phase != s.job.Phase) || len(bytes.TrimSpace(l.Text)) == 0 {
 			continue
 		}
 		if bytes.HasPrefix(l.Text, []byte("$ ")) {
-			continue // the command itself, shown apart
+			// A new command: what came before is not its output.
+			likely, last = likely[:0], last[:0]
+			continue
 		}
-		u.Lines = append(u.Lines, Evidence{Line: num, Text: clip(l.Text), Match: true})
-		if len(u.Lines) > maxUnmatched {
-			u.Lines = u.Lines[1:]
+		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
+		last = keep(last, Evidence{Line: num, Text: e.Text})
+		if errorish.Match(l.Text) {
+			likely = keep(likely, e)
 		}
 	}
+	if len(likely) == 0 {
+		likely = last
+	}
+	u.Lines = append(u.Lines, likely...)
 	return u
 }
