@@ -1,0 +1,134 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/lint"
+)
+
+type lintOptions struct {
+	format string
+	color  string
+	root   string
+	fix    bool
+	files  []string
+}
+
+func newLintCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &lintOptions{}
+	cmd := &cobra.Command{
+		Use:   "lint [FILE...]",
+		Short: "Find what will fail on runners without privileged mode, before it runs",
+		Long: `Check a .gitlab-ci.yml (and the local files it includes) for what fails on
+Kubernetes runners without privileged mode: docker:dind, docker commands,
+docker images and variables, pull_policy, buildctl without a daemon, BuildKit
+without its sandbox flag or shell entrypoint, crane without login, a node image
+that differs from the Dockerfile's.
+
+Suppress a finding with "# ci-doctor: ignore <rule-id>" on its line or the line
+above, or in the project's .ci-doctor.yml.`,
+		Example: `  ci-doctor lint
+  ci-doctor lint --fix
+  ci-doctor lint --format codequality > gl-code-quality-report.json`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.files = args
+			return runLint(ios, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
+	cmd.Flags().StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never")
+	cmd.Flags().StringVar(&opts.root, "root", "", "project root that includes are relative to (default: the current directory, or the file's directory when it is outside)")
+	cmd.Flags().BoolVar(&opts.fix, "fix", false, "write the fixes into the files (atomically; every other byte kept)")
+	return cmd
+}
+
+func runLint(ios *iostreams.IOStreams, opts *lintOptions) error {
+	if err := checkFormat(opts.format, lint.Formats); err != nil {
+		return err
+	}
+	if err := checkFormat(opts.color, []string{"auto", "always", "never"}); err != nil {
+		return &usageError{fmt.Errorf("--color: %w", errors.Unwrap(err))}
+	}
+	files := opts.files
+	if len(files) == 0 {
+		files = []string{".gitlab-ci.yml"}
+	}
+	var all []lint.Finding
+	for _, file := range files {
+		root := opts.root
+		if root == "" {
+			root = projectRoot(file)
+		}
+		findings, err := lintFile(ios, root, file, opts.fix)
+		if err != nil {
+			return err
+		}
+		all = append(all, findings...)
+	}
+	if err := lint.Render(ios.Out, opts.format, all, lint.RenderOptions{Color: ios.ColorEnabled(opts.color)}); err != nil {
+		return err
+	}
+	if opts.format == "text" {
+		switch n := len(all); n {
+		case 0:
+			fmt.Fprintln(ios.ErrOut, "no findings")
+		default:
+			fmt.Fprintf(ios.ErrOut, "%d finding(s)\n", n)
+		}
+	}
+	if len(all) > 0 {
+		return errFailures
+	}
+	return nil
+}
+
+// projectRoot is the current directory, unless the file lies outside it.
+func projectRoot(file string) string {
+	if rel, err := filepath.Rel(".", file); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+		return "."
+	}
+	return filepath.Dir(file)
+}
+
+// lintFile lints one configuration and, with fix, writes the fixes and
+// lints again to report what is left.
+func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Finding, error) {
+	rel := file
+	if r, err := filepath.Rel(root, file); err == nil {
+		rel = r
+	}
+	p, err := lint.LoadProject(root, rel)
+	if err != nil {
+		// A missing file, a YAML error (with file:line) or bad settings.
+		return nil, &inputError{err}
+	}
+	for _, prob := range p.Config.Problems {
+		fmt.Fprintf(ios.ErrOut, "ci-doctor: warning: %s\n", prob)
+	}
+	for _, ext := range p.Config.Externals {
+		fmt.Fprintf(ios.ErrOut, "ci-doctor: note: %s:%d: include of %s %s is not read locally; its jobs are not linted\n", ext.File.Path, ext.Start, ext.Kind, ext.Target)
+	}
+	findings := lint.Lint(p.Config, p.Options)
+	if !fix || len(findings) == 0 {
+		return findings, nil
+	}
+	res := lint.Fix(root, findings)
+	for _, s := range res.Skipped {
+		fmt.Fprintf(ios.ErrOut, "ci-doctor: %s\n", s)
+	}
+	if res.Fixed > 0 {
+		fmt.Fprintf(ios.ErrOut, "fixed %d finding(s) in %s\n", res.Fixed, strings.Join(res.Files, ", "))
+	}
+	p, err = lint.LoadProject(root, rel)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("after fixing: %w", err)}
+	}
+	return lint.Lint(p.Config, p.Options), nil
+}
+

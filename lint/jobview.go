@@ -1,0 +1,134 @@
+package lint
+
+import (
+	"strings"
+
+	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"go.yaml.in/yaml/v3"
+)
+
+// jobView is one job as the rules see it, computed once.
+type jobView struct {
+	c    *checker
+	job  *ciconfig.Job
+	cmds []ciconfig.Command
+	vars *ciconfig.Map
+	// image is the job's image: entry, imageName its name.
+	image     *ciconfig.Entry
+	imageName string
+}
+
+func newJobView(c *checker, j *ciconfig.Job) *jobView {
+	v := &jobView{c: c, job: j, cmds: j.Commands(), vars: j.Variables(), image: j.Get("image")}
+	v.imageName = imageName(v.image)
+	return v
+}
+
+// imageName reads "image: x" and "image: {name: x}".
+func imageName(e *ciconfig.Entry) string {
+	if e == nil {
+		return ""
+	}
+	if e.Map != nil {
+		return e.Map.Get("name").Scalar()
+	}
+	return e.Scalar()
+}
+
+// elsewhere reports whether the job does not run a script on these
+// runners: a trigger job, or one sent to a privileged runner by its tags.
+func (v *jobView) elsewhere() bool {
+	if v.job.Get("trigger") != nil {
+		return true
+	}
+	if tags := v.job.Get("tags"); tags != nil {
+		for _, n := range tags.Value.Content {
+			if n.Kind == yaml.ScalarNode && contains(v.c.opts.PrivilegedTags, n.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// variable returns the value of a variable ("value:" form too) and its entry.
+func (v *jobView) variable(name string) (string, *ciconfig.Entry) {
+	e := v.vars.Get(name)
+	if e == nil {
+		return "", nil
+	}
+	if e.Map != nil {
+		return e.Map.Get("value").Scalar(), e
+	}
+	return e.Scalar(), e
+}
+
+// uses returns the job's commands that contain a word, as a shell would
+// see it: at the start of the command or after an operator or sudo.
+func (v *jobView) uses(word string) []ciconfig.Command {
+	var out []ciconfig.Command
+	for _, cmd := range v.cmds {
+		if commandWord(cmd.Text, word) >= 0 {
+			out = append(out, cmd)
+		}
+	}
+	return out
+}
+
+// commandWord finds word used as a command in text: at the start, after
+// ;, &, |, (, $( or `, or after sudo/exec/env/time. It returns its offset or -1.
+func commandWord(text, word string) int {
+	for i := 0; i+len(word) <= len(text); {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return -1
+		}
+		at := i + j
+		end := at + len(word)
+		if (end == len(text) || text[end] == ' ' || text[end] == '\t' || text[end] == ';') && startsCommand(text[:at]) {
+			return at
+		}
+		i = at + 1
+	}
+	return -1
+}
+
+// startsCommand reports whether what precedes a word puts it in command
+// position.
+func startsCommand(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	if b == "" {
+		return true
+	}
+	for _, op := range []string{";", "&", "|", "(", "$(", "`", "{", "then", "do", "else"} {
+		if strings.HasSuffix(b, op) && (len(op) == 1 || len(b) == len(op) || !isWordByte(b[len(b)-len(op)-1])) {
+			return true
+		}
+	}
+	for _, prefix := range []string{"sudo", "exec", "env", "time", "command"} {
+		if b == prefix || strings.HasSuffix(b, " "+prefix) || strings.HasSuffix(b, "\t"+prefix) {
+			return startsCommand(b[:len(b)-len(prefix)])
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// lineOf returns the line of a command where a word first stands and its
+// 1-based column, for commands that span several lines.
+func lineOf(cmd ciconfig.Command, word string) (int, int) {
+	for l := cmd.Start; l <= cmd.End; l++ {
+		text := cmd.File.Line(l)
+		if i := commandWord(strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(text, " "), "-"), " "), word); i >= 0 {
+			lead := len(text) - len(strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(text, " "), "-"), " "))
+			return l, lead + i + 1
+		}
+		if i := strings.Index(text, word); i >= 0 {
+			return l, i + 1
+		}
+	}
+	return cmd.Start, 1
+}

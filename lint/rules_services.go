@@ -1,0 +1,131 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"github.com/ci-doctor/ci-doctor/edit"
+	"go.yaml.in/yaml/v3"
+)
+
+func init() {
+	ruleByID["dind-service"].check = checkDindService
+	ruleByID["docker-image"].check = checkDockerImage
+	ruleByID["docker-host-variable"].check = dockerVariable("DOCKER_HOST", "docker-host-variable")
+	ruleByID["docker-tls-certdir-variable"].check = dockerVariable("DOCKER_TLS_CERTDIR", "docker-tls-certdir-variable")
+	ruleByID["docker-driver-variable"].check = dockerVariable("DOCKER_DRIVER", "docker-driver-variable")
+	ruleByID["pull-policy"].check = checkPullPolicy
+}
+
+// dockerImage matches the Docker CLI images, docker:27, docker.io/library/docker:dind ...
+var dockerImage = regexp.MustCompile(`^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?:[:@].*)?$`)
+
+// services lists the job's services: the entry and, per item, its node and name.
+func services(v *jobView) (*ciconfig.Entry, []*yaml.Node) {
+	e := v.job.Get("services")
+	if e == nil || e.Value.Kind != yaml.SequenceNode {
+		return e, nil
+	}
+	return e, e.Value.Content
+}
+
+func serviceName(n *yaml.Node) (string, *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		return n.Value, n
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "name" {
+				return n.Content[i+1].Value, n.Content[i+1]
+			}
+		}
+	}
+	return "", n
+}
+
+func checkDindService(c *checker, v *jobView) {
+	seq, items := services(v)
+	for _, item := range items {
+		name, at := serviceName(item)
+		if !strings.Contains(name, "dind") || !dockerImage.MatchString(name) {
+			continue
+		}
+		itemLine := seq.File.ItemLine(item)
+		c.report(v, "dind-service", seq.File, at.Line, at.Column,
+			fmt.Sprintf("service %s needs privileged mode, which these runners forbid: remove it and build with BuildKit rootless", name),
+			func() ([]edit.Edit, string) { return deleteItem(seq, itemLine) })
+	}
+}
+
+func checkDockerImage(c *checker, v *jobView) {
+	if v.image == nil || !dockerImage.MatchString(v.imageName) {
+		return
+	}
+	at := v.image.Value
+	if v.image.Map != nil {
+		at = v.image.Map.Get("name").Value
+	}
+	builds := len(v.uses("docker")) > 0 && v.buildsImage()
+	fix := noteOnly("use an image with the tools this job needs (crane: gcr.io/go-containerregistry/crane:debug)")
+	msg := fmt.Sprintf("image %s is useless without a Docker daemon", v.imageName)
+	if builds {
+		msg += ": build with moby/buildkit:rootless"
+		fix = func() ([]edit.Edit, string) { return useBuildkitImage(v.image) }
+	}
+	c.report(v, "docker-image", v.image.File, at.Line, at.Column, msg, fix)
+}
+
+// useBuildkitImage replaces an image: entry by the guide's BuildKit image.
+func useBuildkitImage(img *ciconfig.Entry) ([]edit.Edit, string) {
+	if !blockEntry(img) || itemStart(img) {
+		return nil, unsureFlow
+	}
+	f := img.File
+	start, end := f.Span(img.Line())
+	ind := indent(f, img.Line())
+	text := ind + "image:\n" + ind + "  name: moby/buildkit:rootless\n" + ind + "  entrypoint: ['sh', '-c']"
+	return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), text)}, ""
+}
+
+func dockerVariable(name, rule string) func(*checker, *jobView) {
+	return func(c *checker, v *jobView) {
+		_, e := v.variable(name)
+		if e == nil {
+			return
+		}
+		c.report(v, rule, e.File, e.Line(), e.KeyNode.Column,
+			fmt.Sprintf("variable %s only serves a Docker daemon, which these runners do not have: remove it", name),
+			func() ([]edit.Edit, string) { return deleteEntry(e) })
+	}
+}
+
+func checkPullPolicy(c *checker, v *jobView) {
+	var maps []*ciconfig.Entry
+	if v.image != nil && v.image.Map != nil {
+		maps = append(maps, v.image)
+	}
+	seq, items := services(v)
+	for _, item := range items {
+		if item.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(item.Content); i += 2 {
+				if item.Content[i].Value == "pull_policy" {
+					e := &ciconfig.Entry{Key: "pull_policy", KeyNode: item.Content[i], Value: item.Content[i+1], File: seq.File}
+					reportPullPolicy(c, v, e)
+				}
+			}
+		}
+	}
+	for _, m := range maps {
+		if e := m.Map.Get("pull_policy"); e != nil {
+			reportPullPolicy(c, v, e)
+		}
+	}
+}
+
+func reportPullPolicy(c *checker, v *jobView, e *ciconfig.Entry) {
+	c.report(v, "pull-policy", e.File, e.Line(), e.KeyNode.Column,
+		"pull_policy is not allowed by the runner: remove it (the runner uses its default policy)",
+		func() ([]edit.Edit, string) { return deleteEntry(e) })
+}
