@@ -16,7 +16,7 @@ func init() {
 
 // The guide's settings for BuildKit rootless on these runners.
 const (
-	sandboxFlag   = "--oci-worker-no-process-sandbox"
+	sandboxFlag       = "--oci-worker-no-process-sandbox"
 	buildkitImageName = "moby/buildkit"
 )
 
@@ -55,7 +55,9 @@ func checkBuildctl(c *checker, v *jobView) {
 		cmd := cmd
 		c.report(v, "buildctl-without-daemon", cmd.File, line, col,
 			"buildctl needs a running buildkitd, and none runs here: use buildctl-daemonless.sh, which starts one for the build",
-			func() ([]edit.Edit, string) { return replaceOnLine(cmd.File, line, "buildctl", "buildctl-daemonless.sh") })
+			func() ([]edit.Edit, string) {
+				return replaceOnLine(cmd.File, line, "buildctl", "buildctl-daemonless.sh")
+			})
 	}
 }
 

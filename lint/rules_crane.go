@@ -68,4 +68,3 @@ func checkCraneAuth(c *checker, v *jobView) {
 		"crane reaches the registry without logging in: add `"+CraneLogin+"` before it",
 		func() ([]edit.Edit, string) { return insertCommand(cmd, CraneLogin) })
 }
-

@@ -131,4 +131,3 @@ func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Fin
 	}
 	return lint.Lint(p.Config, p.Options), nil
 }
-
