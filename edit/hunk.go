@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// context is the number of unchanged lines shown around changes, as in git.
-const context = 3
+// contextLines is the number of unchanged lines shown around changes, as in git.
+const contextLines = 3
 
 // hunk is one "@@" block of a unified diff.
 type hunk struct {
@@ -28,14 +28,14 @@ func hunks(ops []op) []hunk {
 			i++
 			continue
 		}
-		start := max(0, i-context)
+		start := max(0, i-contextLines)
 		end := i // one past the last change of the hunk
-		for j := i; j < len(ops) && j-end <= 2*context; j++ {
+		for j := i; j < len(ops) && j-end <= 2*contextLines; j++ {
 			if ops[j].kind != ' ' {
 				end = j + 1
 			}
 		}
-		stop := min(len(ops), end+context)
+		stop := min(len(ops), end+contextLines)
 		oldBefore, newBefore := count(ops[:start])
 		h := hunk{
 			oldStart: oldBefore + 1,

@@ -18,9 +18,9 @@ type op struct {
 func script(src []byte, edits []Edit) ([]op, error) {
 	f := parse(src)
 	sorted := slices.Clone(edits)
-	// Insertions go before a replacement starting at the same line (they
-	// come before that line); a stable sort keeps insertions at one line in
-	// their given order.
+	// Sorting by EndLine after Line puts an insertion (EndLine == Line-1)
+	// before a removal starting at its line, as it goes before that line;
+	// a stable sort keeps insertions at one line in their given order.
 	slices.SortStableFunc(sorted, func(a, b Edit) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.EndLine, b.EndLine))
 	})
@@ -62,8 +62,8 @@ func script(src []byte, edits []Edit) ([]op, error) {
 	return fixEndings(ops, f), nil
 }
 
-// check reports whether e fits f: a known kind, lines inside the file and
-// an old text equal to those lines.
+// check returns an error unless e fits f: a known kind, lines inside the
+// file and an old text equal to those lines.
 func check(f file, e Edit) error {
 	switch {
 	case e.Old == nil && e.New == nil:

@@ -102,6 +102,11 @@ func TestRenderEmpty(t *testing.T) {
 			}
 		})
 	}
+	t.Run("sarif", func(t *testing.T) {
+		if got := string(render(t, "sarif", nil, RenderOptions{})); !strings.Contains(got, `"results": []`) {
+			t.Errorf("got %s, want an empty results array", got)
+		}
+	})
 }
 
 func TestRenderUnknownFormat(t *testing.T) {
