@@ -42,8 +42,8 @@ func (f *File) Text(start, end int) string {
 	return strings.Join(f.lines[start-1:end], "\n")
 }
 
-// indentOf counts the spaces that start a line.
-func indentOf(line string) int {
+// IndentOf counts the spaces that start a line.
+func IndentOf(line string) int {
 	return len(line) - len(strings.TrimLeft(line, " "))
 }
 
@@ -59,14 +59,14 @@ func blankOrComment(line string) bool {
 // Block entries end where the indentation comes back, which holds for
 // multi-line scalars, nested mappings and sequences alike.
 func (f *File) Span(start int) (int, int) {
-	indent := indentOf(f.Line(start))
+	indent := IndentOf(f.Line(start))
 	end := start
 	for n := start + 1; n <= len(f.lines); n++ {
 		l := f.lines[n-1]
 		if blankOrComment(l) {
 			continue
 		}
-		if indentOf(l) <= indent {
+		if IndentOf(l) <= indent {
 			break
 		}
 		end = n
@@ -97,16 +97,16 @@ func (f *File) CommentsAt(n int) []string {
 	var out []string
 	for _, l := range []int{n, n - 1} {
 		text := f.Line(l)
-		if i := commentStart(text); i >= 0 {
+		if i := CommentStart(text); i >= 0 {
 			out = append(out, strings.TrimSpace(text[i+1:]))
 		}
 	}
 	return out
 }
 
-// commentStart finds a '#' that starts a YAML comment (at the line start or
-// after a space, outside quotes), or -1.
-func commentStart(line string) int {
+// CommentStart finds the '#' that starts a YAML comment (at the line start
+// or after a space, outside quotes), or -1.
+func CommentStart(line string) int {
 	quote := byte(0)
 	for i := 0; i < len(line); i++ {
 		c := line[i]

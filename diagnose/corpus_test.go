@@ -2,16 +2,15 @@ package diagnose
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ci-doctor/ci-doctor/internal/golden"
+
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected output files (case.out, golden files)")
 
 // requiredIDs are the signatures that scripts, reports and later features
 // rely on: their ids must never change.
@@ -35,24 +34,6 @@ func builtinMatcher(t testing.TB) *Matcher {
 		t.Fatal(err)
 	}
 	return m
-}
-
-// golden compares got with the file at path, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./diagnose -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test ./diagnose -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
-	}
 }
 
 // diagnoseFile diagnoses a file of the repository, named as from its root.
@@ -95,7 +76,7 @@ func TestCorpus(t *testing.T) {
 				if err := (lineRenderer{}).Render(&out, []*Report{r}); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, filepath.Join("..", dir, name+".out"), out.Bytes())
+				golden.Check(t, filepath.Join("..", dir, name+".out"), out.Bytes())
 				root := r.RootCause()
 				if strings.HasSuffix(dir, "negative") {
 					negatives++
@@ -182,7 +163,7 @@ func TestGoldenFormats(t *testing.T) {
 					if err := rd.Render(&out, []*Report{r}); err != nil {
 						t.Fatal(err)
 					}
-					golden(t, filepath.Join("..", "testdata", "golden", base+"."+ext), out.Bytes())
+					golden.Check(t, filepath.Join("..", "testdata", "golden", base+"."+ext), out.Bytes())
 				})
 			}
 		}

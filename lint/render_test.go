@@ -3,16 +3,14 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ci-doctor/ci-doctor/internal/golden"
+
 	"github.com/ci-doctor/ci-doctor/edit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
 
 // renderFindings are the findings every format's golden file shows: one
 // with a deletion, one with an insertion and a note, one without edits.
@@ -51,24 +49,6 @@ func render(t *testing.T, format string, findings []Finding, opts RenderOptions)
 	return b.Bytes()
 }
 
-// golden compares got with the file at path, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./lint -run Render -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test ./lint -run Render -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
-	}
-}
-
 func TestRenderGolden(t *testing.T) {
 	tests := []struct {
 		file, format string
@@ -82,7 +62,7 @@ func TestRenderGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			golden(t, filepath.Join("testdata", "render", tt.file), render(t, tt.format, renderFindings(), tt.opts))
+			golden.Check(t, filepath.Join("testdata", "render", tt.file), render(t, tt.format, renderFindings(), tt.opts))
 		})
 	}
 }

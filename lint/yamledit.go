@@ -37,11 +37,21 @@ func itemStart(e *ciconfig.Entry) bool {
 	return strings.HasPrefix(strings.TrimLeft(e.File.Line(e.Line()), " "), "- ")
 }
 
-// deleteEntry deletes a mapping entry with its nested lines.
+// deleteEntry deletes a mapping entry with its nested lines. When it is
+// the only entry of its mapping, the mapping becomes {} rather than null:
+// GitLab rejects "variables:" with nothing under it, and a mapping that an
+// alias merges must stay one.
 func deleteEntry(e *ciconfig.Entry) ([]edit.Edit, string) {
 	f := e.File
 	if blockEntry(e) && !itemStart(e) {
 		start, end := f.Span(e.Line())
+		if parent := onlyChildOf(f, start, end); parent > 0 {
+			text := f.Line(parent)
+			if i := ciconfig.CommentStart(text); i >= 0 {
+				text = strings.TrimRight(text[:i], " ")
+			}
+			return []edit.Edit{edit.Replace(f.Path, parent, end, f.Text(parent, end), text+" {}")}, ""
+		}
 		return []edit.Edit{edit.Delete(f.Path, start, end, f.Text(start, end))}, ""
 	}
 	line := f.Line(e.Line())
@@ -131,4 +141,37 @@ func setVariable(v *jobView, name, value string) ([]edit.Edit, string) {
 	}
 	ind := childIndent(j.Def)
 	return []edit.Edit{edit.Insert(f.Path, j.Def.Line()+1, ind+"variables:\n"+ind+"  "+name+": "+value)}, ""
+}
+
+// onlyChildOf returns the line of the block key ("key:" alone) whose only
+// content is the entry on lines start..end, or 0.
+func onlyChildOf(f *ciconfig.File, start, end int) int {
+	parent := start - 1
+	for parent > 0 && strings.TrimSpace(stripComment(f.Line(parent))) == "" {
+		parent--
+	}
+	head := strings.TrimSpace(stripComment(f.Line(parent)))
+	if parent == 0 || !strings.HasSuffix(head, ":") && !anchorOnly.MatchString(head) || ciconfig.IndentOf(f.Line(parent)) >= ciconfig.IndentOf(f.Line(start)) {
+		return 0
+	}
+	for n := end + 1; n <= f.NumLines(); n++ {
+		if strings.TrimSpace(stripComment(f.Line(n))) == "" {
+			continue
+		}
+		if ciconfig.IndentOf(f.Line(n)) > ciconfig.IndentOf(f.Line(parent)) {
+			return 0
+		}
+		break
+	}
+	return parent
+}
+
+// anchorOnly matches a key line that only defines an anchor: "key: &name".
+var anchorOnly = regexp.MustCompile(`:\s+&\S+$`)
+
+func stripComment(line string) string {
+	if i := ciconfig.CommentStart(line); i >= 0 {
+		return line[:i]
+	}
+	return line
 }

@@ -1,0 +1,107 @@
+package lint
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ci-doctor/ci-doctor/internal/golden"
+
+	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"github.com/ci-doctor/ci-doctor/edit"
+)
+
+// TestCases lints every project under testdata/cases/<name>/ and compares
+// the findings and their edits with testdata/cases/<name>.out.
+func TestCases(t *testing.T) {
+	entries, err := os.ReadDir("testdata/cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join("testdata/cases", e.Name())
+		t.Run(e.Name(), func(t *testing.T) {
+			p, err := LoadProject(dir, ".gitlab-ci.yml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			findings := Lint(p.Config, p.Options)
+			var out bytes.Buffer
+			for _, f := range findings {
+				out.WriteString(f.Path + ":" + itoa(f.Line) + ":" + itoa(f.Column) + ": " + f.Message + " [" + f.Rule + "] jobs=" + strings.Join(f.Jobs, ",") + "\n")
+				if f.Note != "" {
+					out.WriteString("  note: " + f.Note + "\n")
+				}
+				if len(f.Edits) > 0 {
+					d, err := edit.Diff(f.Edits, func(path string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, path)) })
+					if err != nil {
+						t.Fatalf("%s: %v", f.Rule, err)
+					}
+					out.WriteString(d)
+				}
+			}
+			for _, prob := range p.Config.Problems {
+				out.WriteString("problem: " + prob.String() + "\n")
+			}
+			golden.Check(t, dir+".out", out.Bytes())
+			if strings.HasPrefix(e.Name(), "guide-") || strings.HasPrefix(e.Name(), "false-") || strings.HasPrefix(e.Name(), "suppressed") {
+				if len(findings) != 0 {
+					t.Errorf("%d findings in a case that must have none", len(findings))
+				}
+			}
+		})
+	}
+}
+
+// TestFix applies the fixes of every case to a copy, again until nothing
+// is left to fix, and checks that the result still parses, that only
+// findings without edits remain and that the files match the golden ones.
+func TestFix(t *testing.T) {
+	entries, err := os.ReadDir("testdata/cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata/cases", e.Name()))); err != nil {
+				t.Fatal(err)
+			}
+			var findings []Finding
+			for round := 0; round < 4; round++ {
+				p, err := LoadProject(dir, ".gitlab-ci.yml")
+				if err != nil {
+					t.Fatalf("round %d: the fixed configuration does not load: %v", round, err)
+				}
+				findings = Lint(p.Config, p.Options)
+				if res := Fix(dir, findings); res.Fixed == 0 {
+					break
+				}
+			}
+			for _, f := range findings {
+				if len(f.Edits) > 0 {
+					t.Errorf("left with a fixable finding: %s:%d [%s]", f.Path, f.Line, f.Rule)
+				}
+			}
+			if _, err := ciconfig.Load(dir, ".gitlab-ci.yml"); err != nil {
+				t.Fatal(err)
+			}
+			fixed, err := os.ReadFile(filepath.Join(dir, ".gitlab-ci.yml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, filepath.Join("testdata/cases", e.Name()+".fixed.yml"), fixed)
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
