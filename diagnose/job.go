@@ -44,6 +44,9 @@ func (s *run) structure(kind structureLiteral, text []byte) {
 		phase := PhaseOf(s.cur.Section)
 		if bytes.HasPrefix(text, []byte("$ ")) && !phase.post() {
 			s.lastCommand = &Evidence{Line: s.cur.Num, Text: clip(text)}
+			if len(s.report.commands) < maxCommands {
+				s.report.commands = append(s.report.commands, s.lastCommand.Text[2:])
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package diagnose
 
-import "github.com/ci-doctor/ci-doctor/signatures"
+import (
+	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/signatures"
+)
 
 // Report is the diagnosis of one log. It is plain data: renderers print it,
 // later stages (config edits, API reports) add to it.
@@ -15,7 +18,16 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	// Unmatched helps when the job failed and no signature explains it.
 	Unmatched *Unmatched `json:"unmatched"`
+	// Config is what the project's CI configuration says, when it was read.
+	Config *ConfigView `json:"config,omitempty"`
+
+	// commands are the commands the script echoed, to find the job in
+	// the configuration.
+	commands []string
 }
+
+// maxCommands bounds the echoed commands kept from one log.
+const maxCommands = 500
 
 // JobInfo is what the log tells about the job itself.
 type JobInfo struct {
@@ -61,6 +73,14 @@ type Finding struct {
 	Evidence   []Evidence             `json:"evidence"`
 	References []signatures.Reference `json:"references"`
 	Priority   int                    `json:"priority"`
+	// Edits change the configuration (or Dockerfile) to fix the cause;
+	// empty when no configuration was read or nothing is to change.
+	Edits []edit.Edit `json:"edits"`
+	// ConfigStatus says how the configuration relates to the finding:
+	// "confirmed", "contradicted", "fixed" (the cause is gone) or ""
+	// (not checked); ConfigNote says it in words.
+	ConfigStatus string `json:"config_status,omitempty"`
+	ConfigNote   string `json:"config_note,omitempty"`
 
 	// last is the line of the last occurrence outside after_script and the
 	// upload stages: the one nearest to where the job failed.
@@ -89,4 +109,18 @@ func (r *Report) RootCause() *Finding {
 		return &r.Findings[0]
 	}
 	return nil
+}
+
+// ConfigView is what diagnose read of the project's CI configuration.
+type ConfigView struct {
+	// Path is the main configuration file, relative to the project root.
+	Path string `json:"path"`
+	// Job is the job the log belongs to; JobFrom says how it was found:
+	// "flag" (--job-name or $CI_JOB_NAME) or "log" (its echoed commands).
+	Job     string `json:"job,omitempty"`
+	JobFrom string `json:"job_from,omitempty"`
+	// Candidates are the jobs that fit the log when several do.
+	Candidates []string `json:"candidates,omitempty"`
+	// Notes say what could not be read or decided.
+	Notes []string `json:"notes,omitempty"`
 }

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"slices"
 
+	"github.com/ci-doctor/ci-doctor/edit"
+
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
@@ -181,6 +183,7 @@ func (st *sigState) record(c candidate) {
 		f = &Finding{
 			ID: st.sig.ID, Title: st.sig.Title, Priority: st.sig.Priority,
 			Cause: st.sig.Cause, Snippet: st.sig.Snippet, References: st.sig.References,
+			Edits: []edit.Edit{},
 		}
 		st.finding = f
 	}

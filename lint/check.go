@@ -62,7 +62,7 @@ func (c *checker) job(j *ciconfig.Job) {
 		return
 	}
 	for _, r := range rules {
-		if r.check != nil && (c.only == nil || c.only[r.ID]) {
+		if r.check != nil && (c.only == nil && !r.onDemand || c.only[r.ID]) {
 			r.check(c, v)
 		}
 	}

@@ -8,6 +8,9 @@ type Rule struct {
 	// critical or blocker.
 	severity string
 	check    func(*checker, *jobView)
+	// onDemand rules are not part of `ci-doctor lint`: diagnose runs them
+	// when a failure in the log calls for them.
+	onDemand bool
 }
 
 // Severity is the rule's Code Quality severity.
@@ -27,6 +30,8 @@ var rules = []*Rule{
 	{ID: "buildkit-missing-entrypoint", Summary: "the BuildKit image needs entrypoint: ['sh', '-c'] to run the script", severity: "critical"},
 	{ID: "crane-without-auth", Summary: "crane talks to the registry without crane auth login", severity: "major"},
 	{ID: "node-version-mismatch", Summary: "the job's node image differs from the Dockerfile's FROM node version", severity: "major"},
+	{ID: "buildkit-missing-platform", Summary: "the image is built for the builder's architecture only", severity: "major", onDemand: true},
+	{ID: "buildkit-push-without-auth", Summary: "BuildKit pushes without registry credentials in ~/.docker/config.json", severity: "major", onDemand: true},
 }
 
 var ruleByID = func() map[string]*Rule {
@@ -39,3 +44,6 @@ var ruleByID = func() map[string]*Rule {
 
 // Rules returns every rule, for documentation and report formats.
 func Rules() []*Rule { return rules }
+
+// Known reports whether id names a rule.
+func Known(id string) bool { return ruleByID[id] != nil }

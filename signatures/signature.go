@@ -20,7 +20,10 @@ type Signature struct {
 	Fix        string      `yaml:"fix"`
 	Snippet    string      `yaml:"snippet"`
 	References []Reference `yaml:"references"`
-	Examples   Examples    `yaml:"examples"`
+	// Rules name the `ci-doctor lint` rules whose findings in the failed
+	// job confirm this cause and whose edits fix it.
+	Rules    []string `yaml:"rules"`
+	Examples Examples `yaml:"examples"`
 
 	// File is where the signature was loaded from ("builtin/x.yaml" for the
 	// embedded ones), Line the line of its first key; both for error messages.

@@ -1,0 +1,247 @@
+package rewrite
+
+import (
+	"path"
+	"strconv"
+	"strings"
+)
+
+// runFlags are docker run's and docker create's flags.
+var runFlags = newSpec(
+	"a,attach=", "add-host=", "annotation=", "blkio-weight=", "blkio-weight-device=", "cap-add=", "cap-drop=",
+	"cgroup-parent=", "cgroupns=", "cidfile=", "cpu-period=", "cpu-quota=", "cpu-rt-period=", "cpu-rt-runtime=",
+	"c,cpu-shares=", "cpus=", "cpuset-cpus=", "cpuset-mems=", "detach-keys=", "device=", "device-cgroup-rule=",
+	"device-read-bps=", "device-read-iops=", "device-write-bps=", "device-write-iops=", "dns=", "dns-option=",
+	"dns-search=", "domainname=", "entrypoint=", "e,env=", "env-file=", "expose=", "gpus=", "group-add=",
+	"health-cmd=", "health-interval=", "health-retries=", "health-start-period=", "health-timeout=",
+	"h,hostname=", "ip=", "ip6=", "ipc=", "isolation=", "kernel-memory=", "l,label=", "label-file=", "link=",
+	"link-local-ip=", "log-driver=", "log-opt=", "mac-address=", "m,memory=", "memory-reservation=",
+	"memory-swap=", "memory-swappiness=", "mount=", "name=", "net,network=", "network-alias=", "oom-score-adj=",
+	"pid=", "pids-limit=", "platform=", "p,publish=", "pull=", "restart=", "runtime=", "security-opt=",
+	"shm-size=", "stop-signal=", "stop-timeout=", "storage-opt=", "sysctl=", "tmpfs=", "ulimit=", "u,user=",
+	"userns=", "uts=", "v,volume=", "volume-driver=", "volumes-from=", "w,workdir=",
+	"d,detach", "i,interactive", "t,tty", "rm", "init", "privileged", "P,publish-all", "read-only", "q,quiet",
+	"no-healthcheck", "oom-kill-disable", "sig-proxy", "disable-content-trust", "use-api-socket")
+
+// containerArgs reads docker run's or docker create's arguments: its
+// flags, the image (shell text) and the command words after it.
+func containerArgs(args []Word) ([]flag, string, []Word, bool) {
+	flags, ops, err := parseFlags(args, runFlags, false)
+	if err != nil || len(ops) == 0 {
+		return nil, "", nil, false
+	}
+	return flags, ops[0].Raw, ops[1:], true
+}
+
+// created returns the names by which later commands find the container
+// of a docker create (--name N, and "$ID" for ID=$(docker create ...))
+// and its image, as shell text.
+func created(cmd DockerCmd) []Container {
+	flags, image, _, ok := containerArgs(cmd.Args)
+	if cmd.Sub != "create" || !ok {
+		return nil
+	}
+	var out []Container
+	for _, f := range flags {
+		if f.Name == "name" {
+			out = append(out, Container{Name: f.Raw, Image: image})
+		}
+	}
+	if cmd.Var != "" {
+		out = append(out, Container{Name: "$" + cmd.Var, Image: image})
+	}
+	return out
+}
+
+// rewriteCreate: crane export reads the image itself, so the container
+// that docker cp needed is not made any more.
+func rewriteCreate(cmd DockerCmd) Result {
+	_, image, _, ok := containerArgs(cmd.Args)
+	if !ok {
+		return Result{Action: Manual, Note: "docker create IMAGE was expected"}
+	}
+	return Result{Action: Delete, Note: "crane export reads " + tidy(image) + " from the registry: no container is needed"}
+}
+
+// rewriteCp turns docker cp CONTAINER:SRC DEST, for a container made by
+// docker create, into crane export IMAGE - | tar, which reads the image's
+// files from the registry. tar puts SRC where docker cp would: into DEST
+// when DEST is a directory (".", "dir/"), as DEST otherwise; a file
+// (a name with an extension) is written with tar -O.
+func rewriteCp(cmd DockerCmd, ctx Context) Result {
+	_, ops, err := parseFlags(cmd.Args, newSpec("a,archive", "L,follow-link", "q,quiet"), true)
+	if err != nil || len(ops) != 2 {
+		return Result{Action: Manual, Note: "docker cp SRC DEST was expected"}
+	}
+	name, src, ok := cutByte(ops[0].Value, ':')
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return Result{Action: Manual, Note: "docker cp into a container: there are no containers without a daemon; put the files in the image (COPY in the Dockerfile) or use them in the job"}
+	}
+	image := ""
+	for _, c := range ctx.Containers {
+		if key(c.Name) == keyOf(name) {
+			image = c.Image
+		}
+	}
+	if image == "" {
+		return Result{Action: Manual, Note: "cannot tell which image container " + name + " comes from: only a docker create in this job says so " +
+			"(a container that ran a command holds its output, which the job now has in its own files)"}
+	}
+	line, note := exportLine(tidy(image), src, ops[1].Value, ops[1].Raw)
+	if ctx.BuildKit && ctx.built(image) {
+		if note != "" {
+			note += "; "
+		}
+		note += tidy(image) + " is built by this job, whose image has no crane: extract it in a later job (the guide's section 4)"
+	}
+	return Result{Action: Replace, Lines: []string{line}, Tool: ToolCrane, Note: note}
+}
+
+// exportLine writes the crane export command that puts the image's src
+// where docker cp would put it at dest (value and shell text).
+func exportLine(image, src, dest, destRaw string) (string, string) {
+	export := "crane export " + image + " - | tar -xf - -C "
+	contents := strings.HasSuffix(src, "/.")
+	member := strings.TrimPrefix(path.Clean("/"+src), "/")
+	if member == "" {
+		return "mkdir -p " + destRaw + " && " + export + destRaw, ""
+	}
+	n := strings.Count(member, "/") + 1
+	strip := func(k int) string {
+		if k == 0 {
+			return ""
+		}
+		return " --strip-components=" + strconv.Itoa(k)
+	}
+	m := shellQuote(member)
+	switch {
+	case path.Clean(dest) == "/"+member:
+		return export + "/ " + m, "" // the guide's form: the files stay where they were
+	case contents:
+		return "mkdir -p " + destRaw + " && " + export + destRaw + strip(n) + " " + m, ""
+	case dest == "." || dest == ".." || strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, "/."):
+		return export + destRaw + strip(n-1) + " " + m, ""
+	case fileName(member):
+		return "crane export " + image + " - | tar -xOf - " + m + " > " + destRaw,
+			"assumed " + member + " is a file (it has an extension); if it is a directory, extract it with tar -C"
+	}
+	return "mkdir -p " + destRaw + " && " + export + destRaw + strip(n) + " " + m,
+		"assumed " + member + " is a directory; if it is a file, extract it with tar -xOf - " + m + " > " + destRaw
+}
+
+// fileName reports whether the last element of p looks like a file name:
+// it has an extension (package.json, report.xml).
+func fileName(p string) bool {
+	b := path.Base(p)
+	i := strings.LastIndexByte(b, '.')
+	return i > 0 && i < len(b)-1
+}
+
+// rewriteRun turns docker run IMAGE CMD into "run CMD with IMAGE as the
+// job's image". What docker run did around the command is kept when the
+// shell can do it: -e K=V becomes a K=V prefix, --entrypoint E runs E, -w
+// becomes cd (none when -w is the directory where the project is mounted:
+// the job already runs in its checkout). The rest is said in the note.
+func rewriteRun(cmd DockerCmd, ctx Context) Result {
+	flags, image, args, ok := containerArgs(cmd.Args)
+	if !ok {
+		return Result{Action: Manual, Note: "docker run IMAGE [COMMAND] was expected"}
+	}
+	var (
+		env, notes          []string
+		workdir, entrypoint string
+		mounts              [][2]string // source and target, as values
+	)
+	for _, f := range flags {
+		switch f.Name {
+		case "detach":
+			return Result{Action: Manual, Note: "docker run -d starts a background service: declare it under the job's services: and reach it by its alias"}
+		case "env":
+			// -e K passes K from the job's environment, which the job has.
+			if name, _, ok := strings.Cut(f.Value, "="); ok && isName(name) {
+				w, _ := scanWord(f.Raw, 0)
+				env = append(env, name+"="+rawFrom(w, len(name)+1))
+			} else if ok {
+				notes = append(notes, "left out: "+f.Text)
+			}
+		case "workdir":
+			workdir = f.Value
+		case "entrypoint":
+			entrypoint = f.Raw
+		case "volume":
+			if parts := strings.SplitN(f.Value, ":", 3); len(parts) >= 2 {
+				mounts = append(mounts, [2]string{parts[0], parts[1]})
+			}
+		case "mount":
+			if s, t := mountSpec(f.Value); s != "" && t != "" {
+				mounts = append(mounts, [2]string{s, t})
+			}
+		case "rm", "interactive", "tty", "init", "name", "pull", "quiet", "sig-proxy", "disable-content-trust":
+		case "env-file":
+			notes = append(notes, "--env-file "+f.Raw+": set its variables in the job's variables:")
+		case "network", "publish", "publish-all", "link", "add-host", "network-alias":
+			notes = append(notes, f.Text+": to reach other containers, declare them under services:")
+		default:
+			notes = append(notes, "left out: "+f.Text)
+		}
+	}
+	cd := ""
+	for _, m := range mounts {
+		switch {
+		case !projectDir(m[0]):
+			notes = append(notes, "volume "+m[0]+":"+m[1]+": a job has no volumes; its files are in its checkout")
+		case workdir == m[1]:
+			workdir = ""
+		case strings.HasPrefix(workdir, m[1]+"/"):
+			cd, workdir = shellQuote(strings.TrimPrefix(workdir, m[1]+"/")), ""
+		}
+	}
+	if workdir != "" {
+		cd = shellQuote(workdir)
+	}
+	command := joinRaw(args)
+	if entrypoint != "" {
+		command = strings.TrimSpace(entrypoint + " " + command)
+	}
+	if command != "" && len(env) > 0 {
+		command = strings.Join(env, " ") + " " + command
+	}
+	if command != "" && cd != "" {
+		command = "cd " + cd + " && " + command
+	}
+	if command == "" {
+		notes = append(notes, "no command: the image's own command does not run as a job's script; write it there")
+	}
+	o, _ := ctx.origin(image)
+	if ctx.built(image) {
+		notes = append(notes, tidy(o)+" is built by this job: run this in a later job with image: "+tidy(o)+" (build once, use the same image everywhere)")
+	} else if ctx.BuildKit {
+		notes = append(notes, "this job builds with moby/buildkit:rootless: run the command in a job of its own with image: "+tidy(o))
+	}
+	return Result{Action: UseImage, Image: tidy(o), Command: command, Note: strings.Join(notes, "; ")}
+}
+
+// mountSpec returns the source and target of a --mount value.
+func mountSpec(v string) (string, string) {
+	var src, dst string
+	for _, kv := range strings.Split(v, ",") {
+		k, val, _ := strings.Cut(kv, "=")
+		switch k {
+		case "source", "src":
+			src = val
+		case "target", "dst", "destination":
+			dst = val
+		}
+	}
+	return src, dst
+}
+
+// projectDir reports whether a volume source is the directory the job runs
+// in: its checkout.
+func projectDir(v string) bool {
+	switch strings.TrimSuffix(keyOf(v), "/") {
+	case "${PWD}", "$(pwd)", "`pwd`", ".", "${CI_PROJECT_DIR}", "${CI_BUILDS_DIR}/${CI_PROJECT_PATH}":
+		return true
+	}
+	return false
+}

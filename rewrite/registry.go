@@ -1,0 +1,186 @@
+package rewrite
+
+import (
+	"fmt"
+	"strings"
+)
+
+// rewriteBuild turns docker build into buildctl-daemonless.sh. The build
+// pushes when the job pushes one of its tags; a docker tag of one of its
+// tags that the job pushes becomes one more name of its output. Only the
+// pushed names are kept then: pushing a local-only name such as "app"
+// would go to Docker Hub.
+func rewriteBuild(cmd DockerCmd, ctx Context) Result {
+	b, err := ParseBuild(cmd.Args)
+	if err != nil {
+		return Result{Action: Manual, Note: err.Error()}
+	}
+	var names []string
+	for _, t := range b.Tags {
+		if b.Push || ctx.pushed(t) {
+			names = append(names, t)
+		}
+	}
+	for _, a := range ctx.Aliases {
+		if o, _ := ctx.origin(a.Dst); contains(b.Tags, o) && ctx.pushed(a.Dst) && !contains(names, a.Dst) {
+			names = append(names, a.Dst)
+		}
+	}
+	push := len(names) > 0
+	var notes []string
+	if push {
+		b.Tags = names
+	} else if len(b.Tags) > 0 {
+		notes = append(notes, "the image is not pushed, so it is gone when the job ends: later jobs get images from a registry (push=true)")
+	}
+	if len(b.Unknown) > 0 {
+		notes = append(notes, "left out, no buildctl translation: "+strings.Join(b.Unknown, ", "))
+	}
+	return Result{Action: Replace, Lines: b.Buildctl(push), Tool: ToolBuildKit, Note: strings.Join(notes, "; ")}
+}
+
+var pushFlags = newSpec("a,all-tags", "q,quiet", "disable-content-trust", "platform=")
+
+// rewritePush: a push of a built tag goes into the build; a push of a
+// docker tag's target copies the source with crane.
+func rewritePush(cmd DockerCmd, ctx Context) Result {
+	flags, ops, err := parseFlags(cmd.Args, pushFlags, true)
+	if err != nil || len(ops) != 1 {
+		return Result{Action: Manual, Note: "docker push of one image was expected"}
+	}
+	for _, f := range flags {
+		if f.Name == "all-tags" {
+			return Result{Action: Manual, Note: "docker push --all-tags: name each tag in the build's output (name=A,B) instead"}
+		}
+	}
+	ref := ops[0].Raw
+	o, aliased := ctx.origin(ref)
+	switch {
+	case ctx.built(ref):
+		return Result{Action: Delete, Note: "the build pushes " + tidy(ref) + " itself (push=true)"}
+	case aliased:
+		return Result{Action: Replace, Lines: []string{"crane copy " + tidy(o) + " " + tidy(ref)}, Tool: ToolCrane}
+	}
+	return Result{Action: Manual, Note: "nothing in this job builds or tags " + tidy(ref) +
+		": push it from the job that builds it (push=true), or copy it with crane copy SRC " + tidy(ref)}
+}
+
+// rewriteTag: a name exists in a registry only once pushed, and the push
+// says where it goes (the build's output or crane copy).
+func rewriteTag(cmd DockerCmd, ctx Context) Result {
+	_, ops, err := parseFlags(cmd.Args, nil, true)
+	if err != nil || len(ops) != 2 {
+		return Result{Action: Manual, Note: "docker tag SRC DST was expected"}
+	}
+	src, dst := tidy(ops[0].Raw), tidy(ops[1].Raw)
+	switch {
+	case !ctx.pushed(ops[1].Raw):
+		return Result{Action: Delete, Note: dst + " is a name in the local daemon only, which is gone"}
+	case ctx.built(ops[1].Raw):
+		return Result{Action: Delete, Note: dst + " becomes one more name of the build's output"}
+	}
+	return Result{Action: Delete, Note: "the push of " + dst + " becomes crane copy " + src + " " + dst}
+}
+
+var loginFlags = newSpec("u,username=", "p,password=", "password-stdin")
+
+// rewriteLogin turns docker login into crane auth login, or, in a job that
+// builds with BuildKit (whose image has no crane), into the guide's
+// ~/.docker/config.json, which buildctl reads. A password on standard
+// input (echo "$P" | docker login --password-stdin, < file, <<< "$P")
+// becomes -p, as in the guide.
+func rewriteLogin(cmd DockerCmd, ctx Context) Result {
+	flags, ops, err := parseFlags(cmd.Args, loginFlags, true)
+	if err != nil || len(ops) > 1 {
+		return Result{Action: Manual, Note: "docker login [-u USER -p PASSWORD] [REGISTRY] was expected"}
+	}
+	var user, pass string
+	stdin := false
+	for _, f := range flags {
+		switch f.Name {
+		case "username":
+			user = f.Raw
+		case "password":
+			pass = f.Raw
+		case "password-stdin":
+			stdin = true
+		}
+	}
+	start := cmd.Start
+	if stdin {
+		pass = stdinPassword(cmd)
+		if pass != "" && cmd.Input != nil {
+			start = cmd.InputStart
+		}
+	}
+	if user == "" || pass == "" {
+		return Result{Action: Manual, Note: "an interactive docker login: give the user and password (-u USER -p PASSWORD), from CI/CD variables"}
+	}
+	registry := ""
+	if len(ops) == 1 {
+		registry = ops[0].Raw
+	}
+	if ctx.BuildKit {
+		if l, ok := configLogin(user, pass, registry); ok {
+			return Result{Action: Replace, Start: start, End: cmd.End, Lines: []string{l},
+				Note: "moby/buildkit:rootless has no crane, and BuildKit reads ~/.docker/config.json (the guide's section 2)"}
+		}
+	}
+	if registry == "" {
+		registry = "index.docker.io" // docker login's default: Docker Hub
+	}
+	return Result{Action: Replace, Start: start, End: cmd.End, Tool: ToolCrane,
+		Lines: []string{"crane auth login -u " + user + " -p " + pass + " " + tidy(registry)}}
+}
+
+// stdinPassword returns, as shell text, what docker login --password-stdin
+// reads: the argument of an echo or printf '%s' piped in, the output of
+// another command piped in, a file (<) or a here-string (<<<). It is ""
+// when nothing feeds the command.
+func stdinPassword(cmd DockerCmd) string {
+	for i := 0; i+1 < len(cmd.Redirects); i += 2 {
+		switch cmd.Redirects[i].Op {
+		case "<":
+			return `"$(cat ` + cmd.Redirects[i+1].Raw + `)"`
+		case "<<<":
+			return cmd.Redirects[i+1].Raw
+		}
+	}
+	in := cmd.Input
+	if len(in) == 0 {
+		return ""
+	}
+	args := in[1:]
+	switch in[0].Value {
+	case "echo":
+		for len(args) > 0 && (args[0].Value == "-n" || args[0].Value == "-e" || args[0].Value == "-ne" || args[0].Value == "-en") {
+			args = args[1:]
+		}
+		if len(args) == 1 {
+			return args[0].Raw
+		}
+	case "printf":
+		if len(args) == 2 && (args[0].Value == "%s" || args[0].Value == `%s\n`) {
+			return args[1].Raw
+		}
+	}
+	// Any other command: $(...) drops the trailing newline, as docker login does.
+	return `"$(` + joinRaw(in) + `)"`
+}
+
+// configLogin writes the guide's section 2 login: a ~/.docker/config.json
+// with the registry's auth. The registry goes inside a double-quoted
+// string, so it must be plain text or variables.
+func configLogin(user, pass, registry string) (string, bool) {
+	reg := tidy(registry)
+	switch unquote(registry) {
+	case "", "docker.io", "index.docker.io", "registry-1.docker.io":
+		reg = "https://index.docker.io/v1/" // the key the docker CLI uses for Docker Hub
+	default:
+		if !safe(reg) {
+			return "", false
+		}
+	}
+	return fmt.Sprintf(`mkdir -p ~/.docker && echo "{\"auths\":{\"%s\":{\"auth\":\"$(echo -n %s:%s | base64)\"}}}" > ~/.docker/config.json`,
+		reg, user, pass), true
+}

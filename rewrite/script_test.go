@@ -1,0 +1,226 @@
+package rewrite
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// deleted stands for a deleted line in the tables.
+const deleted = "<deleted>"
+
+// guideBuild is the guide's section 1 command, as its YAML lays it out.
+var guideBuild = []string{
+	"buildctl-daemonless.sh build",
+	"--frontend dockerfile.v0",
+	"--local context=.",
+	"--local dockerfile=.",
+	"--output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,push=true",
+}
+
+func TestRewriteScript(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		want  []string // each line's New, or deleted
+		// notes has a piece of the note expected on each line's changes,
+		// for the lines that matter.
+		notes map[int]string
+	}{
+		{
+			name: "login, build, push: the guide's sections 2 and 1",
+			lines: []string{
+				"docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA .",
+				"docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
+			},
+			want: []string{
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`,
+				strings.Join(guideBuild, " "),
+				deleted,
+			},
+		},
+		{
+			name: "password on stdin, Dockerfile elsewhere, build args, cache, two tags",
+			lines: []string{
+				`echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"`,
+				"docker pull $CI_REGISTRY_IMAGE:latest || true",
+				// A command over several lines, joined by the caller.
+				"docker build --pull --cache-from $CI_REGISTRY_IMAGE:latest   -f docker/Dockerfile.prod   --build-arg NODE_ENV=production   --build-arg BUILDKIT_INLINE_CACHE=1   -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA   -t $CI_REGISTRY_IMAGE:latest   .",
+				"docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
+				`docker push "$CI_REGISTRY_IMAGE:latest"`,
+			},
+			want: []string{
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n "$CI_REGISTRY_USER":"$CI_REGISTRY_PASSWORD" | base64)\"}}}" > ~/.docker/config.json`,
+				deleted,
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=docker --opt filename=Dockerfile.prod" +
+					" --opt build-arg:NODE_ENV=production --import-cache type=registry,ref=$CI_REGISTRY_IMAGE:latest --export-cache type=inline" +
+					` --output type=image,\"name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,$CI_REGISTRY_IMAGE:latest\",push=true`,
+				deleted,
+				deleted,
+			},
+		},
+		{
+			name: "tag and push to another registry: crane copy",
+			lines: []string{
+				"docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				"docker login -u $PROD_REGISTRY_USER -p $PROD_REGISTRY_PASSWORD $PROD_REGISTRY",
+				"docker pull $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
+				"docker tag $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA $PROD_REGISTRY/$PROJECT:$CI_COMMIT_SHA",
+				"docker push $PROD_REGISTRY/$PROJECT:$CI_COMMIT_SHA",
+				"kubectl apply -f deploy.yaml",
+			},
+			want: []string{
+				"crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				"crane auth login -u $PROD_REGISTRY_USER -p $PROD_REGISTRY_PASSWORD $PROD_REGISTRY",
+				deleted,
+				deleted,
+				"crane copy $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA $PROD_REGISTRY/$PROJECT:$CI_COMMIT_SHA",
+				"kubectl apply -f deploy.yaml",
+			},
+			notes: map[int]string{3: "becomes crane copy"},
+		},
+		{
+			name: "docker run node:20 npm test",
+			lines: []string{
+				"docker info",
+				"docker pull node:20",
+				`docker run --rm -v "$PWD":/app -w /app node:20 npm test`,
+			},
+			want: []string{deleted, deleted, "npm test"},
+		},
+		{
+			name: "docker create and cp: the guide's section 4",
+			lines: []string{
+				"docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				`export CID=$(docker create "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA")`,
+				"docker cp $CID:/usr/src/app /usr/src/app",
+				"docker cp $CID:/usr/src/app/package-lock.json .",
+				"docker rm $CID",
+				"cd /usr/src/app",
+				"npm test",
+			},
+			want: []string{
+				"crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				deleted,
+				"crane export $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA - | tar -xf - -C / usr/src/app",
+				"crane export $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA - | tar -xf - -C . --strip-components=3 usr/src/app/package-lock.json",
+				deleted,
+				"cd /usr/src/app",
+				"npm test",
+			},
+		},
+		{
+			name: "commands inside lists, pipelines and keywords",
+			lines: []string{
+				"docker build -t app . && docker tag app $CI_REGISTRY_IMAGE:1 && docker push $CI_REGISTRY_IMAGE:1",
+				"docker images | grep app",
+				"if docker info; then echo ok; fi",
+				"docker rmi app; echo done",
+				"echo start && docker rmi app # clean up",
+				"docker ps -aq | xargs -r docker rm -f || true",
+				"docker compose up -d",
+				"(docker pull app || true); make",
+				"make test",
+			},
+			want: []string{
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE:1,push=true",
+				deleted,
+				"if true; then echo ok; fi",
+				"echo done",
+				"echo start",
+				deleted,
+				"docker compose up -d",
+				"(true || true); make",
+				"make test",
+			},
+			notes: map[int]string{6: "services:"},
+		},
+		{
+			name: "what only the whole job shows",
+			lines: []string{
+				"docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				"docker login -u $HUB_USER -p $HUB_TOKEN",
+				"docker build -t $CI_REGISTRY_IMAGE .",
+				"docker run --rm node:20 npm test",
+				"docker run --rm python:3.12 pytest",
+			},
+			want: []string{
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $HUB_USER:$HUB_TOKEN | base64)\"}}}" > ~/.docker/config.json`,
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE",
+				"npm test",
+				"pytest",
+			},
+			notes: map[int]string{1: "merge their auths", 2: "not pushed", 3: "several images (node:20, python:3.12)", 4: "job of its own"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RewriteScript(tt.lines)
+			if len(got) != len(tt.lines) {
+				t.Fatalf("%d results for %d lines", len(got), len(tt.lines))
+			}
+			for i, lr := range got {
+				n := lr.New
+				if lr.Deleted {
+					n = deleted
+				}
+				if lr.Line != i || lr.Old != tt.lines[i] || n != tt.want[i] || lr.Deleted != (lr.New == "") {
+					t.Errorf("line %d: %s\n got %s (deleted %v)\nwant %s", i, tt.lines[i], lr.New, lr.Deleted, tt.want[i])
+				}
+				if want, ok := tt.notes[i]; ok {
+					var notes []string
+					for _, c := range lr.Changes {
+						notes = append(notes, c.Result.Note)
+					}
+					if !strings.Contains(strings.Join(notes, "; "), want) {
+						t.Errorf("line %d: notes %q, want one with %q", i, notes, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRewriteScriptLayout checks that a line that becomes one buildctl
+// command comes laid out as the guide's section 1, and others do not.
+func TestRewriteScriptLayout(t *testing.T) {
+	got := RewriteScript([]string{
+		"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA .",
+		"docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
+		"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA . > build.log",
+	})
+	if !reflect.DeepEqual(got[0].Layout, guideBuild) {
+		t.Errorf("layout\n got %q\nwant %q", got[0].Layout, guideBuild)
+	}
+	if got[1].Layout != nil || got[2].Layout != nil {
+		t.Errorf("layouts for lines that are not one buildctl command: %q, %q", got[1].Layout, got[2].Layout)
+	}
+	if want := strings.Join(guideBuild, " ") + " > build.log"; got[2].New != want {
+		t.Errorf("redirection: got %s, want %s", got[2].New, want)
+	}
+}
+
+func TestJobContext(t *testing.T) {
+	var cmds []DockerCmd
+	for _, l := range []string{
+		"docker build -t a -t b .",
+		"docker build - < Dockerfile", // not translatable: builds nothing known
+		"docker tag a c",
+		"docker push c",
+		"ID=$(docker create --name x a)",
+	} {
+		cmds = append(cmds, DockerCommands(l)...)
+	}
+	want := Context{
+		Built:      []string{"a", "b"},
+		Aliases:    []Alias{{"a", "c"}},
+		Pushed:     []string{"c"},
+		Containers: []Container{{"x", "a"}, {"$ID", "a"}},
+		BuildKit:   true,
+	}
+	if got := JobContext(cmds); !reflect.DeepEqual(got, want) {
+		t.Errorf("JobContext\n got %+v\nwant %+v", got, want)
+	}
+}
