@@ -105,3 +105,13 @@ func (m *Matcher) Literals() []string {
 	}
 	return out
 }
+
+// signature returns the signature with the given id, or nil.
+func (m *Matcher) signature(id string) *signatures.Signature {
+	for _, s := range m.sigs {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}

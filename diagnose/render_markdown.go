@@ -38,7 +38,12 @@ func markdownReport(b *strings.Builder, r *Report) {
 		codeBlock(b, "text", evidenceText(root.Evidence))
 		fmt.Fprintf(b, "**Cause.** %s\n\n", strings.TrimSpace(root.Cause))
 		fmt.Fprintf(b, "**Fix.** %s\n\n", strings.TrimSpace(root.Fix))
-		if root.Snippet != "" {
+		if root.ConfigNote != "" {
+			fmt.Fprintf(b, "**Configuration.** %s\n\n", root.ConfigNote)
+		}
+		if root.diff != "" {
+			codeBlock(b, "diff", root.diff)
+		} else if root.Snippet != "" {
 			codeBlock(b, "yaml", root.Snippet)
 		}
 		if len(root.References) > 0 {

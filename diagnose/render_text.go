@@ -40,6 +40,14 @@ func (t *textRenderer) Render(w io.Writer, reports []*Report) error {
 
 func (t *textRenderer) report(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "%s: %s\n", t.bold(r.Source), jobSummary(r))
+	if c := r.Config; c != nil {
+		if c.Job != "" {
+			fmt.Fprintf(b, "  job %s in %s\n", c.Job, c.Path)
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(b, "  %s %s\n", t.yellow("note:"), n)
+		}
+	}
 	root := r.RootCause()
 	switch {
 	case root != nil:
@@ -81,7 +89,12 @@ func (t *textRenderer) finding(b *strings.Builder, f *Finding) {
 	t.evidence(b, f.Evidence)
 	fmt.Fprintf(b, "\n%s\n%s\n", t.bold("Cause"), indent(f.Cause, "  "))
 	fmt.Fprintf(b, "\n%s\n%s\n", t.bold("Fix"), indent(f.Fix, "  "))
-	if f.Snippet != "" {
+	if f.ConfigNote != "" {
+		fmt.Fprintf(b, "\n%s\n%s\n", t.bold("Configuration"), indent(f.ConfigNote, "  "))
+	}
+	if f.diff != "" {
+		fmt.Fprintf(b, "\n%s\n%s\n", t.bold("Change"), t.colorDiff(indent(f.diff, "  ")))
+	} else if f.Snippet != "" {
 		fmt.Fprintf(b, "\n%s\n", indent(f.Snippet, "    "))
 	}
 	if len(f.References) > 0 {
@@ -121,6 +134,27 @@ func (t *textRenderer) unmatched(b *strings.Builder, r *Report) {
 		t.evidence(b, []Evidence{{Line: r.Job.FailureLine, Text: r.Job.FailureText, Match: true}})
 	}
 	fmt.Fprintf(b, "\nIf this failure comes back, teach ci-doctor to recognise it: see signatures/FORMAT.md.\n")
+}
+
+// colorDiff colours removed lines red and added lines green.
+func (t *textRenderer) colorDiff(d string) string {
+	if !t.color {
+		return d
+	}
+	lines := strings.Split(d, "\n")
+	for i, l := range lines {
+		switch trimmed := strings.TrimLeft(l, " "); {
+		case strings.HasPrefix(trimmed, "---") || strings.HasPrefix(trimmed, "+++") || strings.HasPrefix(trimmed, "#"):
+			lines[i] = t.bold(l)
+		case strings.HasPrefix(trimmed, "-"):
+			lines[i] = t.style("31", l)
+		case strings.HasPrefix(trimmed, "+"):
+			lines[i] = t.style("32", l)
+		case strings.HasPrefix(trimmed, "@@"):
+			lines[i] = t.style("36", l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // indent prefixes every non-empty line of s.

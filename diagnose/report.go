@@ -82,6 +82,8 @@ type Finding struct {
 	ConfigStatus string `json:"config_status,omitempty"`
 	ConfigNote   string `json:"config_note,omitempty"`
 
+	// diff shows Edits to people (edit.Diff).
+	diff string
 	// last is the line of the last occurrence outside after_script and the
 	// upload stages: the one nearest to where the job failed.
 	last int

@@ -4,20 +4,27 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/lint"
 )
 
 // stdinName names standard input in reports.
 const stdinName = "<stdin>"
 
 type diagnoseOptions struct {
-	format string
-	color  string
-	inputs []string
+	format   string
+	color    string
+	ciConfig string
+	root     string
+	jobName  string
+	patch    bool
+	inputs   []string
 }
 
 func newDiagnoseCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command {
@@ -44,6 +51,10 @@ without the runner's timestamps), from glab, or be a few lines pasted.`,
 	}
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output `format`: text, json, markdown or line")
 	cmd.Flags().StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never (auto: on a terminal without NO_COLOR)")
+	cmd.Flags().StringVar(&opts.ciConfig, "ci-config", "", "the project's CI configuration, to show the exact lines to change (default: .gitlab-ci.yml here when present; in a job $CI_PROJECT_DIR/$CI_CONFIG_PATH)")
+	cmd.Flags().StringVar(&opts.root, "root", "", "project root that the configuration's includes are relative to (default: the current directory, in a job $CI_PROJECT_DIR)")
+	cmd.Flags().StringVar(&opts.jobName, "job-name", "", "the job the log belongs to (default: $CI_JOB_NAME, else found from the commands in the log)")
+	cmd.Flags().BoolVar(&opts.patch, "patch", false, "print only the root cause's edits, as a patch that git apply accepts")
 	return cmd
 }
 
@@ -75,6 +86,17 @@ func runDiagnose(ios *iostreams.IOStreams, g *globalOptions, opts *diagnoseOptio
 	if err != nil {
 		return err
 	}
+	project, err := loadProject(ios, opts)
+	if err != nil {
+		return err
+	}
+	if opts.patch && project == nil {
+		return &usageError{errors.New("--patch needs the CI configuration: run it in the project, or give --ci-config")}
+	}
+	jobName := opts.jobName
+	if jobName == "" {
+		jobName = ios.Getenv("CI_JOB_NAME")
+	}
 	var reports []*diagnose.Report
 	unreadable := false
 	for _, in := range inputs {
@@ -84,7 +106,13 @@ func runDiagnose(ios *iostreams.IOStreams, g *globalOptions, opts *diagnoseOptio
 			unreadable = true
 			continue
 		}
+		if project != nil {
+			m.Locate(r, project, jobName)
+		}
 		reports = append(reports, r)
+	}
+	if opts.patch {
+		return printPatches(ios, reports, project)
 	}
 	if len(reports) > 0 {
 		if err := renderer.Render(ios.Out, reports); err != nil {
@@ -129,4 +157,67 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// loadProject reads the CI configuration named by --ci-config, or the
+// default one when it exists; nil when there is none to read.
+func loadProject(ios *iostreams.IOStreams, opts *diagnoseOptions) (*lint.Project, error) {
+	file, root := opts.ciConfig, opts.root
+	if dir := ios.Getenv("CI_PROJECT_DIR"); dir != "" {
+		if root == "" {
+			root = dir
+		}
+		if file == "" {
+			path := ios.Getenv("CI_CONFIG_PATH")
+			if path == "" {
+				path = ".gitlab-ci.yml"
+			}
+			if strings.Contains(path, "@") || strings.Contains(path, "://") {
+				return nil, nil // the configuration lives in another project
+			}
+			file = filepath.Join(dir, path)
+		}
+	}
+	explicit := opts.ciConfig != ""
+	if file == "" {
+		file = ".gitlab-ci.yml"
+	}
+	if _, err := os.Stat(file); err != nil && !explicit {
+		return nil, nil
+	}
+	if root == "" {
+		root = projectRoot(file)
+	}
+	rel := file
+	if r, err := filepath.Rel(root, file); err == nil {
+		rel = r
+	}
+	p, err := lint.LoadProject(root, rel)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("reading the CI configuration: %w", err)}
+	}
+	return p, nil
+}
+
+// printPatches prints the root causes' edits as one patch.
+func printPatches(ios *iostreams.IOStreams, reports []*diagnose.Report, p *lint.Project) error {
+	for _, r := range reports {
+		patch, err := r.Patch(p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Source, err)
+		}
+		if patch == "" {
+			why := "no known failure recognised"
+			if rc := r.RootCause(); rc != nil {
+				why = "nothing to change for " + rc.ID
+				if rc.ConfigNote != "" {
+					why += ": " + rc.ConfigNote
+				}
+			}
+			fmt.Fprintf(ios.ErrOut, "ci-doctor: %s: %s\n", r.Source, why)
+			continue
+		}
+		fmt.Fprint(ios.Out, patch)
+	}
+	return nil
 }

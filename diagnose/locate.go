@@ -1,0 +1,183 @@
+package diagnose
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/lint"
+)
+
+// Locate reads what the project's configuration says about the report's
+// findings: it finds the job the log belongs to (jobName, else the commands
+// the log echoed), runs the lint rules each finding's signature names on
+// that job, and records their edits and whether the configuration confirms
+// the finding, contradicts it, or no longer has the cause. A finding that
+// the configuration confirms is ranked first.
+func (m *Matcher) Locate(r *Report, p *lint.Project, jobName string) {
+	cfg := p.Config
+	view := &ConfigView{Path: cfg.Files[0].Path}
+	r.Config = view
+	for _, prob := range cfg.Problems {
+		view.Notes = append(view.Notes, prob.String())
+	}
+	job := findJob(r, cfg, jobName, view)
+	if job == nil {
+		return
+	}
+	runs := 0
+	for _, c := range job.Commands() {
+		if echoed(r.commands, c.Text) {
+			runs++
+		}
+	}
+	for i := range r.Findings {
+		m.locateFinding(&r.Findings[i], p, job, runs > 0 || len(r.commands) == 0)
+	}
+	promoteConfirmed(r)
+}
+
+// findJob picks the job by name, else the one whose script holds the most
+// commands the log echoed.
+func findJob(r *Report, cfg *ciconfig.Config, name string, view *ConfigView) *ciconfig.Job {
+	if name != "" {
+		if j := cfg.Job(name); j != nil {
+			view.Job, view.JobFrom = name, "flag"
+			return j
+		}
+		view.Notes = append(view.Notes, fmt.Sprintf("no job %q in %s", name, view.Path))
+		return nil
+	}
+	best, bestScore := []*ciconfig.Job(nil), 0
+	for _, j := range cfg.Jobs {
+		score := 0
+		for _, c := range j.Commands() {
+			if echoed(r.commands, c.Text) {
+				score++
+			}
+		}
+		switch {
+		case score > bestScore:
+			best, bestScore = []*ciconfig.Job{j}, score
+		case score == bestScore && score > 0:
+			best = append(best, j)
+		}
+	}
+	switch len(best) {
+	case 0:
+		view.Notes = append(view.Notes, "no job's script matches the commands in the log: pass --job-name")
+		return nil
+	case 1:
+	default:
+		for _, j := range best {
+			view.Candidates = append(view.Candidates, j.Name)
+		}
+		view.Notes = append(view.Notes, fmt.Sprintf("several jobs run these commands (%s); showing %s: pass --job-name to choose", strings.Join(view.Candidates, ", "), best[0].Name))
+	}
+	view.Job, view.JobFrom = best[0].Name, "log"
+	return best[0]
+}
+
+// echoed reports whether the log echoed a command. The runner echoes a
+// multi-line command as its first line followed by "# collapsed multi-line
+// command", so a prefix match on normalised space is enough.
+func echoed(commands []string, text string) bool {
+	want := strings.Join(strings.Fields(text), " ")
+	for _, c := range commands {
+		c, _, _ = strings.Cut(c, " # collapsed multi-line command")
+		c = strings.Join(strings.Fields(c), " ")
+		if c != "" && (c == want || strings.HasPrefix(want, c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// locateFinding runs the signature's rules on the job. sameJob says whether
+// the job runs the commands the log shows (or the log shows none).
+func (m *Matcher) locateFinding(f *Finding, p *lint.Project, job *ciconfig.Job, sameJob bool) {
+	sig := m.signature(f.ID)
+	if sig == nil || len(sig.Rules) == 0 {
+		return
+	}
+	found := lint.Check(p.Config, job, sig.Rules, p.Options)
+	if len(found) == 0 {
+		f.ConfigStatus, f.ConfigNote = absentCause(p.Config, job, f.ID, sameJob)
+		return
+	}
+	f.ConfigStatus = "confirmed"
+	var where []string
+	read := fileReader(p.Config)
+	for _, lf := range found {
+		where = append(where, fmt.Sprintf("%s:%d %s", lf.Path, lf.Line, strings.TrimSpace(lf.Source)))
+		// Keep only edits that apply together: one that overlaps an
+		// earlier one is left for after the first fix.
+		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), lf.Edits...), read); err == nil {
+			f.Edits = append(f.Edits, lf.Edits...)
+		}
+	}
+	f.ConfigNote = fmt.Sprintf("job %s confirms it: %s", job.Name, strings.Join(where, "; "))
+	f.diff, _ = edit.Diff(f.Edits, read)
+}
+
+// Patch returns the root cause's edits as a patch that `git apply`
+// accepts, or "" when there are none.
+func (r *Report) Patch(p *lint.Project) (string, error) {
+	root := r.RootCause()
+	if root == nil || len(root.Edits) == 0 {
+		return "", nil
+	}
+	return edit.Patch(root.Edits, fileReader(p.Config))
+}
+
+// fileReader reads the configuration's files from what was loaded, so that
+// edits are checked against the very text they were computed from.
+func fileReader(cfg *ciconfig.Config) func(string) ([]byte, error) {
+	return func(path string) ([]byte, error) {
+		for _, f := range cfg.Files {
+			if f.Path == path {
+				return f.Src, nil
+			}
+		}
+		return os.ReadFile(filepath.Join(cfg.Root, filepath.FromSlash(path)))
+	}
+}
+
+// absentCause explains a finding whose cause the job's configuration does
+// not show: the include it may come from, a fix already made, or nothing.
+func absentCause(cfg *ciconfig.Config, job *ciconfig.Job, id string, sameJob bool) (string, string) {
+	if id == "pull-policy-not-allowed" && len(cfg.Externals) > 0 {
+		var origins []string
+		for _, e := range cfg.Externals {
+			origins = append(origins, fmt.Sprintf("%s:%d include of %s %s", e.File.Path, e.Start, e.Kind, e.Target))
+		}
+		return "confirmed", "no pull_policy in the files read here, so it comes from an include ci-doctor cannot read: " +
+			strings.Join(origins, "; ") + ". Replace the include by inline configuration without pull_policy (platform guide, Common errors)"
+	}
+	if !sameJob {
+		return "contradicted", fmt.Sprintf("the configuration contradicts the log: job %s in %s runs none of the commands the log shows; the log may come from another job or another version of the file", job.Name, cfg.Files[0].Path)
+	}
+	return "fixed", fmt.Sprintf("job %s no longer shows this cause in %s: if this log comes from an older commit, it is already fixed on this branch", job.Name, cfg.Files[0].Path)
+}
+
+// promoteConfirmed ranks a confirmed finding first when the root cause is
+// not confirmed, and says why.
+func promoteConfirmed(r *Report) {
+	root := r.RootCause()
+	if root == nil || root.ConfigStatus == "confirmed" {
+		return
+	}
+	i := slices.IndexFunc(r.Findings, func(f Finding) bool { return f.ConfigStatus == "confirmed" && !f.Phase.post() })
+	if i <= 0 {
+		return
+	}
+	promoted := r.Findings[i]
+	r.Findings[0].RootCause = false
+	promoted.RootCause = true
+	promoted.ConfigNote += " (ranked first because the configuration confirms it)"
+	r.Findings = append([]Finding{promoted}, slices.Delete(r.Findings, i, i+1)...)
+}
