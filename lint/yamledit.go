@@ -134,6 +134,15 @@ func setVariable(v *jobView, name, value string) ([]edit.Edit, string) {
 		if own.Value.Kind != yaml.MappingNode || !blockEntry(own) {
 			return nil, unsureFlow
 		}
+		if own.Value.Style&yaml.FlowStyle != 0 {
+			if len(own.Value.Content) > 0 || own.Value.Line != own.Line() {
+				return nil, unsureFlow
+			}
+			// "variables: {}" becomes a block with the one variable.
+			line := f.Line(own.Line())
+			text := indent(f, own.Line()) + own.Key + ":\n" + childIndent(own) + name + ": " + value
+			return []edit.Edit{edit.Replace(f.Path, own.Line(), own.Line(), line, text)}, ""
+		}
 		if cur := own.Map.Get(name); cur != nil {
 			return replaceOnLine(cur.File, cur.Line(), cur.File.Line(cur.Line()), indent(cur.File, cur.Line())+name+": "+value)
 		}

@@ -9,7 +9,8 @@ import (
 
 // Build is what a docker build (or buildx build) command asks for. Every
 // field is shell text as the user wrote it, quotes kept, so that it can go
-// back into a script unchanged.
+// back into a script unchanged; only the pieces cut out of a longer value
+// (a platform of a list, a name in --output) are quoted anew.
 type Build struct {
 	// Context is the build context directory.
 	Context string
@@ -20,7 +21,8 @@ type Build struct {
 	Tags []string
 	// BuildArgs are the --build-arg values, K=V or K, in order.
 	BuildArgs []string
-	Target    string
+	// Target is the --target stage.
+	Target string
 	// Platforms are the --platform values, split at their commas.
 	Platforms []string
 	// Push is set by buildx's --push and by --output type=registry (or
@@ -31,10 +33,12 @@ type Build struct {
 	// --build-arg BUILDKIT_INLINE_CACHE=1 is the cache-to type=inline.
 	CacheFrom []string
 	CacheTo   []string
-	Labels    []string
+	// Labels are the --label values, K=V.
+	Labels []string
 	// Secrets are the --secret values (id=x,src=path), which buildctl
 	// takes as they are.
 	Secrets []string
+	// NoCache is --no-cache.
 	NoCache bool
 	// Unknown are the flags (with their values) that have no buildctl
 	// translation here, as written; the rewrite leaves them out and says so.

@@ -88,12 +88,6 @@ func rewriteCp(cmd DockerCmd, ctx Context) Result {
 			"(a container that ran a command holds its output, which the job now has in its own files)"}
 	}
 	line, note := exportLine(tidy(image), src, ops[1].Value, ops[1].Raw)
-	if ctx.BuildKit && ctx.built(image) {
-		if note != "" {
-			note += "; "
-		}
-		note += tidy(image) + " is built by this job, whose image has no crane: extract it in a later job (the guide's section 4)"
-	}
 	return Result{Action: Replace, Lines: []string{line}, Tool: ToolCrane, Note: note}
 }
 

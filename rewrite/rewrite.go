@@ -131,6 +131,9 @@ func Rewrite(cmd DockerCmd, ctx Context) Result {
 	if r.Start == 0 && r.End == 0 {
 		r.Start, r.End = cmd.Start, cmd.End
 	}
+	if r.Tool == ToolCrane && ctx.BuildKit {
+		addNote(&r, "moby/buildkit:rootless has no crane: do this in a job of its own, after the build (the guide's sections 4 and 5)")
+	}
 	return r
 }
 

@@ -43,6 +43,8 @@ func TestRewrite(t *testing.T) {
 			want: Result{Action: Replace, Tool: ToolCrane, Lines: []string{"crane copy a c"}}},
 		{name: "push of a cycle of tags ends", line: "docker push a", ctx: Context{Aliases: []Alias{{"a", "b"}, {"b", "a"}}},
 			want: Result{Action: Replace, Tool: ToolCrane, Lines: []string{"crane copy b a"}}},
+		{name: "push of a tag in a BuildKit job", line: "docker push b", ctx: Context{Aliases: []Alias{{"a", "b"}}, BuildKit: true},
+			want: Result{Action: Replace, Tool: ToolCrane, Lines: []string{"crane copy a b"}}, note: "has no crane"},
 		{name: "push of something unknown", line: "docker push x", want: Result{Action: Manual}, note: "nothing in this job builds or tags x"},
 		{name: "push --all-tags", line: "docker push --all-tags x", want: Result{Action: Manual}, note: "--all-tags"},
 
@@ -96,7 +98,7 @@ func TestRewrite(t *testing.T) {
 		{name: "cp of an image built by a BuildKit job", line: "docker cp $CID:/app .",
 			ctx:  Context{Containers: []Container{{"$CID", "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"}}, Built: []string{"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"}, BuildKit: true},
 			want: Result{Action: Replace, Tool: ToolCrane, Lines: []string{"crane export $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA - | tar -xf - -C . app"}},
-			note: "extract it in a later job"},
+			note: "has no crane: do this in a job of its own"},
 		{name: "cp from an unknown container", line: "docker cp tests:/app/coverage .", want: Result{Action: Manual}, note: "cannot tell which image container tests comes from"},
 		{name: "cp into a container", line: "docker cp ./config.json $CID:/app/", want: Result{Action: Manual}, note: "into a container"},
 		{name: "create", line: "docker create --name app $IMG", want: Result{Action: Delete}, note: "crane export reads $IMG"},

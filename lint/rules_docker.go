@@ -1,0 +1,222 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/rewrite"
+)
+
+func init() {
+	ruleByID["docker-command"].check = checkDockerCommands
+}
+
+// checkDockerCommands reports each script line that runs docker, with the
+// guide's replacement: BuildKit rootless for builds, crane for registry
+// work, the job's own image for docker run. The whole script is rewritten
+// at once, as a push decides whether the build before it pushes.
+func checkDockerCommands(c *checker, v *jobView) {
+	texts := make([]string, len(v.cmds))
+	for i, cmd := range v.cmds {
+		texts[i] = cmd.Text
+	}
+	results := rewrite.RewriteScript(texts)
+	// The lines of a script are rewritten together (a build pushes because
+	// a later push line goes), so the first finding carries every edit and
+	// --fix applies all of them or none.
+	first := -1
+	for i, lr := range results {
+		if len(lr.Changes) == 0 {
+			continue
+		}
+		cmd := v.cmds[i]
+		line, col := lineOf(cmd, "docker")
+		var subs []string
+		for _, ch := range lr.Changes {
+			subs = append(subs, "docker "+ch.Cmd.Sub)
+		}
+		msg := fmt.Sprintf("%s needs a Docker daemon, which these runners do not have: %s", strings.Join(subs, ", "), outcome(lr))
+		fix := noteOnly(fmt.Sprintf("fixed together with %s:%d", v.cmds[max(first, 0)].File.Path, firstLine(v, results, first)))
+		if first < 0 {
+			first = i
+			fix = func() ([]edit.Edit, string) { return rewriteJob(v, results) }
+		}
+		c.report(v, "docker-command", cmd.File, line, col, msg, fix)
+	}
+}
+
+func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
+	if first < 0 {
+		return 0
+	}
+	line, _ := lineOf(v.cmds[first], "docker")
+	return line
+}
+
+// rewriteJob turns a job's rewritten script lines into edits, with the
+// image and variable a job that now builds with BuildKit needs.
+func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) {
+	var edits []edit.Edit
+	var notes []string
+	builds := false
+	for i, lr := range results {
+		if len(lr.Changes) == 0 {
+			continue
+		}
+		e, note := replaceCommand(v.cmds[i], lr)
+		if note != "" {
+			notes = append(notes, note)
+		}
+		edits = append(edits, e...)
+		for _, ch := range lr.Changes {
+			if ch.Result.Note != "" {
+				notes = append(notes, ch.Result.Note)
+			}
+			if ch.Result.Action == rewrite.UseImage && ch.Result.Image != "" {
+				e, note := setImage(v, ch.Result.Image, false)
+				if note != "" {
+					notes = append(notes, note)
+				}
+				edits = append(edits, e...)
+			}
+			builds = builds || ch.Cmd.Sub == "build"
+		}
+	}
+	if builds {
+		edits = append(edits, buildkitJob(v)...)
+	}
+	return edits, strings.Join(notes, "; ")
+}
+
+// outcome says in words what becomes of a line.
+func outcome(lr rewrite.LineResult) string {
+	switch {
+	case lr.Deleted:
+		return "it is no longer needed (remove it)"
+	case lr.New == lr.Old:
+		return "no automatic replacement (see the note)"
+	case strings.HasPrefix(lr.New, "buildctl-daemonless.sh"):
+		return "build with BuildKit rootless (buildctl-daemonless.sh)"
+	default:
+		return "use `" + lr.New + "`"
+	}
+}
+
+// buildkitJob gives a job that now builds with BuildKit what the guide's
+// build job has: the BuildKit image with a shell entrypoint, unless a
+// docker-image finding replaces the image already, and BUILDKITD_FLAGS.
+func buildkitJob(v *jobView) []edit.Edit {
+	var out []edit.Edit
+	if !strings.Contains(v.imageName, buildkitImageName) && !dockerImage.MatchString(v.imageName) {
+		if e, _ := setImage(v, "", true); e != nil {
+			out = append(out, e...)
+		}
+	}
+	if flags, _ := v.variable("BUILDKITD_FLAGS"); !strings.Contains(flags, sandboxFlag) {
+		if e, _ := setVariable(v, "BUILDKITD_FLAGS", sandboxFlag); e != nil {
+			out = append(out, e...)
+		}
+	}
+	return out
+}
+
+// setImage gives the job its own image: name, or the BuildKit image with
+// its entrypoint when buildkit is set. An image the job does not write
+// itself (from default: or a template) is overridden in the job, not
+// changed where it lives, as other jobs use it too.
+func setImage(v *jobView, name string, buildkit bool) ([]edit.Edit, string) {
+	j := v.job
+	if j.Def == nil || j.Def.Map == nil || !blockEntry(j.Def) {
+		return nil, unsureFlow
+	}
+	f := j.Def.File
+	ind := childIndent(j.Def)
+	block := ind + "image: " + name
+	if buildkit {
+		block = ind + "image:\n" + ind + "  name: moby/buildkit:rootless\n" + ind + "  entrypoint: ['sh', '-c']"
+	}
+	if own := j.Own.Get("image"); own != nil && own.File == f && blockEntry(own) && !itemStart(own) {
+		start, end := f.Span(own.Line())
+		return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), block)}, ""
+	}
+	return []edit.Edit{edit.Insert(f.Path, j.Def.Line()+1, block)}, ""
+}
+
+// replaceCommand writes a rewritten script line back into the YAML: as
+// the same kind of item (a list item, a line of a block), keeping the
+// indentation, with a buildctl command laid out one option per line as
+// the guide does.
+func replaceCommand(cmd ciconfig.Command, lr rewrite.LineResult) ([]edit.Edit, string) {
+	f := cmd.File
+	item := strings.HasPrefix(strings.TrimLeft(f.Line(cmd.Item), " "), "- ")
+	if lr.New == lr.Old && !lr.Deleted {
+		return nil, ""
+	}
+	lines := lr.Layout
+	if lines == nil {
+		lines = []string{lr.New}
+	}
+	switch {
+	case cmd.Block:
+		if lr.Deleted {
+			return []edit.Edit{edit.Delete(f.Path, cmd.Start, cmd.End, f.Text(cmd.Start, cmd.End))}, ""
+		}
+		ind := indent(f, cmd.Start)
+		text := ind + strings.Join(lines, " \\\n"+ind+"  ")
+		return []edit.Edit{edit.Replace(f.Path, cmd.Start, cmd.End, f.Text(cmd.Start, cmd.End), text)}, ""
+	case item:
+		start, end := f.Span(cmd.Item)
+		ind := indent(f, cmd.Item)
+		if lr.Deleted {
+			if onlyItem(f, start, end) {
+				return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), ind+"- 'true'")}, ""
+			}
+			return []edit.Edit{edit.Delete(f.Path, start, end, f.Text(start, end))}, ""
+		}
+		text := ind + "- " + strings.Join(lines, "\n"+ind+"  ")
+		if !plainSafe(lines) {
+			text = ind + "- " + singleQuoted(strings.Join(lines, " "))
+		}
+		return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), text)}, ""
+	case !lr.Deleted && cmd.Start == cmd.End:
+		return replaceOnLine(f, cmd.Start, lr.Old, strings.Join(lines, " "))
+	}
+	return nil, "the script is a single string: change `" + cmd.Text + "` by hand"
+}
+
+// onlyItem reports whether the item on lines start..end is alone in its
+// list: deleting it would leave an empty script, which GitLab rejects.
+func onlyItem(f *ciconfig.File, start, end int) bool {
+	ind := ciconfig.IndentOf(f.Line(start))
+	for _, n := range []int{start - 1, end + 1} {
+		for n >= 1 && n <= f.NumLines() && strings.TrimSpace(stripComment(f.Line(n))) == "" {
+			if n < start {
+				n--
+			} else {
+				n++
+			}
+		}
+		if n >= 1 && n <= f.NumLines() && ciconfig.IndentOf(f.Line(n)) == ind && strings.HasPrefix(strings.TrimLeft(f.Line(n), " "), "-") {
+			return false
+		}
+	}
+	return true
+}
+
+// plainSafe reports whether lines can stand as a plain YAML scalar: no
+// ": " or " #", and no leading character that YAML reads as syntax.
+func plainSafe(lines []string) bool {
+	for i, l := range lines {
+		if strings.Contains(l, ": ") || strings.Contains(l, " #") || strings.HasSuffix(l, ":") {
+			return false
+		}
+		if i == 0 && (l == "" || strings.ContainsRune("!&*{}[]|>'\"%@`#,?:-", rune(l[0]))) {
+			return false
+		}
+	}
+	return true
+}
+
+func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
