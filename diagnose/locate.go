@@ -27,6 +27,7 @@ func (m *Matcher) Locate(r *Report, p *lint.Project, jobName string) {
 	}
 	job := findJob(r, cfg, jobName, view)
 	if job == nil {
+		m.locateWithoutJob(r, p)
 		return
 	}
 	runs := 0
@@ -106,21 +107,37 @@ func (m *Matcher) locateFinding(f *Finding, p *lint.Project, job *ciconfig.Job, 
 	}
 	found := lint.Check(p.Config, job, sig.Rules, p.Options)
 	if len(found) == 0 {
+		if f.ID == "pull-policy-not-allowed" && len(p.Config.Externals) > 0 {
+			includeOrigin(f, p.Config)
+			return
+		}
 		f.ConfigStatus, f.ConfigNote = absentCause(p.Config, job, f.ID, sameJob)
 		return
 	}
+	m.confirm(f, p, job, found)
+}
+
+// confirm records the lint findings that confirm a finding, and the edits
+// of those that apply together.
+func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found []lint.Finding) {
 	f.ConfigStatus = "confirmed"
 	var where []string
 	read := fileReader(p.Config)
 	for _, lf := range found {
-		where = append(where, fmt.Sprintf("%s:%d %s", lf.Path, lf.Line, strings.TrimSpace(lf.Source)))
+		if w := fmt.Sprintf("%s:%d %s", lf.Path, lf.Line, strings.TrimSpace(lf.Source)); !slices.Contains(where, w) {
+			where = append(where, w)
+		}
 		// Keep only edits that apply together: one that overlaps an
 		// earlier one is left for after the first fix.
 		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), lf.Edits...), read); err == nil {
 			f.Edits = append(f.Edits, lf.Edits...)
 		}
 	}
-	f.ConfigNote = fmt.Sprintf("job %s confirms it: %s", job.Name, strings.Join(where, "; "))
+	subject := "the configuration (no job identified)"
+	if job != nil {
+		subject = "job " + job.Name
+	}
+	f.ConfigNote = fmt.Sprintf("%s confirms it: %s", subject, strings.Join(where, "; "))
 	f.diff, _ = edit.Diff(f.Edits, read)
 }
 
@@ -147,17 +164,54 @@ func fileReader(cfg *ciconfig.Config) func(string) ([]byte, error) {
 	}
 }
 
+// locateWithoutJob handles a log whose job could not be found (it failed
+// before its script ran, or the commands differ): the signatures' rules run
+// over every job, and a pull policy that no file read here sets is traced
+// to the includes that ci-doctor cannot read.
+func (m *Matcher) locateWithoutJob(r *Report, p *lint.Project) {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		sig := m.signature(f.ID)
+		if sig == nil || len(sig.Rules) == 0 {
+			continue
+		}
+		var found []lint.Finding
+		for _, j := range p.Config.Jobs {
+			found = append(found, lint.Check(p.Config, j, sig.Rules, p.Options)...)
+		}
+		if len(found) > 0 {
+			m.confirm(f, p, nil, found)
+			continue
+		}
+		if f.ID == "pull-policy-not-allowed" {
+			includeOrigin(f, p.Config)
+		}
+	}
+}
+
+// includeOrigin names the includes a setting must come from when no file
+// read here has it, and proposes the guide's inline replacement.
+func includeOrigin(f *Finding, cfg *ciconfig.Config) {
+	var origins []string
+	for _, ext := range cfg.Externals {
+		origins = append(origins, fmt.Sprintf("%s:%d include of %s %s", ext.File.Path, ext.Start, ext.Kind, ext.Target))
+		edits, _ := lint.ReplaceInclude(cfg, ext, "it sets a pull_policy the runner does not allow")
+		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), edits...), fileReader(cfg)); err == nil {
+			f.Edits = append(f.Edits, edits...)
+		}
+	}
+	if len(origins) == 0 {
+		return
+	}
+	f.ConfigStatus = "confirmed"
+	f.ConfigNote = "no file read here sets pull_policy, so it comes from an include that ci-doctor cannot read: " +
+		strings.Join(origins, "; ") + ". Replace the include by inline configuration without pull_policy (platform guide, Common errors)"
+	f.diff, _ = edit.Diff(f.Edits, fileReader(cfg))
+}
+
 // absentCause explains a finding whose cause the job's configuration does
 // not show: the include it may come from, a fix already made, or nothing.
 func absentCause(cfg *ciconfig.Config, job *ciconfig.Job, id string, sameJob bool) (string, string) {
-	if id == "pull-policy-not-allowed" && len(cfg.Externals) > 0 {
-		var origins []string
-		for _, e := range cfg.Externals {
-			origins = append(origins, fmt.Sprintf("%s:%d include of %s %s", e.File.Path, e.Start, e.Kind, e.Target))
-		}
-		return "confirmed", "no pull_policy in the files read here, so it comes from an include ci-doctor cannot read: " +
-			strings.Join(origins, "; ") + ". Replace the include by inline configuration without pull_policy (platform guide, Common errors)"
-	}
 	if !sameJob {
 		return "contradicted", fmt.Sprintf("the configuration contradicts the log: job %s in %s runs none of the commands the log shows; the log may come from another job or another version of the file", job.Name, cfg.Files[0].Path)
 	}

@@ -97,7 +97,12 @@ func dockerVariable(name, rule string) func(*checker, *jobView) {
 		}
 		c.report(v, rule, e.File, e.Line(), e.KeyNode.Column,
 			fmt.Sprintf("variable %s only serves a Docker daemon, which these runners do not have: remove it", name),
-			func() ([]edit.Edit, string) { return deleteEntry(e) })
+			func() ([]edit.Edit, string) {
+				if edits := deleteAllDockerVariables(e); edits != nil {
+					return edits, ""
+				}
+				return deleteEntry(e)
+			})
 	}
 }
 
@@ -128,4 +133,40 @@ func reportPullPolicy(c *checker, v *jobView, e *ciconfig.Entry) {
 	c.report(v, "pull-policy", e.File, e.Line(), e.KeyNode.Column,
 		"pull_policy is not allowed by the runner: remove it (the runner uses its default policy)",
 		func() ([]edit.Edit, string) { return deleteEntry(e) })
+}
+
+// dockerVariables are the variables that only serve a Docker daemon.
+var dockerVariables = map[string]bool{"DOCKER_HOST": true, "DOCKER_TLS_CERTDIR": true, "DOCKER_DRIVER": true,
+	"DOCKER_TLS_VERIFY": true, "DOCKER_CERT_PATH": true}
+
+// deleteAllDockerVariables handles a variables: block that holds nothing
+// but Docker's variables: deleting them one by one would leave
+// "variables:" with nothing under it, which GitLab rejects, so the block
+// becomes "variables: {}" at once. It returns nil in any other case.
+func deleteAllDockerVariables(e *ciconfig.Entry) []edit.Edit {
+	f := e.File
+	if !blockEntry(e) || itemStart(e) {
+		return nil
+	}
+	ind := ciconfig.IndentOf(f.Line(e.Line()))
+	parent := e.Line() - 1
+	for parent > 0 && (strings.TrimSpace(stripComment(f.Line(parent))) == "" || ciconfig.IndentOf(f.Line(parent)) >= ind) {
+		parent--
+	}
+	head := strings.TrimSpace(stripComment(f.Line(parent)))
+	if parent == 0 || head != "variables:" {
+		return nil
+	}
+	_, end := f.Span(parent)
+	for l := parent + 1; l <= end; l++ {
+		text := f.Line(l)
+		if strings.TrimSpace(stripComment(text)) == "" || ciconfig.IndentOf(text) != ind {
+			continue
+		}
+		key, _, _ := strings.Cut(strings.TrimSpace(text), ":")
+		if !dockerVariables[strings.Trim(key, `"'`)] {
+			return nil
+		}
+	}
+	return []edit.Edit{edit.Replace(f.Path, parent, end, f.Text(parent, end), strings.TrimRight(stripComment(f.Line(parent)), " ")+" {}")}
 }
