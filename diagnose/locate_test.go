@@ -100,4 +100,3 @@ func applyPatch(t *testing.T, dir, patch string) string {
 	}
 	return tmp
 }
-
