@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ci-doctor/ci-doctor/lint"
+
 	"github.com/ci-doctor/ci-doctor/internal/golden"
 
 	"github.com/ci-doctor/ci-doctor/signatures"
@@ -116,6 +118,13 @@ func TestRequiredSignatures(t *testing.T) {
 	for _, id := range requiredIDs {
 		if !have[id] {
 			t.Errorf("required signature %s is missing", id)
+		}
+	}
+	for _, s := range sigs {
+		for _, r := range s.Rules {
+			if !lint.Known(r) {
+				t.Errorf("%s: rules names %q, which is no lint rule", s.File, r)
+			}
 		}
 	}
 }

@@ -3,6 +3,8 @@ package signatures
 import (
 	"os"
 	"testing"
+
+	"github.com/ci-doctor/ci-doctor/internal/docs"
 )
 
 // TestReadmeTableIsCurrent fails when the README's table of signatures no
@@ -16,11 +18,11 @@ func TestReadmeTableIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := ReplaceTable(string(doc), MarkdownTable(sigs))
+	want, err := docs.Signatures.Replace(string(doc), MarkdownTable(sigs))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(doc) != want {
-		t.Error("README.md's table of signatures is out of date: run go generate ./signatures")
+		t.Error("README.md's table of signatures is out of date: run go generate ./...")
 	}
 }

@@ -22,9 +22,14 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end tests in testdata/script/*.txtar: the
 // real binary's behaviour, from arguments and stdin to output and exit code.
-// $LOGS is the repository's testdata/logs folder.
+// $LOGS and $PROJECTS are the repository's testdata/logs and
+// testdata/projects folders.
 func TestScripts(t *testing.T) {
 	logs, err := filepath.Abs("../../testdata/logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	projects, err := filepath.Abs("../../testdata/projects")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +37,7 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("LOGS", logs)
+			env.Setenv("PROJECTS", projects)
 			env.Setenv("NO_COLOR", "")
 			return nil
 		},
@@ -105,6 +111,45 @@ func TestColor(t *testing.T) {
 		}
 		if got := strings.Contains(out.String(), "\x1b["); got != tt.want {
 			t.Errorf("tty=%v NO_COLOR=%q --color %s: coloured = %v, want %v", tt.tty, tt.noColor, tt.flag, got, tt.want)
+		}
+	}
+}
+
+// TestExitCodes checks the documented exit codes, decided in exit.go.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	clean := write("clean.yml", "test:\n  script:\n    - go test ./...\n")
+	dirty := write("dirty.yml", "build:\n  services: [docker:dind]\n  script:\n    - make\n")
+	broken := write("broken.yml", "build: [\n")
+	log := write("job.log", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
+	unknown := write("other.log", "something else went wrong\n")
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"diagnose", log}, exitOK},
+		{[]string{"diagnose", unknown}, exitOK},
+		{[]string{"diagnose", filepath.Join(dir, "missing.log")}, exitInput},
+		{[]string{"diagnose", "--format", "yaml", log}, exitUsage},
+		{[]string{"lint", "--root", dir, clean}, exitOK},
+		{[]string{"lint", "--root", dir, dirty}, exitFailures},
+		{[]string{"lint", "--root", dir, broken}, exitInput},
+		{[]string{"lint", "--root", dir, filepath.Join(dir, "missing.yml")}, exitInput},
+		{[]string{"lint", "--bogus"}, exitUsage},
+		{[]string{"explain", "qqqzzz"}, exitFailures},
+		{[]string{"signatures", "test"}, exitOK},
+		{[]string{"nonsense"}, exitUsage},
+	} {
+		ios, _, _, _ := iostreams.Test()
+		if got := run(ios, tt.args); got != tt.want {
+			t.Errorf("ci-doctor %s: exit %d, want %d", strings.Join(tt.args, " "), got, tt.want)
 		}
 	}
 }

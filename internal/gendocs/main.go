@@ -1,11 +1,14 @@
-// Command gendocs rewrites the table of signatures in README.md from the
-// built-in signature files. Run it with `go generate ./signatures`.
+// Command gendocs rewrites the generated tables of README.md (the
+// signatures and the lint rules) from the code. Run it with
+// `go generate ./...`.
 package main
 
 import (
 	"fmt"
 	"os"
 
+	"github.com/ci-doctor/ci-doctor/internal/docs"
+	"github.com/ci-doctor/ci-doctor/lint"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
@@ -25,13 +28,21 @@ func rewrite(path string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := os.ReadFile(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	out, err := signatures.ReplaceTable(string(doc), signatures.MarkdownTable(sigs))
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	doc := string(data)
+	for _, s := range []struct {
+		section docs.Section
+		content string
+	}{
+		{docs.Signatures, signatures.MarkdownTable(sigs)},
+		{docs.LintRules, lint.MarkdownTable()},
+	} {
+		if doc, err = s.section.Replace(doc, s.content); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 	}
-	return os.WriteFile(path, []byte(out), 0o644)
+	return os.WriteFile(path, []byte(doc), 0o644)
 }
