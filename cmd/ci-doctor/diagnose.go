@@ -59,11 +59,8 @@ without the runner's timestamps), from glab, or be a few lines pasted.`,
 }
 
 func runDiagnose(ios *iostreams.IOStreams, g *globalOptions, opts *diagnoseOptions) error {
-	if err := checkFormat(opts.format, diagnose.Formats); err != nil {
+	if err := checkOutput(opts.format, diagnose.Formats, opts.color); err != nil {
 		return err
-	}
-	if err := checkFormat(opts.color, []string{"auto", "always", "never"}); err != nil {
-		return &usageError{fmt.Errorf("--color: %w", errors.Unwrap(err))}
 	}
 	inputs := opts.inputs
 	if len(inputs) == 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -49,11 +48,8 @@ above, or in the project's .ci-doctor.yml.`,
 }
 
 func runLint(ios *iostreams.IOStreams, opts *lintOptions) error {
-	if err := checkFormat(opts.format, lint.Formats); err != nil {
+	if err := checkOutput(opts.format, lint.Formats, opts.color); err != nil {
 		return err
-	}
-	if err := checkFormat(opts.color, []string{"auto", "always", "never"}); err != nil {
-		return &usageError{fmt.Errorf("--color: %w", errors.Unwrap(err))}
 	}
 	files := opts.files
 	if len(files) == 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -78,6 +79,17 @@ func (g *globalOptions) loadMatcher(ios *iostreams.IOStreams) (*diagnose.Matcher
 		return nil, &inputError{err}
 	}
 	return m, nil
+}
+
+// checkOutput validates the --format and --color values of a command.
+func checkOutput(format string, formats []string, color string) error {
+	if err := checkFormat(format, formats); err != nil {
+		return err
+	}
+	if err := checkFormat(color, []string{"auto", "always", "never"}); err != nil {
+		return &usageError{fmt.Errorf("--color: %w", errors.Unwrap(err))}
+	}
+	return nil
 }
 
 // checkFormat validates a --format value against a list.
