@@ -20,8 +20,12 @@ import (
 
 // Config is a project's CI configuration, read with positions.
 type Config struct {
-	// Root is the project directory; file paths are relative to it.
+	// Root names the project (a directory, or a project at a commit);
+	// file paths are relative to it.
 	Root string
+	// FS holds the project's files: a directory, or a project's
+	// repository read through the API.
+	FS fs.FS
 	// Files are the files read: the main one first, then local includes.
 	Files []*File
 	// Jobs are the jobs that run (not hidden ones), in file order.
@@ -101,15 +105,21 @@ var globalKeys = []string{"image", "services", "before_script", "after_script", 
 // main file is an error; an included file that is missing or invalid is a
 // Problem, as the rest of the configuration is still worth reading.
 func Load(root, path string) (*Config, error) {
-	c := &Config{Root: root, raw: map[string]*Map{}, defs: map[string]*Entry{}, resolved: map[string]*Map{}, maps: maps{},
-		defaults: &Map{}, globals: &Map{}, vars: &Map{}}
 	rel := path
 	if filepath.IsAbs(path) {
 		if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
 			rel = r
 		}
 	}
-	rel = filepath.ToSlash(filepath.Clean(rel))
+	return LoadFS(os.DirFS(root), root, filepath.ToSlash(filepath.Clean(rel)))
+}
+
+// LoadFS is Load over any file system: root names it in messages, path is
+// the main file's slash-separated path in it.
+func LoadFS(fsys fs.FS, root, path string) (*Config, error) {
+	c := &Config{Root: root, FS: fsys, raw: map[string]*Map{}, defs: map[string]*Entry{}, resolved: map[string]*Map{}, maps: maps{},
+		defaults: &Map{}, globals: &Map{}, vars: &Map{}}
+	rel := strings.TrimPrefix(path, "./")
 	f, err := c.read(rel)
 	if err != nil {
 		return nil, err
@@ -125,7 +135,7 @@ func Load(root, path string) (*Config, error) {
 
 // read loads and parses one file of the project.
 func (c *Config) read(rel string) (*File, error) {
-	src, err := os.ReadFile(filepath.Join(c.Root, filepath.FromSlash(rel)))
+	src, err := fs.ReadFile(c.FS, rel)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -306,20 +316,21 @@ func (c *Config) glob(pattern string) []string {
 	}
 	re := regexp.MustCompile("^" + strings.NewReplacer(`\*\*`, ".*", `\*`, "[^/]*").Replace(regexp.QuoteMeta(pattern)) + "$")
 	var out []string
-	filepath.WalkDir(c.Root, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(c.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
 		if d.IsDir() && d.Name() == ".git" {
-			return filepath.SkipDir
+			return fs.SkipDir
 		}
-		rel, _ := filepath.Rel(c.Root, p)
-		rel = filepath.ToSlash(rel)
-		if !d.IsDir() && re.MatchString(rel) {
-			out = append(out, rel)
+		if !d.IsDir() && re.MatchString(p) {
+			out = append(out, p)
 		}
 		return nil
 	})
+	if err != nil {
+		c.Problems = append(c.Problems, Problem{Path: pattern, Msg: "cannot list files for this pattern: " + err.Error()})
+	}
 	sort.Strings(out)
 	return out
 }

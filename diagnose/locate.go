@@ -2,8 +2,7 @@ package diagnose
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -160,7 +159,7 @@ func fileReader(cfg *ciconfig.Config) func(string) ([]byte, error) {
 				return f.Src, nil
 			}
 		}
-		return os.ReadFile(filepath.Join(cfg.Root, filepath.FromSlash(path)))
+		return fs.ReadFile(cfg.FS, path)
 	}
 }
 

@@ -3,8 +3,6 @@ package lint
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 )
@@ -23,10 +21,15 @@ func LoadProject(root, path string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := Options{ReadFile: func(p string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
-	}}
-	data, err := os.ReadFile(filepath.Join(root, ConfigFile))
+	return NewProject(cfg)
+}
+
+// NewProject makes a Project of a configuration read from any file
+// system (a directory, or a repository through the API): the Dockerfile
+// and .ci-doctor.yml are read from the same place.
+func NewProject(cfg *ciconfig.Config) (*Project, error) {
+	opts := Options{ReadFile: func(p string) ([]byte, error) { return fs.ReadFile(cfg.FS, p) }}
+	data, err := fs.ReadFile(cfg.FS, ConfigFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
