@@ -34,6 +34,8 @@ const maxExtends = 11
 
 // Job returns the named job, hidden ones (templates) included, or nil.
 func (c *Config) Job(name string) *Job {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, j := range c.Jobs {
 		if j.Name == name {
 			return j

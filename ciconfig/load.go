@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	// go.yaml.in/yaml/v3: its Node API keeps the line and column of every
 	// key and item, anchors and aliases as pointers (so an alias leads to
@@ -44,6 +45,9 @@ type Config struct {
 	vars     *Map
 	resolved map[string]*Map
 	maps     maps
+	// mu guards the caches above: jobs are resolved on demand, possibly
+	// by several diagnoses at once.
+	mu sync.Mutex
 }
 
 // External is an include that names something outside the project's

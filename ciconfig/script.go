@@ -35,6 +35,8 @@ const maxCommands = 10000
 
 // Commands returns the job's commands, section by section.
 func (j *Job) Commands() []Command {
+	j.config.mu.Lock()
+	defer j.config.mu.Unlock()
 	var out []Command
 	for _, sec := range ScriptSections {
 		e := j.Get(sec)

@@ -33,6 +33,9 @@ func markdownReport(b *strings.Builder, r *Report) {
 		b.WriteString("### ci-doctor: no known failure recognised\n\n")
 	}
 	fmt.Fprintf(b, "`%s`: %s.\n\n", r.Source, jobSummary(r))
+	for _, n := range r.Notes {
+		fmt.Fprintf(b, "> **Note:** %s\n\n", n)
+	}
 	if root != nil {
 		fmt.Fprintf(b, "**Where:** %s.\n\n", whereText(root))
 		codeBlock(b, "text", evidenceText(root.Evidence))

@@ -40,6 +40,9 @@ func (t *textRenderer) Render(w io.Writer, reports []*Report) error {
 
 func (t *textRenderer) report(b *strings.Builder, r *Report) {
 	fmt.Fprintf(b, "%s: %s\n", t.bold(r.Source), jobSummary(r))
+	for _, n := range r.Notes {
+		fmt.Fprintf(b, "  %s %s\n", t.yellow("note:"), n)
+	}
 	if c := r.Config; c != nil {
 		if c.Job != "" {
 			fmt.Fprintf(b, "  job %s in %s\n", c.Job, c.Path)

@@ -20,6 +20,9 @@ type Report struct {
 	Unmatched *Unmatched `json:"unmatched"`
 	// Config is what the project's CI configuration says, when it was read.
 	Config *ConfigView `json:"config,omitempty"`
+	// Notes say what limits the diagnosis: a log still being written or
+	// not yet uploaded, a configuration that could not be read.
+	Notes []string `json:"notes,omitempty"`
 
 	// commands are the commands the script echoed, to find the job in
 	// the configuration.
@@ -31,6 +34,10 @@ const maxCommands = 500
 
 // JobInfo is what the log tells about the job itself.
 type JobInfo struct {
+	// Name, Stage and URL come from the API, for a job read from GitLab.
+	Name  string `json:"name,omitempty"`
+	Stage string `json:"stage,omitempty"`
+	URL   string `json:"url,omitempty"`
 	// Status is "failed", "succeeded" or "unknown" (no final line: an
 	// excerpt, or a log still being written).
 	Status        string `json:"status"`

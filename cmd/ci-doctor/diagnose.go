@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,25 +26,35 @@ type diagnoseOptions struct {
 	root     string
 	jobName  string
 	patch    bool
-	inputs   []string
+	// codequality is a file to write a GitLab Code Quality report to.
+	codequality string
+	remote      remoteOptions
+	inputs      []string
 }
 
 func newDiagnoseCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command {
 	opts := &diagnoseOptions{}
 	cmd := &cobra.Command{
-		Use:   "diagnose [FILE...]",
+		Use:   "diagnose [FILE | URL]...",
 		Short: "Explain why a job failed, from its log",
 		Long: `Read GitLab CI job logs and print the root cause, the fix and the evidence.
 
 With no FILE, or with -, the log is read from standard input. Each FILE is
 diagnosed on its own. Logs may come straight from GitLab's trace API (with or
-without the runner's timestamps), from glab, or be a few lines pasted.`,
+without the runner's timestamps), from glab, or be a few lines pasted.
+
+A job, pipeline or merge-request URL (or --job / --pipeline) reads the logs
+from GitLab, with the token glab would use (GITLAB_TOKEN, GITLAB_ACCESS_TOKEN,
+OAUTH_TOKEN, or glab's config file) and the configuration at the job's commit.`,
 		Example: `  glab ci trace 123 | ci-doctor diagnose
   ci-doctor diagnose job.log
+  ci-doctor diagnose https://gitlab.example.com/group/app/-/jobs/123
+  ci-doctor diagnose https://gitlab.example.com/group/app/-/pipelines/456
+  ci-doctor diagnose --job "$CI_JOB_ID"            # in after_script
   ci-doctor diagnose --format json job1.log job2.log`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.inputs = args
-			if len(args) == 0 && ios.InTTY {
+			if len(args) == 0 && ios.InTTY && opts.remote.job == 0 && opts.remote.pipeline == 0 {
 				fmt.Fprintf(ios.ErrOut, "ci-doctor: no log given: pipe one in or name a file\n\n%s", c.UsageString())
 				return &silentError{exitUsage}
 			}
@@ -55,6 +67,13 @@ without the runner's timestamps), from glab, or be a few lines pasted.`,
 	cmd.Flags().StringVar(&opts.root, "root", "", "project root that the configuration's includes are relative to (default: the current directory, in a job $CI_PROJECT_DIR)")
 	cmd.Flags().StringVar(&opts.jobName, "job-name", "", "the job the log belongs to (default: $CI_JOB_NAME, else found from the commands in the log)")
 	cmd.Flags().BoolVar(&opts.patch, "patch", false, "print only the root cause's edits, as a patch that git apply accepts")
+	cmd.Flags().StringVar(&opts.codequality, "codequality", "", "also write a GitLab Code Quality report to `FILE` (artifacts: reports: codequality)")
+	cmd.Flags().StringVar(&opts.remote.project, "project", "", "the project of --job or --pipeline: group/app or its id (default: $CI_PROJECT_ID)")
+	cmd.Flags().Int64Var(&opts.remote.job, "job", 0, "diagnose this job `ID`, read from GitLab (in after_script: $CI_JOB_ID)")
+	cmd.Flags().Int64Var(&opts.remote.pipeline, "pipeline", 0, "diagnose every failed job of this pipeline `ID`")
+	cmd.Flags().DurationVar(&opts.remote.wait, "wait", 2*time.Minute, "in the job's own after_script, how long to wait for the runner to upload the end of the log")
+	cmd.Flags().DurationVar(&opts.remote.timeout, "timeout", 30*time.Second, "timeout of each request to GitLab")
+	cmd.Flags().BoolVar(&opts.remote.comment, "comment", false, "post the diagnosis on the merge request (updating ci-doctor's earlier note); needs a token with the api scope")
 	return cmd
 }
 
@@ -62,8 +81,15 @@ func runDiagnose(ios *iostreams.IOStreams, g *globalOptions, opts *diagnoseOptio
 	if err := checkOutput(opts.format, diagnose.Formats, opts.color); err != nil {
 		return err
 	}
-	inputs := opts.inputs
-	if len(inputs) == 0 {
+	targets, inputs, err := remoteTargets(ios, opts)
+	if err != nil {
+		return err
+	}
+	if currentJobSucceeded(ios, targets) {
+		fmt.Fprintf(ios.Out, "ci-doctor: job %s succeeded; nothing to diagnose\n", ios.Getenv("CI_JOB_NAME"))
+		return nil
+	}
+	if len(inputs) == 0 && len(targets) == 0 {
 		inputs = []string{"-"}
 	}
 	stdins := 0
@@ -94,7 +120,10 @@ func runDiagnose(ios *iostreams.IOStreams, g *globalOptions, opts *diagnoseOptio
 	if jobName == "" {
 		jobName = ios.Getenv("CI_JOB_NAME")
 	}
-	var reports []*diagnose.Report
+	reports, err := diagnoseRemote(ios, m, opts, targets)
+	if err != nil {
+		return err
+	}
 	unreadable := false
 	for _, in := range inputs {
 		r, err := diagnoseInput(ios, m, in)
@@ -111,8 +140,13 @@ func runDiagnose(ios *iostreams.IOStreams, g *globalOptions, opts *diagnoseOptio
 	if opts.patch {
 		return printPatches(ios, reports, project)
 	}
+	if opts.codequality != "" {
+		if err := writeCodeQuality(opts.codequality, reports); err != nil {
+			return err
+		}
+	}
 	if len(reports) > 0 {
-		if err := renderer.Render(ios.Out, reports); err != nil {
+		if err := render(ios, renderer, opts.format, reports); err != nil {
 			return err
 		}
 	}
@@ -215,6 +249,29 @@ func printPatches(ios *iostreams.IOStreams, reports []*diagnose.Report, p *lint.
 			continue
 		}
 		fmt.Fprint(ios.Out, patch)
+	}
+	return nil
+}
+
+// render prints the reports: a summary table first when there are several
+// jobs, and inside a collapsible section of the job log when ci-doctor
+// runs in a GitLab job, so that the diagnosis stands out there.
+func render(ios *iostreams.IOStreams, renderer diagnose.Renderer, format string, reports []*diagnose.Report) error {
+	inJob := ios.Getenv("GITLAB_CI") == "true" && format == "text"
+	if inJob {
+		fmt.Fprintf(ios.Out, "\x1b[0Ksection_start:%d:ci_doctor[collapsed=false]\r\x1b[0K\x1b[36;1mci-doctor: why the job failed\x1b[0;m\n", time.Now().Unix())
+	}
+	if format == "text" && len(reports) > 1 && reports[0].Job.Name != "" {
+		if err := diagnose.RenderSummary(ios.Out, reports); err != nil {
+			return err
+		}
+		io.WriteString(ios.Out, "\n")
+	}
+	if err := renderer.Render(ios.Out, reports); err != nil {
+		return err
+	}
+	if inJob {
+		fmt.Fprintf(ios.Out, "\x1b[0Ksection_end:%d:ci_doctor\r\x1b[0K\n", time.Now().Unix())
 	}
 	return nil
 }

@@ -20,10 +20,12 @@ const (
 	exitFailures = 1
 	// exitUsage: the command line is wrong.
 	exitUsage = 2
-	// exitInput: an input (a log, a signature folder) could not be read or
-	// is invalid.
+	// exitInput: an input (a log, a signature folder, a job from the
+	// GitLab API) could not be read or is invalid.
 	exitInput = 3
 )
+
+// ci-doctor run exits with the wrapped command's own exit code.
 
 // usageError is a mistake on the command line.
 type usageError struct{ err error }
@@ -51,11 +53,14 @@ func exitCode(ios *iostreams.IOStreams, err error) int {
 	var usage *usageError
 	var input *inputError
 	var silent *silentError
+	var wrapped *exitError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &silent):
 		return silent.code
+	case errors.As(err, &wrapped):
+		return wrapped.code
 	case errors.Is(err, errFailures):
 		return exitFailures
 	case errors.As(err, &input):
