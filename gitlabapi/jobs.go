@@ -108,4 +108,3 @@ func (m *markerWriter) Write(p []byte) (int, error) {
 	m.tail = append(m.tail[:0], buf[len(buf)-keep:]...)
 	return len(p), nil
 }
-
