@@ -105,3 +105,18 @@ func TestFix(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestShippedConfigsAreClean lints the CI/CD component that ci-doctor
+// ships: it must pass its own lint.
+func TestShippedConfigsAreClean(t *testing.T) {
+	p, err := LoadProject("../templates", "ci-doctor.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Config.Jobs) == 0 {
+		t.Fatal("no job read from the component")
+	}
+	for _, f := range Lint(p.Config, p.Options) {
+		t.Errorf("%s:%d: %s [%s]", f.Path, f.Line, f.Message, f.Rule)
+	}
+}
