@@ -1,0 +1,85 @@
+// Package gitlabtest runs a fake GitLab instance for tests: an httptest
+// server answering the REST API v4 routes ci-doctor uses with GitLab's
+// paths, headers, status codes and JSON error bodies, including its
+// authentication rules. It uses the standard library only.
+//
+// # Use
+//
+//	s := gitlabtest.New(t, gitlabtest.Options{RelativeRoot: "/gitlab"})
+//	s.AddToken("glpat-read", gitlabtest.PersonalToken, "read_api")
+//	s.AddProject(gitlabtest.Project{ID: 7, Path: "group/sub/app", Private: true})
+//	s.AddJob(gitlabtest.Job{ID: 42, ProjectID: 7, PipelineID: 3, Name: "test",
+//		Status: "failed", FailureReason: "script_failure",
+//		Trace: gitlabtest.GrowingTrace("line 1\n", "line 2\n")})
+//	s.AddJobToken("job-token", 42) // valid while job 42 is "running"
+//	s.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Status: 429, RetryAfter: "1", Times: 1})
+//	// point the client at s.URL (CI_SERVER_URL) or s.APIURL (CI_API_V4_URL)
+//	for _, r := range s.Requests() { ... r.TokenInURL ... }
+//
+// # Routes
+//
+// All live under <RelativeRoot>/api/v4. :id is a numeric id or the
+// URL-encoded full path ("group%2Fsub%2Fapp", "%2E" for "." accepted too);
+// matching is on the escaped path, so an unescaped "/" inside a parameter
+// does not match, as in GitLab. HEAD is answered like GET.
+//
+//	GET  /projects/:id                                      project
+//	GET  /projects/:id/jobs/:job_id                         job             (no job token)
+//	GET  /projects/:id/jobs/:job_id/trace                   log, text/plain (no job token)
+//	GET  /job                                               the job token's job (job token only)
+//	GET  /projects/:id/pipelines/:pipeline_id               pipeline
+//	GET  /projects/:id/pipelines/:pipeline_id/jobs          jobs, paginated, scope[]=..., include_retried
+//	GET  /projects/:id/merge_requests/:iid                  merge request with head_pipeline (job token ok)
+//	GET  /projects/:id/merge_requests/:iid/pipelines        pipelines, paginated
+//	GET  /projects/:id/repository/commits/:sha/merge_requests  merge requests, paginated (job token ok)
+//	GET  /projects/:id/merge_requests/:iid/notes            notes, paginated (job token ok)
+//	POST /projects/:id/merge_requests/:iid/notes            201 and the note; needs the api scope
+//	PUT  /projects/:id/merge_requests/:iid/notes/:note_id   200; only the note's author
+//	GET  /projects/:id/repository/files/:file_path/raw      raw bytes, ?ref= (job token ok)
+//
+// # Answers
+//
+//   - No credentials on the jobs, /job and notes routes, or on any write:
+//     401 {"message":"401 Unauthorized"}. The other reads are open to
+//     anonymous requests on public projects, as GitLab's
+//     authenticate_non_get! routes are.
+//   - An unknown or wrong-kind token, or a job token whose job is not
+//     running, where it is read: 401 {"message":"401 Unauthorized"}.
+//   - A job token on a route not open to job tokens (JOB-TOKEN header or
+//     job_token parameter) is ignored, so the request is anonymous: 401 on
+//     the jobs routes, 404 on a private project elsewhere. As a Bearer
+//     token there it is refused with 401.
+//   - A token lacking the scope: 403 {"error":"insufficient_scope",
+//     "error_description":"The request requires higher privileges than
+//     provided by the access token.","scope":"api read_api"}. read_api and
+//     read_repository (raw files only) allow reads; writes need api.
+//   - A project that is unknown or hidden from the caller: 404
+//     {"message":"404 Project Not Found"} (404, not 403, hides private ones).
+//   - Unknown job, pipeline, merge request or note: 404
+//     {"message":"404 Not found"} (ActiveRecord::RecordNotFound); GET /job
+//     with another kind of token: 404 {"message":"404 Job Not Found"}; raw
+//     file: 404 {"message":"404 Commit Not Found"} for an unknown ref and
+//     {"message":"404 File Not Found"} for a missing file.
+//   - Someone else's note: 403 {"message":"403 Forbidden"}.
+//   - Bad parameters: 400 {"error":"job_id is invalid"}, "scope does not
+//     have a valid value", "per_page has a value not allowed", "body is
+//     missing", ...; a blank note: 400 {"message":{"note":["can't be
+//     blank"]}}.
+//   - Unknown route: 404 {"error":"404 Not Found"}; wrong method: 405
+//     {"error":"405 Not Allowed"}. Outside the API: an HTML 404.
+//   - A trace is text/plain with Content-Disposition: infile;
+//     filename="<id>.log"; a job without Trace gives 200 and an empty body.
+//   - Lists paginate like GitLab: page, per_page (default 20, max 100),
+//     X-Page, X-Per-Page, X-Total, X-Total-Pages, X-Next-Page, X-Prev-Page
+//     and a Link header with rel="prev", "next", "first", "last".
+//
+// Every JSON answer is application/json. Web URLs (web_url) are
+// <URL>/<project path>/-/jobs/<id> and the like, relative root included.
+//
+// # Limits
+//
+// The data model is small: no users beyond token owners, no roles (a token
+// that can see a project can do anything there except edit others' notes),
+// no debug-trace permission, no expired or revoked tokens, and files are
+// looked up by the exact ref string given to AddFile.
+package gitlabtest
