@@ -13,8 +13,13 @@
 //		Trace: gitlabtest.GrowingTrace("line 1\n", "line 2\n")})
 //	s.AddJobToken("job-token", 42) // valid while job 42 is "running"
 //	s.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Status: 429, RetryAfter: "1", Times: 1})
-//	// point the client at s.URL (CI_SERVER_URL) or s.APIURL (CI_API_V4_URL)
-//	for _, r := range s.Requests() { ... r.TokenInURL ... }
+//
+// Point the client at s.URL (like CI_SERVER_URL) or s.APIURL (like
+// CI_API_V4_URL); with Options{TLS: true} trust s.CertPEM() or use
+// s.Client(). Then assert on what the server saw: s.Notes(7, 5) returns the
+// notes posted to merge request !5, s.Requests() every request with its
+// route, status and redacted credentials, and Request.TokenInURL flags a
+// token that travelled in a URL.
 //
 // # Routes
 //
@@ -81,5 +86,10 @@
 // The data model is small: no users beyond token owners, no roles (a token
 // that can see a project can do anything there except edit others' notes),
 // no debug-trace permission, no expired or revoked tokens, and files are
-// looked up by the exact ref string given to AddFile.
+// looked up by the exact ref string given to AddFile. Routes not listed
+// above answer 404, or 405 when another method of the same path is served.
+// The insufficient_scope body lists the scopes GitLab 16.x registered;
+// newer releases may add ai_workflows to some routes. Job tokens follow the
+// job token documentation: the newest GitLab source also opens the
+// pipeline routes to them, which this server does not.
 package gitlabtest
