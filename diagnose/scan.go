@@ -2,12 +2,16 @@ package diagnose
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 )
 
 // chunkSize is how much of the log is read at once. Large enough that the
-// automaton's skip loop runs long stretches, small enough to keep memory flat.
+// literal scan runs long stretches and the tail is copied rarely, small
+// enough to keep memory flat.
 const chunkSize = 1 << 20
 
 // MaxLineBytes is the longest line ci-doctor looks at. A longer line (a
@@ -28,13 +32,14 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 }
 
 // scan reads r chunk by chunk and hands every candidate line to the run.
+// It fills the whole buffer before scanning (a pipe hands over 64 KiB at a
+// time), so that a region is a full chunk whatever the reader.
 func (s *run) scan(r io.Reader) error {
 	buf := make([]byte, chunkSize)
-	lower := make([]byte, chunkSize)
 	filled := 0
 	skipping := false // inside the unread rest of an over-long line
 	for {
-		n, err := r.Read(buf[filled:])
+		n, err := io.ReadFull(r, buf[filled:])
 		filled += n
 		if skipping {
 			i := bytes.IndexByte(buf[:filled], '\n')
@@ -46,20 +51,21 @@ func (s *run) scan(r io.Reader) error {
 				filled = copy(buf, buf[i+1:filled])
 			}
 		}
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 		if !skipping {
 			if last := bytes.LastIndexByte(buf[:filled], '\n'); last >= 0 {
-				s.region(buf[:last+1], lower)
+				s.region(buf[:last+1])
 				filled = copy(buf, buf[last+1:filled])
 			} else if filled == len(buf) {
 				// One line fills the whole buffer: look at its start, skip the rest.
 				s.job.LongLines++
-				s.region(buf[:MaxLineBytes], lower)
+				s.region(buf[:MaxLineBytes])
 				filled, skipping = 0, true
 			}
 		}
-		if errors.Is(err, io.EOF) {
+		if eof {
 			if filled > 0 && !skipping {
-				s.region(buf[:filled], lower)
+				s.region(buf[:filled])
 				s.line++
 			}
 			return nil
@@ -71,26 +77,32 @@ func (s *run) scan(r io.Reader) error {
 }
 
 // region scans complete lines (the last may lack its '\n' at the end of the
-// input) and hands each line that holds a literal to the run. The literal
-// search runs over the whole region at once, case-folded, so the cost per
-// byte is that of the automaton's skip loop.
-func (s *run) region(b, lower []byte) {
-	lower = lower[:len(b)]
-	for i, c := range b {
-		lower[i] = toLower[c]
-	}
+// input) and hands each line that holds a literal to the run, in order.
+func (s *run) region(b []byte) {
+	ls := s.m.lits
+	s.short.reset(len(ls.short))
 	counted := 0
 	for pos := 0; pos < len(b); {
-		hit, ok := s.m.ac.Find(lower, pos)
-		if !ok {
+		// The next line with a short literal bounds the gram scan: a long
+		// literal before it lies in an earlier line.
+		limit, shortAt := len(b), -1
+		if q := s.short.next(ls, b, pos); q >= 0 {
+			shortAt = q
+			limit = bytes.LastIndexByte(b[:q], '\n') + 1
+		}
+		hit := ls.first(b[:limit], pos)
+		if hit < 0 {
+			hit = shortAt
+		}
+		if hit < 0 {
 			break
 		}
-		start := bytes.LastIndexByte(b[:hit.Start], '\n') + 1
-		end := bytes.IndexByte(b[hit.Start:], '\n')
+		start := bytes.LastIndexByte(b[:hit], '\n') + 1
+		end := bytes.IndexByte(b[hit:], '\n')
 		if end < 0 {
 			end = len(b)
 		} else {
-			end += hit.Start
+			end += hit
 		}
 		s.line += bytes.Count(b[counted:start], []byte{'\n'})
 		counted = start
@@ -104,6 +116,139 @@ func (s *run) region(b, lower []byte) {
 	}
 	s.line += bytes.Count(b[counted:], []byte{'\n'})
 	s.keepTail(b)
+}
+
+// first returns where a literal starts in the first line at or after from
+// that holds one, or -1. b[from-1], if any, must end a line.
+//
+// This loop is where a diagnosis spends its time: one 32-bit load, a
+// multiplication and a bit test every stride bytes.
+func (ls *literalSet) first(b []byte, from int) int {
+	stride, f := ls.stride, ls.filter
+	for i := from; i+gramLen <= len(b); i += stride {
+		g := binary.LittleEndian.Uint32(b[i:]) | fold32
+		h := gramHash(g)
+		if f[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		for _, r := range ls.bucket(h) {
+			if r.gram == g {
+				if p := i - int(r.off); p >= from && ls.at(b, p, int(r.lit)) {
+					return p
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// bucket returns the registered grams whose hash is h, among others.
+func (ls *literalSet) bucket(h uint32) []gramRef {
+	k := h >> (filterBits - bucketBits)
+	return ls.grams[ls.buckets[k]:ls.buckets[k+1]]
+}
+
+// at reports whether literal id occurs at b[p:], ignoring ASCII case.
+func (ls *literalSet) at(b []byte, p, id int) bool {
+	lit := ls.lits[id]
+	if p < 0 || len(b)-p < len(lit) {
+		return false
+	}
+	for k, c := range lit {
+		if toLower[b[p+k]] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// litHit is one occurrence of a literal in a line.
+type litHit struct{ lit, start, end int }
+
+// appendAll appends every occurrence of every literal in text, overlapping
+// ones included, ordered by where they end, then longest first, then by
+// literal id: the order in which an Aho-Corasick automaton reports them.
+func (ls *literalSet) appendAll(hits []litHit, text []byte) []litHit {
+	f := ls.filter
+	for i := 0; i+gramLen <= len(text); i += ls.stride {
+		g := binary.LittleEndian.Uint32(text[i:]) | fold32
+		h := gramHash(g)
+		if f[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		for _, r := range ls.bucket(h) {
+			if p := i - int(r.off); r.gram == g && ls.at(text, p, int(r.lit)) {
+				hits = append(hits, litHit{lit: int(r.lit), start: p, end: p + len(ls.lits[r.lit])})
+			}
+		}
+	}
+	for _, id := range ls.short {
+		lit := ls.lits[id]
+		for p := 0; ; p++ {
+			p = indexFold(text, lit[0], p)
+			if p < 0 {
+				break
+			}
+			if ls.at(text, p, id) {
+				hits = append(hits, litHit{lit: id, start: p, end: p + len(lit)})
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b litHit) int {
+		return cmp.Or(cmp.Compare(a.end, b.end), cmp.Compare(a.start, b.start), cmp.Compare(a.lit, b.lit))
+	})
+	return hits
+}
+
+// indexFold returns the first index at or after from of the lower-case byte
+// c or its upper-case form, or -1.
+func indexFold(b []byte, c byte, from int) int {
+	i := bytes.IndexByte(b[from:], c)
+	if c >= 'a' && c <= 'z' {
+		j := bytes.IndexByte(b[from:], c-'a'+'A')
+		if i < 0 || (j >= 0 && j < i) {
+			i = j
+		}
+	}
+	if i < 0 {
+		return -1
+	}
+	return from + i
+}
+
+// shortScan remembers, for each short literal, its next occurrence in the
+// current region, so that each is searched for once per region.
+type shortScan struct {
+	next_ []int // -2: not searched yet; -1: none left
+}
+
+func (sc *shortScan) reset(n int) {
+	sc.next_ = slices.Grow(sc.next_[:0], n)[:n]
+	for i := range sc.next_ {
+		sc.next_[i] = -2
+	}
+}
+
+// next returns where the first short literal at or after from starts, or -1.
+func (sc *shortScan) next(ls *literalSet, b []byte, from int) int {
+	first := -1
+	for k, id := range ls.short {
+		p := sc.next_[k]
+		if p == -2 || (p >= 0 && p < from) {
+			p = -1
+			for q := from; ; q++ {
+				if q = indexFold(b, ls.lits[id][0], q); q < 0 || ls.at(b, q, id) {
+					p = q
+					break
+				}
+			}
+			sc.next_[k] = p
+		}
+		if p >= 0 && (first < 0 || p < first) {
+			first = p
+		}
+	}
+	return first
 }
 
 var toLower = func() (t [256]byte) {

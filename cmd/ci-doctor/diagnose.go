@@ -73,6 +73,8 @@ OAUTH_TOKEN, or glab's config file) and the configuration at the job's commit.`,
 	cmd.Flags().Int64Var(&opts.remote.pipeline, "pipeline", 0, "diagnose every failed job of this pipeline `ID`")
 	cmd.Flags().DurationVar(&opts.remote.wait, "wait", 2*time.Minute, "in the job's own after_script, how long to wait for the runner to upload the end of the log")
 	cmd.Flags().DurationVar(&opts.remote.timeout, "timeout", 30*time.Second, "timeout of each request to GitLab")
+	cmd.Flags().DurationVar(&opts.remote.poll, "poll", 5*time.Second, "how often to read the log while waiting for it (--wait)")
+	cmd.Flags().DurationVar(&opts.remote.retryWait, "retry-wait", 500*time.Millisecond, "first wait before retrying a read that GitLab refused with 429 or 5xx (doubled each time, Retry-After wins)")
 	cmd.Flags().BoolVar(&opts.remote.comment, "comment", false, "post the diagnosis on the merge request (updating ci-doctor's earlier note); needs a token with the api scope")
 	return cmd
 }

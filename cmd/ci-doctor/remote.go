@@ -18,12 +18,14 @@ import (
 
 // remoteOptions are diagnose's flags for jobs read from GitLab.
 type remoteOptions struct {
-	project  string
-	job      int64
-	pipeline int64
-	wait     time.Duration
-	timeout  time.Duration
-	comment  bool
+	project   string
+	job       int64
+	pipeline  int64
+	wait      time.Duration
+	poll      time.Duration
+	timeout   time.Duration
+	retryWait time.Duration
+	comment   bool
 }
 
 // remoteTarget is a job, pipeline or merge request to read from GitLab.
@@ -95,7 +97,7 @@ func apiOptions(ios *iostreams.IOStreams, base string, r *remoteOptions) (gitlab
 		}
 		return gitlabapi.Options{}, &inputError{errors.New(msg)}
 	}
-	return gitlabapi.Options{Base: base, Auth: auth, Timeout: r.timeout, CAFile: ios.Getenv("CI_SERVER_TLS_CA_FILE")}, nil
+	return gitlabapi.Options{Base: base, Auth: auth, Timeout: r.timeout, RetryWait: r.retryWait, CAFile: ios.Getenv("CI_SERVER_TLS_CA_FILE")}, nil
 }
 
 // diagnoseRemote reads and diagnoses the targets.
@@ -112,7 +114,7 @@ func diagnoseRemote(ios *iostreams.IOStreams, m *diagnose.Matcher, opts *diagnos
 		if err != nil {
 			return nil, &inputError{err}
 		}
-		o := remote.Options{Wait: r.wait, PollEvery: 5 * time.Second}
+		o := remote.Options{Wait: r.wait, PollEvery: r.poll}
 		if t.Kind == gitlabapi.KindJob && strconv.FormatInt(t.ID, 10) == ios.Getenv("CI_JOB_ID") {
 			// In the job's own after_script: wait for its log, and use
 			// its checkout, which is the job's commit.
