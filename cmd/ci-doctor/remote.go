@@ -13,6 +13,7 @@ import (
 	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/gitlabapi"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 	"github.com/ci-doctor/ci-doctor/remote"
 )
 
@@ -166,10 +167,12 @@ func progressFunc(ios *iostreams.IOStreams) func(done, total int) {
 	if !ios.OutTTY {
 		return nil
 	}
+	// Progress holds no secret, and must not wait for a newline.
+	errOut := ios.Raw().ErrOut
 	return func(done, total int) {
-		fmt.Fprintf(ios.ErrOut, "\rdiagnosing failed jobs: %d/%d", done, total)
+		fmt.Fprintf(errOut, "\rdiagnosing failed jobs: %d/%d", done, total)
 		if done == total {
-			fmt.Fprint(ios.ErrOut, "\r\x1b[K")
+			fmt.Fprint(errOut, "\r\x1b[K")
 		}
 	}
 }
@@ -202,7 +205,7 @@ func postComment(ctx context.Context, ios *iostreams.IOStreams, c *gitlabapi.Cli
 	if err := rd.Render(&body, reports); err != nil {
 		return err
 	}
-	updated, err := c.UpsertNote(ctx, t.Project, iid, marker, body.String())
+	updated, err := c.UpsertNote(ctx, t.Project, iid, marker, redact.String(body.String()))
 	if err != nil {
 		return &inputError{err}
 	}
@@ -222,7 +225,12 @@ func writeCodeQuality(path string, reports []*diagnose.Report) error {
 		return &inputError{fmt.Errorf("--codequality: %w", err)}
 	}
 	defer os.Remove(tmp.Name())
-	if err := diagnose.WriteCodeQuality(tmp, reports); err != nil {
+	w := redact.NewWriter(tmp)
+	err = diagnose.WriteCodeQuality(w, reports)
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
 		tmp.Close()
 		return &inputError{fmt.Errorf("--codequality: %w", err)}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
@@ -21,11 +22,18 @@ type globalOptions struct {
 	signatureDirs []string
 }
 
-// run executes the command line args and returns the exit code.
+// run executes the command line args and returns the exit code. Every
+// byte ci-doctor writes goes through redact, so that no token a log leaked
+// reaches the output; see internal/redact.
 func run(ios *iostreams.IOStreams, args []string) int {
-	cmd := newRootCmd(ios)
+	out, errOut := redact.NewWriter(ios.Out), redact.NewWriter(ios.ErrOut)
+	safe := *ios
+	safe.Out, safe.ErrOut, safe.Unredacted = out, errOut, ios
+	defer out.Close()
+	defer errOut.Close()
+	cmd := newRootCmd(&safe)
 	cmd.SetArgs(args)
-	return exitCode(ios, cmd.Execute())
+	return exitCode(&safe, cmd.Execute())
 }
 
 func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {

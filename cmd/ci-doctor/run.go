@@ -67,9 +67,12 @@ func runRun(ios *iostreams.IOStreams, g *globalOptions, opts *runOptions) error 
 		done <- r
 	}()
 	cmd := exec.CommandContext(context.Background(), opts.argv[0], opts.argv[1:]...)
+	// The command's own output passes through unchanged (the runner masks
+	// it); only what ci-doctor prints is redacted.
+	raw := ios.Raw()
 	cmd.Stdin = ios.In
-	cmd.Stdout = io.MultiWriter(ios.Out, pw)
-	cmd.Stderr = io.MultiWriter(ios.ErrOut, pw)
+	cmd.Stdout = io.MultiWriter(raw.Out, pw)
+	cmd.Stderr = io.MultiWriter(raw.ErrOut, pw)
 	runErr := cmd.Run()
 	pw.Close()
 	report := <-done

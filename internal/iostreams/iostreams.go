@@ -19,6 +19,18 @@ type IOStreams struct {
 	InTTY, OutTTY bool
 	// Getenv reads the environment.
 	Getenv func(string) string
+	// Unredacted are the streams before secrets are masked: for what
+	// ci-doctor passes through unchanged (the output of `ci-doctor run`'s
+	// command) and for progress lines. Nil when these are the originals.
+	Unredacted *IOStreams
+}
+
+// Raw returns the streams without masking.
+func (s *IOStreams) Raw() *IOStreams {
+	if s.Unredacted != nil {
+		return s.Unredacted
+	}
+	return s
 }
 
 // System returns the process's own streams. Only main calls it.

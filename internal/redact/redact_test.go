@@ -1,0 +1,90 @@
+package redact
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// corpus lines are what real logs leak; want is what must remain, and
+// secret what must be gone.
+var corpus = []struct {
+	line, secret string
+	keep         []string
+}{
+	{line: "remote: glpat-AbCdEf0123456789xyzW is revoked", secret: "glpat-AbCdEf0123456789xyzW", keep: []string{"is revoked"}},
+	{line: "token glrt-t3_AbCdEfGhIjKlMnOpQrSt registered", secret: "glrt-t3_AbCdEfGhIjKlMnOpQrSt"},
+	{line: "gldt-Ab12Cd34Ef56Gh78Ij90", secret: "gldt-Ab12Cd34Ef56Gh78Ij90"},
+	{line: "glcbt-64_AbCdEfGhIjKlMnOpQrStUv", secret: "glcbt-64_AbCdEfGhIjKlMnOpQrStUv"},
+	{line: "glptt-0123456789abcdef0123", secret: "glptt-0123456789abcdef0123"},
+	{line: "curl --header 'PRIVATE-TOKEN: s3cr3tvalue123' https://gitlab.example.com/api/v4/projects", secret: "s3cr3tvalue123", keep: []string{"PRIVATE-TOKEN: ", "gitlab.example.com"}},
+	{line: "> Authorization: Bearer abc.def.ghi123456", secret: "abc.def.ghi123456", keep: []string{"Authorization: Bearer "}},
+	{line: "Authorization: Basic dXNlcjpwYXNzd29yZA==", secret: "dXNlcjpwYXNzd29yZA=="},
+	{line: "fatal: unable to access 'https://gitlab-ci-token:hunter2secret@gitlab.example.com/group/app.git/'", secret: "hunter2secret", keep: []string{"gitlab-ci-token:", "@gitlab.example.com/group/app.git"}},
+	{line: "$ docker login -u deploy -p Sup3rS3cret registry.example.com", secret: "Sup3rS3cret", keep: []string{"registry.example.com", "-u deploy"}},
+	{line: "$ crane auth login -u bot --password 'pa ss' registry.gitlab.com", secret: "pa ss", keep: []string{"registry.gitlab.com"}},
+	{line: `echo "{\"auths\":{\"registry.example.com\":{\"auth\":\"dXNlcjpwYXNzd29yZA==\"}}}" > ~/.docker/config.json`, secret: "dXNlcjpwYXNzd29yZA==", keep: []string{"registry.example.com"}},
+	{line: `{"auths":{"registry.example.com":{"auth":"dXNlcjpwYXNzd29yZA=="}}}`, secret: "dXNlcjpwYXNzd29yZA=="},
+	{line: `- echo "{\"auths\":{\"r.example.com\":{\"auth\":\"$(echo -n deploy:Sup3rS3cret | base64)\"}}}"`, secret: "Sup3rS3cret", keep: []string{"deploy:", "r.example.com"}},
+	{line: "+ export CI_REGISTRY_PASSWORD=topsecret42", secret: "topsecret42", keep: []string{"CI_REGISTRY_PASSWORD="}},
+	{line: "+ DEPLOY_TOKEN='abc123xyz'", secret: "abc123xyz"},
+	{line: "++ AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG", secret: "wJalrXUtnFEMI/K7MDENG"},
+	{line: "key AKIAIOSFODNN7EXAMPLE used", secret: "AKIAIOSFODNN7EXAMPLE"},
+	{line: "ghp_0123456789abcdefghijABCDEFGHIJ012345 leaked", secret: "ghp_0123456789abcdefghijABCDEFGHIJ012345"},
+	{line: "id_token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk end", secret: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"},
+}
+
+func TestRedactCorpus(t *testing.T) {
+	for _, c := range corpus {
+		got := String(c.line)
+		if strings.Contains(got, c.secret) {
+			t.Errorf("%q: secret left in %q", c.line, got)
+		}
+		if !strings.Contains(got, Mask) {
+			t.Errorf("%q: no mask in %q", c.line, got)
+		}
+		for _, k := range c.keep {
+			if !strings.Contains(got, k) {
+				t.Errorf("%q: lost %q: %q", c.line, k, got)
+			}
+		}
+	}
+}
+
+// What the diagnoses need stays: hosts, images, variable references.
+func TestRedactKeeps(t *testing.T) {
+	for _, line := range []string{
+		"Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?",
+		"$ crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+		"Error response from daemon: Get \"https://registry.example.com/v2/\": unauthorized: HTTP Basic: Access denied",
+		"ERROR: failed to solve: registry.gitlab.com/group/app:1.2.3: not found",
+		"BUILDKITD_FLAGS: --oci-worker-no-process-sandbox",
+		"docker login needs a Docker daemon: use `mkdir -p ~/.docker && echo x`",
+		`- echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`,
+		"variables:\n  CI_REGISTRY_PASSWORD: $SECRET_FROM_VAULT",
+		"NODE_MODULE_VERSION 115. This version of Node.js requires",
+		"x509: certificate signed by unknown authority",
+		"TOKEN_URL=https://auth.example.com/token",
+	} {
+		if got := String(line); got != line && !strings.HasPrefix(line, "TOKEN_URL") {
+			t.Errorf("changed %q to %q", line, got)
+		}
+	}
+}
+
+func TestWriter(t *testing.T) {
+	var out bytes.Buffer
+	w := NewWriter(&out)
+	// A secret split across writes is still caught: lines are whole.
+	for _, part := range []string{"token glpat-Ab", "Cd0123456789xyzWvu\nnext ", "line glpat-Zz0123456789abcdefgh"} {
+		if _, err := w.Write([]byte(part)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "glpat-") || out.String() != "token "+Mask+"\nnext line "+Mask {
+		t.Errorf("got %q", out.String())
+	}
+}
