@@ -191,7 +191,11 @@ func (s *Signature) validate() error {
 		return fail(0, "%s: no examples.no_match: each signature needs log lines it must not match", s.ID)
 	}
 	for _, r := range []Role{RoleTrigger, RoleRequire, RoleCapture, RoleUnless} {
-		for _, p := range s.PatternsOf(r) {
+		for i, p := range s.PatternsOf(r) {
+			if p == nil {
+				// "- " with nothing after it decodes to no pattern at all.
+				return fail(0, "%s: pattern %d is empty", s.ID, i+1)
+			}
 			if err := p.compile(); err != nil {
 				return fail(p.Line, "%s: %v", s.ID, err)
 			}

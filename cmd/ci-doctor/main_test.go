@@ -137,6 +137,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"diagnose", log}, exitOK},
 		{[]string{"diagnose", unknown}, exitOK},
 		{[]string{"diagnose", filepath.Join(dir, "missing.log")}, exitInput},
+		{[]string{"diagnose", dir}, exitInput},
 		{[]string{"diagnose", "--format", "yaml", log}, exitUsage},
 		{[]string{"lint", "--root", dir, clean}, exitOK},
 		{[]string{"lint", "--root", dir, dirty}, exitFailures},
@@ -151,5 +152,17 @@ func TestExitCodes(t *testing.T) {
 		if got := run(ios, tt.args); got != tt.want {
 			t.Errorf("ci-doctor %s: exit %d, want %d", strings.Join(tt.args, " "), got, tt.want)
 		}
+	}
+}
+
+// TestUnreadableInput reads a file whose every read fails (as root, a
+// chmod 000 file would still be readable): exit 3, one clear line.
+func TestUnreadableInput(t *testing.T) {
+	if _, err := os.Stat("/proc/self/mem"); err != nil {
+		t.Skip("needs Linux's /proc/self/mem")
+	}
+	ios, _, _, errOut := iostreams.Test()
+	if code := run(ios, []string{"diagnose", "/proc/self/mem"}); code != exitInput || !strings.Contains(errOut.String(), "reading /proc/self/mem: input/output error") {
+		t.Errorf("exit %d: %q", code, errOut)
 	}
 }
