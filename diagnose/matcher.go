@@ -3,7 +3,11 @@ package diagnose
 import (
 	"encoding/binary"
 	"math"
+	"regexp/syntax"
 	"slices"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
@@ -21,6 +25,9 @@ type Matcher struct {
 	refs [][]patternRef
 	// npatterns counts the patterns of all signatures, for per-line sets.
 	npatterns int
+	// guards holds each pattern's guard, by patternRef.id, made the first
+	// time a line reaches the pattern: most patterns never meet a line.
+	guards []lazyGuard
 }
 
 // patternRef names one pattern of one signature.
@@ -85,6 +92,7 @@ func Compile(sigs []*signatures.Signature) (*Matcher, error) {
 			}
 		}
 	}
+	m.guards = make([]lazyGuard, m.npatterns)
 	m.lits = newLiteralSet(lits)
 	return m, nil
 }
@@ -128,9 +136,12 @@ func (m *Matcher) signature(id string) *signatures.Signature {
 // The few literals shorter than stride+gramLen-1 (the "$ " marker) are found
 // with bytes.IndexByte on their first byte.
 //
-// This replaces an Aho-Corasick automaton, whose per-byte state transitions
-// (and separate lower-casing pass) ran at ~60 MB/s on real logs, while this
-// loop tests a 4-byte gram every stride bytes.
+// It replaces an Aho-Corasick automaton (github.com/coregx/ahocorasick) that
+// ran at ~60 MB/s on generated logs: after a lower-casing pass over each
+// chunk, every search for the next candidate line looked for each of the
+// literals' first bytes up to the end of the chunk, then stepped through
+// the automaton byte by byte. This loop tests one 4-byte gram every stride
+// bytes and runs at 2 GB/s and more.
 type literalSet struct {
 	lits [][]byte
 	// stride is the distance between tested positions: the length of the
@@ -220,7 +231,7 @@ func rarestWindow(lit []byte, stride int) int {
 		for off := k; off < k+stride; off++ {
 			p := 1.0
 			for _, c := range lit[off : off+gramLen] {
-				p *= byteFrequency(c)
+				p *= byteFrequency[c]
 			}
 			score += p
 		}
@@ -231,28 +242,279 @@ func rarestWindow(lit []byte, stride int) int {
 	return best
 }
 
-// byteFrequency is a rough share of a lower-cased byte in CI logs: English
-// text, paths and URLs, timestamps and hex digits. It only has to rank
-// grams, so that the filter registers the rare ones.
-func byteFrequency(c byte) float64 {
-	const common = "etaoinsrhldcumpfgwybvkxjqz"
-	switch {
-	case c == ' ':
-		return 0.15
-	case c >= 'a' && c <= 'z':
-		for i := range len(common) {
-			if common[i] == c {
-				return 0.07 / float64(i/2+1)
+// byteFrequency is a rough share of each lower-cased byte in CI logs:
+// English text, paths and URLs, timestamps and hex digits. It only has to
+// rank grams, so that the filter registers the rare ones.
+var byteFrequency = func() (t [256]float64) {
+	const letters = "etaoinsrhldcumpfgwybvkxjqz" // most frequent first
+	for c := range t {
+		switch {
+		case c == ' ':
+			t[c] = 0.15
+		case c >= '0' && c <= '9':
+			t[c] = 0.02
+		case c == '.' || c == '/' || c == '-':
+			t[c] = 0.015
+		case c == ':' || c == '_' || c == '=' || c == ',':
+			t[c] = 0.008
+		case c >= 0x80:
+			t[c] = 0.002
+		default:
+			t[c] = 0.003
+		}
+	}
+	for i := range len(letters) {
+		t[letters[i]] = 0.07 / float64(i/2+1)
+	}
+	return t
+}()
+
+// guard is a cheap necessary condition of a pattern: every match of the
+// pattern contains, for each set of the guard, one of the set's strings.
+// The prefilter's literals only say that a line may match; on lines that
+// hold a literal but are no match (every URL holds "https://") the guard
+// spares the regular expression, which costs a microsecond or more.
+type guard []factorSet
+
+// factorSet is one set of a guard, with the first bytes of its strings'
+// lower forms, so that one pass over a line tries them all.
+type factorSet struct {
+	factors []factor
+	starts  [256]bool
+}
+
+// lazyGuard is a guard made on first use, safely for concurrent runs.
+type lazyGuard struct {
+	once sync.Once
+	g    guard
+}
+
+// get returns the guard of pattern p, making it the first time.
+func (lg *lazyGuard) get(p *signatures.Pattern) guard {
+	lg.once.Do(func() { lg.g = guardOf(p.Source) })
+	return lg.g
+}
+
+// factor is a string that a match contains, compared case-insensitively
+// (with Unicode simple folding, as RE2's (?i) does) when fold is set.
+type factor struct {
+	s    []byte
+	fold bool
+	// lower is s with its ASCII letters lower-cased and, when fold is set,
+	// each character replaced by the lower-case ASCII character among its
+	// case variants, if there is one: a line whose ASCII letters are
+	// lower-cased holds lower where it holds s (or, folded, a variant of
+	// s, provided the variants are all ASCII (asciiFold) or the line is).
+	lower     []byte
+	asciiFold bool
+}
+
+// maxGuardSets bounds the sets of a guard, maxFactors the strings of a
+// set: beyond that a guard costs more than it saves.
+const (
+	maxGuardSets = 3
+	maxFactors   = 16
+)
+
+// minFactor is the shortest string a guard checks: shorter ones are in
+// nearly every line.
+const minFactor = 3
+
+// guardOf returns the guard of an RE2 pattern; a pattern without useful
+// factors gets an empty guard, which admits every line.
+func guardOf(src string) guard {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil // the loader has compiled src already: unreachable
+	}
+	sets := required(re.Simplify())
+	slices.SortStableFunc(sets, func(a, b []factor) int { return shortestFactor(b) - shortestFactor(a) })
+	g := make(guard, min(len(sets), maxGuardSets))
+	for i := range g {
+		g[i].factors = sets[i]
+		for _, f := range sets[i] {
+			g[i].starts[f.lower[0]] = true
+		}
+	}
+	return g
+}
+
+func shortestFactor(set []factor) int {
+	n := math.MaxInt
+	for _, f := range set {
+		n = min(n, len(f.s))
+	}
+	return n
+}
+
+// required returns sets of strings of which every match of re contains one
+// of each set.
+func required(re *syntax.Regexp) [][]factor {
+	if set := exact(re); set != nil {
+		if useful(set) {
+			return [][]factor{set}
+		}
+		return nil
+	}
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// Runs of subexpressions with finite languages multiply into one
+		// set ("get|head" then " " gives "get ", "head "); the rest bring
+		// their own sets.
+		var sets [][]factor
+		var run []factor
+		flush := func() {
+			if useful(run) {
+				sets = append(sets, run)
+			}
+			run = nil
+		}
+		for _, sub := range re.Sub {
+			set := exact(sub)
+			if set == nil {
+				flush()
+				sets = append(sets, required(sub)...)
+				continue
+			}
+			if run == nil {
+				run = set
+			} else if next := product(run, set); next != nil {
+				run = next
+			} else {
+				flush()
+				run = set
 			}
 		}
-	case c >= '0' && c <= '9':
-		return 0.02
-	case c == '.' || c == '/' || c == '-':
-		return 0.015
-	case c == ':' || c == '_' || c == '=' || c == ',':
-		return 0.008
-	case c >= 0x80:
-		return 0.002
+		flush()
+		return sets
+	case syntax.OpAlternate:
+		// Each branch must bring a set; a match contains a string of one
+		// of them.
+		var union []factor
+		for _, sub := range re.Sub {
+			sets := required(sub)
+			if len(sets) == 0 {
+				return nil
+			}
+			best := sets[0]
+			for _, s := range sets[1:] {
+				if shortestFactor(s) > shortestFactor(best) {
+					best = s
+				}
+			}
+			union = append(union, best...)
+		}
+		if len(union) > maxFactors {
+			return nil
+		}
+		return [][]factor{union}
 	}
-	return 0.003
+	return nil
+}
+
+func useful(set []factor) bool {
+	return len(set) > 0 && shortestFactor(set) >= minFactor
+}
+
+// exact returns every string re matches when there are few of them (anchors
+// and word boundaries count as empty), or nil.
+func exact(re *syntax.Regexp) []factor {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []factor{{}}
+	case syntax.OpLiteral:
+		return []factor{newFactor(string(re.Rune), re.Flags&syntax.FoldCase != 0)}
+	case syntax.OpCharClass:
+		// A small class such as [Oo] or [.:/].
+		var set []factor
+		for i := 0; i < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(set) == 4 {
+					return nil
+				}
+				set = append(set, newFactor(string(r), false))
+			}
+		}
+		return set
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpQuest:
+		if set := exact(re.Sub[0]); set != nil && len(set) < maxFactors {
+			return append(set, factor{})
+		}
+	case syntax.OpAlternate:
+		var union []factor
+		for _, sub := range re.Sub {
+			set := exact(sub)
+			if set == nil || len(union)+len(set) > maxFactors {
+				return nil
+			}
+			union = append(union, set...)
+		}
+		return union
+	case syntax.OpConcat:
+		set := []factor{{}}
+		for _, sub := range re.Sub {
+			next := exact(sub)
+			if next == nil {
+				return nil
+			}
+			if set = product(set, next); set == nil {
+				return nil
+			}
+		}
+		return set
+	}
+	return nil
+}
+
+// product returns every string of a followed by one of b, or nil when there
+// are too many or when a case-sensitive string would meet a folded one.
+func product(a, b []factor) []factor {
+	if len(a)*len(b) > maxFactors {
+		return nil
+	}
+	var out []factor
+	for _, x := range a {
+		for _, y := range b {
+			if len(x.s) > 0 && len(y.s) > 0 && x.fold != y.fold {
+				return nil
+			}
+			out = append(out, newFactor(string(x.s)+string(y.s), x.fold || y.fold))
+		}
+	}
+	return out
+}
+
+func newFactor(s string, fold bool) factor {
+	f := factor{s: []byte(s), fold: fold}
+	if !fold {
+		for _, c := range f.s {
+			f.lower = append(f.lower, toLower[c])
+		}
+		return f
+	}
+	f.asciiFold = true
+	for _, r := range s {
+		c := r
+		for v := unicode.SimpleFold(r); v != r; v = unicode.SimpleFold(v) {
+			if v < utf8.RuneSelf {
+				c = rune(toLower[v])
+			} else {
+				f.asciiFold = false
+			}
+		}
+		if c < utf8.RuneSelf {
+			c = rune(toLower[c])
+		}
+		f.lower = utf8.AppendRune(f.lower, c)
+	}
+	return f
 }

@@ -2,6 +2,8 @@ package diagnose
 
 import (
 	"bytes"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
@@ -16,8 +18,12 @@ type run struct {
 	line int
 	norm normalizer
 	cur  Line
-	// lowerText is the current line's visible text, case-folded.
-	lowerText []byte
+	// hits are the literals of the current line.
+	hits []litHit
+	// folded is the current line for the guards.
+	folded foldedLine
+	// short finds the short literals of the current region.
+	short shortScan
 	// seen marks the patterns already tried on the current line.
 	seen    []bool
 	touched []int
@@ -49,26 +55,29 @@ func (s *run) candidate(raw, before []byte) {
 	num := s.line + 1
 	s.norm.normalize(raw, num, &s.cur)
 	text := s.cur.Text
-	s.lowerText = s.lowerText[:0]
-	for _, c := range text {
-		s.lowerText = append(s.lowerText, toLower[c])
-	}
 	if sec := s.cur.Section; sec != "" && !PhaseOf(sec).post() {
 		s.lastMain = sec
 	}
 	s.resolvePending(num)
-	for _, hit := range s.m.ac.FindAllOverlapping(s.lowerText) {
-		if hit.PatternID < int(numStructure) {
-			s.structure(structureLiteral(hit.PatternID), text)
+	s.hits = s.m.lits.appendAll(s.hits[:0], text)
+	s.folded.reset(text)
+	for _, hit := range s.hits {
+		if hit.lit < int(numStructure) {
+			s.structure(structureLiteral(hit.lit), text)
 			continue
 		}
-		for _, ref := range s.m.refs[hit.PatternID] {
+		for _, ref := range s.m.refs[hit.lit] {
 			if s.seen[ref.id] {
 				continue
 			}
 			s.seen[ref.id] = true
 			s.touched = append(s.touched, ref.id)
 			p := s.m.sigs[ref.sig].PatternsOf(ref.role)[ref.idx]
+			// The guard and Match do not allocate; most candidate lines do
+			// not match, and only those that do pay for the submatches.
+			if !s.m.guards[ref.id].get(p).admits(&s.folded) || !p.Regexp.Match(text) {
+				continue
+			}
 			if loc := p.Regexp.FindSubmatchIndex(text); loc != nil {
 				s.states[ref.sig].matched(s, ref, p, loc, before)
 			}
@@ -90,6 +99,119 @@ func (s *run) resolvePending(num int) {
 	}
 }
 
+// admits reports whether the line may match the guard's pattern: it holds
+// a string of each set.
+func (g guard) admits(l *foldedLine) bool {
+	for i := range g {
+		if !g[i].in(l) {
+			return false
+		}
+	}
+	return true
+}
+
+// in reports whether the line holds one of the set's strings. One pass over
+// the lower-cased line tries each string where its first byte is.
+func (fs *factorSet) in(l *foldedLine) bool {
+	low := l.lowered()
+	for i, c := range low {
+		if !fs.starts[c] {
+			continue
+		}
+		for k := range fs.factors {
+			if f := &fs.factors[k]; f.lower[0] == c && f.at(l, i) {
+				return true
+			}
+		}
+	}
+	if l.ascii {
+		return false
+	}
+	// Characters outside ASCII that fold into ASCII (the Kelvin sign is
+	// a k) have another length than their variants: no offset is shared.
+	for k := range fs.factors {
+		if f := &fs.factors[k]; f.fold && !f.asciiFold {
+			for i := range l.text {
+				if hasPrefixFold(l.text[i:], f.s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// at reports whether the factor occurs at offset i of the line, unless it
+// is one that only the character-wise comparison can find there.
+func (f *factor) at(l *foldedLine, i int) bool {
+	switch {
+	case !f.fold:
+		return bytes.HasPrefix(l.text[i:], f.s)
+	case f.asciiFold || l.ascii:
+		return bytes.HasPrefix(l.lower[i:], f.lower)
+	}
+	return false
+}
+
+// foldedLine is a line's text and, made on first use, its ASCII-lower-cased
+// form, for the guards' case-insensitive factors.
+type foldedLine struct {
+	text  []byte
+	lower []byte
+	done  bool
+	ascii bool
+}
+
+func (l *foldedLine) reset(text []byte) {
+	l.text, l.lower, l.done = text, l.lower[:0], false
+}
+
+func (l *foldedLine) lowered() []byte {
+	if !l.done {
+		l.done, l.ascii = true, true
+		for _, c := range l.text {
+			l.lower = append(l.lower, toLower[c])
+			l.ascii = l.ascii && c < utf8.RuneSelf
+		}
+	}
+	return l.lower
+}
+
+// hasPrefixFold reports whether b starts with prefix under Unicode simple
+// case folding, as RE2's (?i) compares characters. Two ASCII characters are
+// variants of each other only through ASCII case, which is the fast path.
+func hasPrefixFold(b, prefix []byte) bool {
+	for len(prefix) > 0 {
+		if len(b) == 0 {
+			return false
+		}
+		if p, c := prefix[0], b[0]; p < utf8.RuneSelf && c < utf8.RuneSelf {
+			if toLower[p] != toLower[c] {
+				return false
+			}
+			prefix, b = prefix[1:], b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(prefix)
+		c, m := utf8.DecodeRune(b)
+		if c != r && !sameFold(c, r) {
+			return false
+		}
+		prefix, b = prefix[n:], b[m:]
+	}
+	return true
+}
+
+// sameFold reports whether a and b are case variants of one character.
+func sameFold(a, b rune) bool {
+	for c := unicode.SimpleFold(a); c != a; c = unicode.SimpleFold(c) {
+		if c == b {
+			return true
+		}
+	}
+	return false
+}
+
 // groups returns the named groups of a match.
 func groups(p *signatures.Pattern, text []byte, loc []int) map[string]string {
 	var g map[string]string
@@ -106,20 +228,33 @@ func groups(p *signatures.Pattern, text []byte, loc []int) map[string]string {
 }
 
 // contextLines returns up to n lines at the end of before, normalised
-// without touching the run's section state.
-func contextLines(before []byte, firstNum, n int) []Evidence {
+// without touching the run's section state. When before, the start of the
+// current region, holds fewer lines, the rest come from the end of the
+// previous regions, which the tail keeps: the context does not depend on
+// where the reader cut the log.
+func (s *run) contextLines(before []byte, firstNum, n int) []Evidence {
 	var out []Evidence
-	end := len(before)
-	for k := 0; k < n && end > 0; k++ {
-		start := bytes.LastIndexByte(before[:end-1], '\n') + 1
-		raw := before[start : end-1]
+	b, inTail := before, false
+	for k := 0; k < n; k++ {
+		if len(b) == 0 && !inTail {
+			b, inTail = s.tail.buf, true
+		}
+		if len(b) == 0 {
+			break
+		}
+		// The tail may end inside an over-long line, without its '\n'.
+		line := b
+		if line[len(line)-1] == '\n' {
+			line = line[:len(line)-1]
+		}
+		start := bytes.LastIndexByte(line, '\n') + 1
 		var scratch normalizer
 		var l Line
-		scratch.normalize(raw, firstNum-k-1, &l)
+		scratch.normalize(line[start:], firstNum-k-1, &l)
 		if len(bytes.TrimSpace(l.Text)) > 0 {
 			out = append([]Evidence{{Line: l.Num, Text: clip(l.Text)}}, out...)
 		}
-		end = start
+		b = b[:start]
 	}
 	return out
 }

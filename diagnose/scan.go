@@ -9,10 +9,15 @@ import (
 	"slices"
 )
 
-// chunkSize is how much of the log is read at once. Large enough that the
+// chunkSize is how much of the log is read at once: large enough that the
 // literal scan runs long stretches and the tail is copied rarely, small
-// enough to keep memory flat.
-const chunkSize = 1 << 20
+// enough that the buffer costs few page faults at start-up (a fault costs
+// microseconds in a container). The buffer grows, up to maxChunk, only to
+// hold one line longer than itself.
+const (
+	chunkSize = 256 << 10
+	maxChunk  = 1 << 20
+)
 
 // MaxLineBytes is the longest line ci-doctor looks at. A longer line (a
 // minified bundle, a base64 blob) is read to its end, but only its first
@@ -33,7 +38,9 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 
 // scan reads r chunk by chunk and hands every candidate line to the run.
 // It fills the whole buffer before scanning (a pipe hands over 64 KiB at a
-// time), so that a region is a full chunk whatever the reader.
+// time), so that regions are the same whatever the reader. A line is always
+// scanned whole, unless it is longer than maxChunk: then its start is
+// scanned and the rest skipped.
 func (s *run) scan(r io.Reader) error {
 	buf := make([]byte, chunkSize)
 	filled := 0
@@ -51,11 +58,17 @@ func (s *run) scan(r io.Reader) error {
 				filled = copy(buf, buf[i+1:filled])
 			}
 		}
-		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 		if !skipping {
 			if last := bytes.LastIndexByte(buf[:filled], '\n'); last >= 0 {
 				s.region(buf[:last+1])
 				filled = copy(buf, buf[last+1:filled])
+			} else if filled == len(buf) && len(buf) < maxChunk {
+				// One line fills the buffer: make room for the rest of it.
+				// (A full buffer comes with no error, so nothing is lost.)
+				grown := make([]byte, 2*len(buf))
+				copy(grown, buf)
+				buf = grown
+				continue
 			} else if filled == len(buf) {
 				// One line fills the whole buffer: look at its start, skip the rest.
 				s.job.LongLines++
@@ -63,7 +76,7 @@ func (s *run) scan(r io.Reader) error {
 				filled, skipping = 0, true
 			}
 		}
-		if eof {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			if filled > 0 && !skipping {
 				s.region(buf[:filled])
 				s.line++
@@ -219,13 +232,13 @@ func indexFold(b []byte, c byte, from int) int {
 // shortScan remembers, for each short literal, its next occurrence in the
 // current region, so that each is searched for once per region.
 type shortScan struct {
-	next_ []int // -2: not searched yet; -1: none left
+	pos []int // -2: not searched yet; -1: none left
 }
 
 func (sc *shortScan) reset(n int) {
-	sc.next_ = slices.Grow(sc.next_[:0], n)[:n]
-	for i := range sc.next_ {
-		sc.next_[i] = -2
+	sc.pos = slices.Grow(sc.pos[:0], n)[:n]
+	for i := range sc.pos {
+		sc.pos[i] = -2
 	}
 }
 
@@ -233,7 +246,7 @@ func (sc *shortScan) reset(n int) {
 func (sc *shortScan) next(ls *literalSet, b []byte, from int) int {
 	first := -1
 	for k, id := range ls.short {
-		p := sc.next_[k]
+		p := sc.pos[k]
 		if p == -2 || (p >= 0 && p < from) {
 			p = -1
 			for q := from; ; q++ {
@@ -242,7 +255,7 @@ func (sc *shortScan) next(ls *literalSet, b []byte, from int) int {
 					break
 				}
 			}
-			sc.next_[k] = p
+			sc.pos[k] = p
 		}
 		if p >= 0 && (first < 0 || p < first) {
 			first = p

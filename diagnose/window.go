@@ -68,7 +68,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			required: make([]bool, len(st.requires)),
 		}
 		if st.finding == nil {
-			c.context = contextLines(before, num, 2)
+			c.context = s.contextLines(before, num, 2)
 		}
 		// Lines that came before the trigger but within the window count.
 		for i, r := range st.requires {

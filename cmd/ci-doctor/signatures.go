@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ci-doctor/ci-doctor/bench/ere"
 	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 	"github.com/ci-doctor/ci-doctor/signatures"
@@ -17,7 +18,7 @@ func newSignaturesCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command
 		Use:   "signatures",
 		Short: "List and test the signature database",
 	}
-	cmd.AddCommand(newSignaturesListCmd(ios, g), newSignaturesTestCmd(ios, g))
+	cmd.AddCommand(newSignaturesListCmd(ios, g), newSignaturesTestCmd(ios, g), newSignaturesPatternsCmd(ios, g))
 	return cmd
 }
 
@@ -120,6 +121,73 @@ func runSignaturesTest(ios *iostreams.IOStreams, g *globalOptions, args []string
 	fmt.Fprintf(ios.Out, "%d signatures, %d examples, %d failed\n", len(tested), n, len(failures))
 	if len(failures) > 0 {
 		return errFailures
+	}
+	return nil
+}
+
+// patternsOptions are the flags of `signatures patterns`.
+type patternsOptions struct {
+	format string
+}
+
+func newSignaturesPatternsCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command {
+	opts := &patternsOptions{}
+	cmd := &cobra.Command{
+		Use:   "patterns",
+		Short: "Print the database's patterns for grep -E -f and rg -f",
+		Long: `Print every pattern of the database (built-in and your own), one a line, in
+a form that GNU grep -E -f and ripgrep's rg --no-unicode -f accept, so that
+they can be given the same work as ci-doctor (bench/run.sh does). The RE2
+syntax that ERE lacks is translated; what is approximated is listed in
+bench/ere. With --format literals, print instead the literals that
+ci-doctor's prefilter scans for, lower-case, for grep -F -i -f.`,
+		Example: `  ci-doctor signatures patterns > patterns.txt
+  grep -c -E -f patterns.txt job.log`,
+		// Hidden until docs/ has its page (go generate ./cmd/ci-doctor).
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runSignaturesPatterns(ios, g, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.format, "format", "f", "grep", "output `format`: grep (ERE patterns) or literals")
+	return cmd
+}
+
+func runSignaturesPatterns(ios *iostreams.IOStreams, g *globalOptions, opts *patternsOptions) error {
+	if err := checkFormat(opts.format, []string{"grep", "literals"}); err != nil {
+		return err
+	}
+	sigs, err := g.loadSignatures(ios)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	if opts.format == "literals" {
+		m, err := diagnose.Compile(sigs)
+		if err != nil {
+			return &inputError{err}
+		}
+		lines = m.Literals()
+	} else {
+		seen := map[string]bool{}
+		for _, s := range sigs {
+			for _, role := range []signatures.Role{signatures.RoleTrigger, signatures.RoleRequire, signatures.RoleCapture, signatures.RoleUnless} {
+				for _, p := range s.PatternsOf(role) {
+					e, err := ere.Translate(p.Source)
+					if err != nil {
+						return fmt.Errorf("%s:%d: %w", s.File, p.Line, err)
+					}
+					if !seen[e] {
+						seen[e] = true
+						lines = append(lines, e)
+					}
+				}
+			}
+		}
+	}
+	for _, l := range lines {
+		fmt.Fprintln(ios.Out, l)
 	}
 	return nil
 }

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ci-doctor/ci-doctor/internal/gencmddocs"
+	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+)
+
+// The command reference in docs/ is generated from the command tree, which
+// only this package can build (newRootCmd is in package main, which no other
+// package can import); so `go generate` runs this very program with the
+// hidden gen-docs command. docs_test.go checks that docs/ is current.
+//go:generate go run . gen-docs ../../docs
+
+func newGenDocsCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:    "gen-docs DIR",
+		Short:  "Write the command reference, one Markdown page per command, into DIR",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			// A fresh tree, not the one running, so that the pages are
+			// those the test generates.
+			return gencmddocs.Generate(newRootCmd(ios), args[0])
+		},
+	}
+}
