@@ -131,6 +131,12 @@ func setVariable(v *jobView, name, value string) ([]edit.Edit, string) {
 	}
 	f := j.Def.File
 	if own := j.Own.Get("variables"); own != nil && own.File == f {
+		if own.Value.Kind == yaml.ScalarNode && own.Value.Tag == "!!null" && blockEntry(own) && !itemStart(own) {
+			// "variables:" with nothing under it.
+			line := f.Line(own.Line())
+			text := indent(f, own.Line()) + own.Key + ":\n" + indent(f, own.Line()) + "  " + name + ": " + value
+			return []edit.Edit{edit.Replace(f.Path, own.Line(), own.Line(), line, text)}, ""
+		}
 		if own.Value.Kind != yaml.MappingNode || !blockEntry(own) {
 			return nil, unsureFlow
 		}

@@ -31,15 +31,20 @@ cd "$(dirname "$0")/.."
 
 targets="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64"
 
-if ! tar --version 2>/dev/null | grep -q 'GNU tar'; then
-  echo "release.sh: needs GNU tar (--sort, --mtime)" >&2; exit 1
-fi
-if [ -n "$(git status --porcelain)" ] && [ -z "${ALLOW_DIRTY:-}" ]; then
+case "$(tar --version 2>/dev/null)" in
+  *"GNU tar"*) ;;
+  *) echo "release.sh: needs GNU tar (--sort, --mtime)" >&2; exit 1 ;;
+esac
+# Its own line, so that a git that fails (say, "dubious ownership") stops the
+# script instead of passing for a clean tree.
+changes="$(git status --porcelain)"
+if [ -n "$changes" ] && [ -z "${ALLOW_DIRTY:-}" ]; then
   echo "release.sh: the work tree has uncommitted changes; a release is built from a clean checkout (ALLOW_DIRTY=1 to try anyway)" >&2
   exit 1
 fi
 
-export GOTOOLCHAIN="go$(go list -m -f '{{.GoVersion}}')"
+goversion="$(go list -m -f '{{.GoVersion}}')"
+export GOTOOLCHAIN="go$goversion"
 # The environment's GOFLAGS (say -buildvcs=false or -mod=vendor) must not
 # change the binaries.
 export GOFLAGS=-mod=readonly CGO_ENABLED=0
