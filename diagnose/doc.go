@@ -1,8 +1,8 @@
 // Package diagnose reads a GitLab CI job log and says why the job failed.
 //
 // A log travels one road: the scanner reads it in large chunks and lets a
-// multi-literal automaton (Aho-Corasick over the literals of every
-// signature) pick the few lines worth a closer look; the normaliser turns
+// multi-literal filter (a sampled q-gram filter over the literals of every
+// signature, see literalSet) pick the few lines worth a closer look; the normaliser turns
 // each of those into the text a person sees (no timestamp prefix, colours,
 // section markers or progress overwrites) and tracks the job's sections; the
 // matcher confirms the signatures' regular expressions and windows on them;

@@ -144,7 +144,6 @@ ci-doctor's prefilter scans for, lower-case, for grep -F -i -f.`,
 		Example: `  ci-doctor signatures patterns > patterns.txt
   grep -c -E -f patterns.txt job.log`,
 		// Hidden until docs/ has its page (go generate ./cmd/ci-doctor).
-		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runSignaturesPatterns(ios, g, opts)
