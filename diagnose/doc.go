@@ -2,9 +2,10 @@
 //
 // A log travels one road: the scanner reads it in large chunks and lets a
 // multi-literal filter (a sampled q-gram filter over the literals of every
-// signature, see literalSet) pick the few lines worth a closer look; the normaliser turns
-// each of those into the text a person sees (no timestamp prefix, colours,
-// section markers or progress overwrites) and tracks the job's sections; the
+// signature, see literalSet) pick the few lines worth a closer look; the
+// normaliser turns each of those into the text a person sees (no timestamp
+// prefix, colours, section markers or progress overwrites) and tracks the
+// job's sections; the
 // matcher confirms the signatures' regular expressions and windows on them;
 // the ranker picks one root cause; the renderers print the Report. Memory
 // stays constant whatever the size of the log: only the current chunk, the

@@ -144,7 +144,7 @@ ci-doctor's prefilter scans for, lower-case, for grep -F -i -f.`,
 		Example: `  ci-doctor signatures patterns > patterns.txt
   grep -c -E -f patterns.txt job.log`,
 		// Hidden until docs/ has its page (go generate ./cmd/ci-doctor).
-		Args:   cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runSignaturesPatterns(ios, g, opts)
 		},
