@@ -13,6 +13,9 @@ type File struct {
 	Src  []byte
 	// Root is the document's top-level node (a mapping for a valid file).
 	Root *yaml.Node
+	// From is the include of another project the file came with, nil
+	// for the project's own files: edits cannot land there.
+	From *External
 	// lines are Src's lines without their line ending.
 	lines []string
 }

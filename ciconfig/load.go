@@ -45,6 +45,7 @@ type Config struct {
 	vars     *Map
 	resolved map[string]*Map
 	maps     maps
+	fetch    Fetcher
 	// mu guards the caches above: jobs are resolved on demand, possibly
 	// by several diagnoses at once.
 	mu sync.Mutex
@@ -60,6 +61,40 @@ type External struct {
 	File   *File
 	// Start and End are the lines of the include entry in File.
 	Start, End int
+}
+
+// Fetcher reads a file of another project at a ref ("" for its default
+// branch), for includes of other projects; through the API, it is what
+// GitLab itself would include.
+type Fetcher func(project, ref, file string) ([]byte, error)
+
+// fetchProject reads the files of an include of another project when a
+// Fetcher is set. Their paths are "project:file", so that they are never
+// taken for files of this project; File.From names the include.
+func (c *Config) fetchProject(ext External, project, ref string, files []string, seen map[string]bool) {
+	if c.fetch == nil {
+		return
+	}
+	for _, file := range files {
+		rel := project + ":" + strings.TrimPrefix(file, "/")
+		if seen[rel] || len(c.Files) >= maxFiles {
+			continue
+		}
+		seen[rel] = true
+		data, err := c.fetch(project, ref, strings.TrimPrefix(file, "/"))
+		if err != nil {
+			c.Problems = append(c.Problems, Problem{Path: ext.File.Path, Line: ext.Start, Msg: fmt.Sprintf("include of %s %s: %v", project, file, err)})
+			continue
+		}
+		f, err := parse(rel, data)
+		if err != nil {
+			c.Problems = append(c.Problems, problemOf(rel, 0, err))
+			continue
+		}
+		e := ext
+		f.From = &e
+		c.addFile(f, seen)
+	}
 }
 
 // Problem is something of the configuration that could not be read.
@@ -121,7 +156,13 @@ func Load(root, path string) (*Config, error) {
 // LoadFS is Load over any file system: root names it in messages, path is
 // the main file's slash-separated path in it.
 func LoadFS(fsys fs.FS, root, path string) (*Config, error) {
-	c := &Config{Root: root, FS: fsys, raw: map[string]*Map{}, defs: map[string]*Entry{}, resolved: map[string]*Map{}, maps: maps{},
+	return LoadFSWith(fsys, root, path, nil)
+}
+
+// LoadFSWith is LoadFS that also reads the includes of other projects
+// through fetch.
+func LoadFSWith(fsys fs.FS, root, path string, fetch Fetcher) (*Config, error) {
+	c := &Config{Root: root, FS: fsys, fetch: fetch, raw: map[string]*Map{}, defs: map[string]*Entry{}, resolved: map[string]*Map{}, maps: maps{},
 		defaults: &Map{}, globals: &Map{}, vars: &Map{}}
 	rel := strings.TrimPrefix(path, "./")
 	f, err := c.read(rel)
@@ -147,6 +188,11 @@ func (c *Config) read(rel string) (*File, error) {
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", rel, err)
 	}
+	return parse(rel, src)
+}
+
+// parse reads one file's YAML.
+func parse(rel string, src []byte) (*File, error) {
 	f := newFile(rel, src)
 	dec := yaml.NewDecoder(strings.NewReader(string(src)))
 	var docs []*yaml.Node
@@ -260,11 +306,14 @@ func (c *Config) includes(f *File, inc *Entry, seen map[string]bool) {
 			case m.Get("local") != nil:
 				local = m.Get("local").Scalar()
 			case m.Get("project") != nil:
-				target := m.Get("project").Scalar()
+				project := m.Get("project").Scalar()
+				var files []string
 				if file := m.Get("file"); file != nil {
-					target += ": " + strings.Join(scalars(file.Value), ", ")
+					files = scalars(file.Value)
 				}
-				c.Externals = append(c.Externals, External{Kind: "project", Target: target, File: f, Start: start, End: end})
+				ext := External{Kind: "project", Target: project + ": " + strings.Join(files, ", "), File: f, Start: start, End: end}
+				c.Externals = append(c.Externals, ext)
+				c.fetchProject(ext, project, m.Get("ref").Scalar(), files, seen)
 				continue
 			case m.Get("remote") != nil:
 				c.Externals = append(c.Externals, External{Kind: "remote", Target: m.Get("remote").Scalar(), File: f, Start: start, End: end})

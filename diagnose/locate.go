@@ -126,10 +126,17 @@ func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found 
 		if w := fmt.Sprintf("%s:%d %s", lf.Path, lf.Line, strings.TrimSpace(lf.Source)); !slices.Contains(where, w) {
 			where = append(where, w)
 		}
+		edits := lf.Edits
+		if ext := externalOrigin(p.Config, lf.Path); ext != nil {
+			// The text lives in another project's template: the edit that
+			// the project can make is the guide's, inline configuration
+			// instead of the include.
+			edits, _ = lint.ReplaceInclude(p.Config, *ext, "its "+lf.Path+":"+fmt.Sprint(lf.Line)+" has "+strings.TrimSpace(lf.Source))
+		}
 		// Keep only edits that apply together: one that overlaps an
 		// earlier one is left for after the first fix.
-		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), lf.Edits...), read); err == nil {
-			f.Edits = append(f.Edits, lf.Edits...)
+		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), edits...), read); err == nil {
+			f.Edits = append(f.Edits, edits...)
 		}
 	}
 	subject := "the configuration (no job identified)"
@@ -233,4 +240,15 @@ func promoteConfirmed(r *Report) {
 	promoted.RootCause = true
 	promoted.ConfigNote += " (ranked first because the configuration confirms it)"
 	r.Findings = append([]Finding{promoted}, slices.Delete(r.Findings, i, i+1)...)
+}
+
+// externalOrigin returns the include of another project that a file of
+// the configuration came with, or nil for the project's own files.
+func externalOrigin(cfg *ciconfig.Config, path string) *ciconfig.External {
+	for _, f := range cfg.Files {
+		if f.Path == path {
+			return f.From
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
@@ -76,7 +77,15 @@ func repoProject(ctx context.Context, c *gitlabapi.Client, project, sha, path st
 	if path == "" {
 		path = ".gitlab-ci.yml"
 	}
-	cfg, err := ciconfig.LoadFS(c.Repo(ctx, project, sha), project+"@"+short(sha), path)
+	// Includes of other projects are read through the API too, as GitLab
+	// reads them: their settings (a pull_policy) can then be named.
+	fetch := func(other, ref, file string) ([]byte, error) {
+		if ref == "" {
+			ref = "HEAD"
+		}
+		return fs.ReadFile(c.Repo(ctx, other, ref), file)
+	}
+	cfg, err := ciconfig.LoadFSWith(c.Repo(ctx, project, sha), project+"@"+short(sha), path, fetch)
 	if err != nil {
 		return nil, err
 	}

@@ -50,8 +50,8 @@ type Pattern struct {
 // Reference points to where a person can read more: a section of the
 // platform guide (no URL) or an upstream document.
 type Reference struct {
-	Title string `yaml:"title"`
-	URL   string `yaml:"url"`
+	Title string `yaml:"title" json:"title"`
+	URL   string `yaml:"url" json:"url,omitempty"`
 }
 
 // Examples are log excerpts that must and must not produce the signature.

@@ -306,3 +306,26 @@ func TestCustomCA(t *testing.T) {
 		t.Errorf("with the CA: exit %d: %s", code, errOut)
 	}
 }
+
+// TestIncludeOfAnotherProject: a pull_policy set by another project's
+// template is read through the API, named as the origin, and the edit
+// replaces the include, as the guide says.
+func TestIncludeOfAnotherProject(t *testing.T) {
+	s := gitlab(t, gitlabtest.Options{})
+	s.AddProject(gitlabtest.Project{ID: 8, Path: "some-org/some-template"})
+	s.AddFile(8, "HEAD", "template.gitlab-ci.yml", []byte("build:\n  image:\n    name: my-image:latest\n    pull_policy: [always]\n  script:\n    - make\n"))
+	s.AddFile(7, "feedface", ".gitlab-ci.yml", projectFile(t, "pull-policy-include", ".gitlab-ci.yml"))
+	s.AddPipeline(gitlabtest.Pipeline{ID: 4, ProjectID: 7, SHA: "feedface", Ref: "main", Status: "failed"})
+	s.AddJob(gitlabtest.Job{ID: 60, ProjectID: 7, PipelineID: 4, Name: "build", Status: "failed", SHA: "feedface",
+		Trace: gitlabtest.FixedTrace(fixture(t, "pull-policy-not-allowed--k8s-included-template.log"))})
+	env := map[string]string{"GITLAB_TOKEN": apiToken, "GITLAB_HOST": s.URL}
+	code, out, errOut := runWith(t, env, "diagnose", "--format", "json", s.JobWebURL(60))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"config_status": "confirmed"`, `some-org/some-template:template.gitlab-ci.yml:4`, `"path": ".gitlab-ci.yml"`, `ci-doctor: the include of project some-org/some-template`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+}
