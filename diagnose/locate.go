@@ -116,6 +116,9 @@ func (m *Matcher) locateFinding(f *Finding, p *lint.Project, job *ciconfig.Job, 
 	m.confirm(f, p, job, found)
 }
 
+// maxWhere bounds the lines a confirmation quotes: the diff shows them all.
+const maxWhere = 3
+
 // confirm records the lint findings that confirm a finding, and the edits
 // of those that apply together.
 func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found []lint.Finding) {
@@ -142,6 +145,9 @@ func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found 
 	subject := "the configuration (no job identified)"
 	if job != nil {
 		subject = "job " + job.Name
+	}
+	if len(where) > maxWhere {
+		where = append(where[:maxWhere], fmt.Sprintf("and %d more", len(where)-maxWhere))
 	}
 	f.ConfigNote = fmt.Sprintf("%s confirms it: %s", subject, strings.Join(where, "; "))
 	f.diff, _ = edit.Diff(f.Edits, read)
