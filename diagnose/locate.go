@@ -146,6 +146,11 @@ func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found 
 	if job != nil {
 		subject = "job " + job.Name
 	}
+	if len(found) == 1 {
+		// One finding: its message says what the line means (the node
+		// rule names the Dockerfile's FROM line, for instance).
+		where[0] += " (" + found[0].Message + ")"
+	}
 	if len(where) > maxWhere {
 		where = append(where[:maxWhere], fmt.Sprintf("and %d more", len(where)-maxWhere))
 	}
