@@ -195,7 +195,7 @@ func TestGuardsNeverReject(t *testing.T) {
 				g := guardOf(p.Source)
 				for _, l := range lines {
 					folded.reset([]byte(l))
-					if p.Regexp.MatchString(l) {
+					if p.Regexp().MatchString(l) {
 						checked++
 						if !g.admits(&folded) {
 							t.Errorf("%s: guard of %q rejects %q", s.ID, p.Source, l)

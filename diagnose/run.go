@@ -75,10 +75,10 @@ func (s *run) candidate(raw, before []byte) {
 			p := s.m.sigs[ref.sig].PatternsOf(ref.role)[ref.idx]
 			// The guard and Match do not allocate; most candidate lines do
 			// not match, and only those that do pay for the submatches.
-			if !s.m.guards[ref.id].get(p).admits(&s.folded) || !p.Regexp.Match(text) {
+			if !s.m.guards[ref.id].get(p).admits(&s.folded) || !p.Regexp().Match(text) {
 				continue
 			}
-			if loc := p.Regexp.FindSubmatchIndex(text); loc != nil {
+			if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {
 				s.states[ref.sig].matched(s, ref, p, loc, before)
 			}
 		}
@@ -215,7 +215,7 @@ func sameFold(a, b rune) bool {
 // groups returns the named groups of a match.
 func groups(p *signatures.Pattern, text []byte, loc []int) map[string]string {
 	var g map[string]string
-	for i, name := range p.Regexp.SubexpNames() {
+	for i, name := range p.Regexp().SubexpNames() {
 		if name == "" || loc[2*i] < 0 {
 			continue
 		}

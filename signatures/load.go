@@ -10,9 +10,11 @@ import (
 	"path"
 	"regexp"
 	"regexp/syntax"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	// go.yaml.in/yaml/v3 rather than goccy/go-yaml: it is the maintained
@@ -80,27 +82,45 @@ func loadFS(fsys fs.FS, dir, label string) ([]*Signature, error) {
 	if err != nil {
 		return nil, &Error{File: label, Msg: "cannot read signature folder: " + pathErr(err)}
 	}
-	var sigs []*Signature
-	var errs []error
+	var names []string
 	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
-			continue
+		if name := e.Name(); !e.IsDir() && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			names = append(names, name)
 		}
-		file := label + name
-		data, err := fs.ReadFile(fsys, path.Join(dir, name))
-		if err != nil {
-			errs = append(errs, &Error{File: file, Msg: "cannot read: " + pathErr(err)})
-			continue
-		}
-		sig, err := Parse(file, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		sigs = append(sigs, sig)
 	}
-	return sigs, errors.Join(errs...)
+	// Parsing YAML and compiling regular expressions is most of a short
+	// diagnosis's time, and each file stands alone: use every core.
+	sigs := make([]*Signature, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(names)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				file := label + names[i]
+				data, err := fs.ReadFile(fsys, path.Join(dir, names[i]))
+				if err != nil {
+					errs[i] = &Error{File: file, Msg: "cannot read: " + pathErr(err)}
+					continue
+				}
+				sigs[i], errs[i] = Parse(file, data)
+			}
+		}()
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []*Signature
+	for _, s := range sigs {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 // Parse decodes and validates one signature file. file names it in errors.
@@ -213,10 +233,9 @@ func (p *Pattern) compile() error {
 	if len(p.Source) > maxPattern {
 		return fmt.Errorf("pattern is %d characters long; at most %d are allowed", len(p.Source), maxPattern)
 	}
-	re, err := regexp.Compile(p.Source)
-	if err != nil {
-		return fmt.Errorf("bad regular expression: %v", err)
-	}
+	// regexp.Compile parses with these same flags, so a pattern that
+	// parses compiles; the compilation itself waits for the first line
+	// that needs it (Pattern.Regexp).
 	parsed, err := syntax.Parse(p.Source, syntax.Perl)
 	if err != nil {
 		return fmt.Errorf("bad regular expression: %v", err)
@@ -226,7 +245,7 @@ func (p *Pattern) compile() error {
 		return fmt.Errorf("pattern %q has no literal of %d or more characters that every match contains; the prefilter needs one", p.Source, minLiteral)
 	}
 	sort.Strings(lits)
-	p.Regexp, p.Literals = re, lits
+	p.Literals = lits
 	return nil
 }
 

@@ -2,6 +2,7 @@ package signatures
 
 import (
 	"regexp"
+	"sync"
 	"text/template"
 )
 
@@ -40,11 +41,31 @@ type Pattern struct {
 	Line   int
 	Column int
 
-	// Regexp is compiled by the loader.
-	Regexp *regexp.Regexp
 	// Literals are lower-case strings of which every match contains at least
 	// one, so a line that holds none of them cannot match.
 	Literals []string
+
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// never matches nothing: the stand-in for a pattern that cannot compile,
+// which the loader's syntax check already refused.
+var never = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+
+// Regexp returns the compiled expression. It is compiled the first time a
+// line needs it: the loader has checked its syntax, and most patterns never
+// meet a line of a given log, so compiling them all at start-up would be
+// wasted work.
+func (p *Pattern) Regexp() *regexp.Regexp {
+	p.once.Do(func() {
+		re, err := regexp.Compile(p.Source)
+		if err != nil {
+			re = never
+		}
+		p.re = re
+	})
+	return p.re
 }
 
 // Reference points to where a person can read more: a section of the

@@ -72,7 +72,7 @@ func TestBuiltinPatterns(t *testing.T) {
 					t.Fatalf("%s: %q is not valid RE2: %v", s.ID, e, err)
 				}
 				for _, l := range lines {
-					if p.Regexp.MatchString(l) && !re.MatchString(l) {
+					if p.Regexp().MatchString(l) && !re.MatchString(l) {
 						t.Errorf("%s: %q matches %q but %q does not", s.ID, p.Source, l, e)
 					}
 				}
