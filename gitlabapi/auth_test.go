@@ -32,7 +32,9 @@ func TestResolveAuth(t *testing.T) {
 			t.Errorf("%v %s: token %q from %q, want %q", tt.env, tt.base, a.Token, a.Source, tt.token)
 		}
 	}
-	if b := DefaultBase(func(k string) string { return map[string]string{"GL_HOST": "example.com/gitlab/", "CI_SERVER_URL": "https://ci"}[k] }); b != "https://example.com/gitlab" {
+	if b := DefaultBase(func(k string) string {
+		return map[string]string{"GL_HOST": "example.com/gitlab/", "CI_SERVER_URL": "https://ci"}[k]
+	}); b != "https://example.com/gitlab" {
 		t.Errorf("DefaultBase = %q", b)
 	}
 }
