@@ -22,12 +22,14 @@ func newSignaturesCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command
 	return cmd
 }
 
-type listOptions struct {
+// formatOptions are the flags of the signatures subcommands that only
+// choose an output format.
+type formatOptions struct {
 	format string
 }
 
 func newSignaturesListCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command {
-	opts := &listOptions{}
+	opts := &formatOptions{}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the known failures (built-in and your own)",
@@ -52,7 +54,7 @@ type signatureJSON struct {
 	References []signatures.Reference `json:"references"`
 }
 
-func runSignaturesList(ios *iostreams.IOStreams, g *globalOptions, opts *listOptions) error {
+func runSignaturesList(ios *iostreams.IOStreams, g *globalOptions, opts *formatOptions) error {
 	if err := checkFormat(opts.format, []string{"text", "json"}); err != nil {
 		return err
 	}
@@ -125,13 +127,8 @@ func runSignaturesTest(ios *iostreams.IOStreams, g *globalOptions, args []string
 	return nil
 }
 
-// patternsOptions are the flags of `signatures patterns`.
-type patternsOptions struct {
-	format string
-}
-
 func newSignaturesPatternsCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command {
-	opts := &patternsOptions{}
+	opts := &formatOptions{}
 	cmd := &cobra.Command{
 		Use:   "patterns",
 		Short: "Print the database's patterns for grep -E -f and rg -f",
@@ -143,7 +140,6 @@ bench/ere. With --format literals, print instead the literals that
 ci-doctor's prefilter scans for, lower-case, for grep -F -i -f.`,
 		Example: `  ci-doctor signatures patterns > patterns.txt
   grep -c -E -f patterns.txt job.log`,
-		// Hidden until docs/ has its page (go generate ./cmd/ci-doctor).
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runSignaturesPatterns(ios, g, opts)
@@ -153,7 +149,7 @@ ci-doctor's prefilter scans for, lower-case, for grep -F -i -f.`,
 	return cmd
 }
 
-func runSignaturesPatterns(ios *iostreams.IOStreams, g *globalOptions, opts *patternsOptions) error {
+func runSignaturesPatterns(ios *iostreams.IOStreams, g *globalOptions, opts *formatOptions) error {
 	if err := checkFormat(opts.format, []string{"grep", "literals"}); err != nil {
 		return err
 	}
