@@ -52,6 +52,10 @@ func findJob(r *Report, cfg *ciconfig.Config, name string, view *ConfigView) *ci
 		view.Notes = append(view.Notes, fmt.Sprintf("no job %q in %s", name, view.Path))
 		return nil
 	}
+	if len(r.commands) == 0 {
+		view.Notes = append(view.Notes, "the log shows no command of a script, so its job is unknown: pass --job-name")
+		return nil
+	}
 	best, bestScore := []*ciconfig.Job(nil), 0
 	for _, j := range cfg.Jobs {
 		score := 0
@@ -67,11 +71,11 @@ func findJob(r *Report, cfg *ciconfig.Config, name string, view *ConfigView) *ci
 			best = append(best, j)
 		}
 	}
-	switch len(best) {
-	case 0:
+	switch {
+	case len(best) == 0:
 		view.Notes = append(view.Notes, "no job's script matches the commands in the log: pass --job-name")
 		return nil
-	case 1:
+	case len(best) == 1:
 	default:
 		for _, j := range best {
 			view.Candidates = append(view.Candidates, j.Name)

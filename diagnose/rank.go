@@ -10,6 +10,9 @@ func (s *run) finish() *Report {
 	s.resolvePending(int(^uint(0) >> 1))
 	r := &s.report
 	r.Lines = s.line
+	if r.Lines == 0 {
+		r.Notes = append(r.Notes, "the log is empty: there is nothing to diagnose")
+	}
 	if s.job.Status == "failed" || s.job.Status == "unknown" {
 		s.job.FailedSection = s.lastMain
 		s.job.Phase = PhaseOf(s.lastMain)

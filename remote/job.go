@@ -55,7 +55,7 @@ func Job(ctx context.Context, c *gitlabapi.Client, m *diagnose.Matcher, project 
 		return nil, err
 	}
 	if r.Lines == 0 {
-		notes = append(notes, "the job's log is empty: it may have been erased or may have expired")
+		notes = append(notes, "GitLab returned no log for the job: it may have been erased or may have expired")
 	}
 	r.Notes = append(r.Notes, notes...)
 	r.Job.Name, r.Job.Stage, r.Job.URL = job.Name, job.Stage, job.WebURL
