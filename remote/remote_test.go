@@ -29,10 +29,7 @@ func setup(t *testing.T) (*gitlabtest.Server, *gitlabapi.Client, *diagnose.Match
 	if err != nil {
 		t.Fatal(err)
 	}
-	sigs, err := signatures.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sigs := signatures.Builtin()
 	m, err := diagnose.Compile(sigs)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package signatures
 
 import (
 	"bytes"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,11 +10,11 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"text/template"
 
 	// go.yaml.in/yaml/v3 rather than goccy/go-yaml: it is the maintained
 	// successor of gopkg.in/yaml.v3 that most Go code already knows, its Node
@@ -23,9 +22,6 @@ import (
 	// an unknown key into an error, which the validation needs.
 	"go.yaml.in/yaml/v3"
 )
-
-//go:embed builtin/*.yaml
-var builtinFS embed.FS
 
 // maxPattern bounds a pattern's length: RE2 is linear in the input, but a
 // huge pattern still compiles to a huge program.
@@ -35,7 +31,7 @@ const maxPattern = 1000
 // keeps that many lines of state per signature.
 const maxWindow = 50
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 // Error is a problem with one signature file, at a line when one is known.
 type Error struct {
@@ -51,9 +47,11 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
-// Builtin loads the signatures shipped inside the binary.
-func Builtin() ([]*Signature, error) {
-	return loadFS(builtinFS, "builtin", "builtin/")
+// Builtin returns the signatures shipped inside the binary, sorted by id.
+// They were loaded and validated from builtin/*.yaml when builtin_table.go
+// was generated, so there is nothing to decode or check at start-up.
+func Builtin() []*Signature {
+	return slices.Clone(builtin)
 }
 
 // LoadDir loads every *.yaml and *.yml file of a user's folder.
@@ -143,8 +141,8 @@ func Parse(file string, data []byte) (*Signature, error) {
 	return &sig, nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-var unknownField = regexp.MustCompile(`^field (\S+) not found in type`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): (.*)`) })
+var unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (\S+) not found in type`) })
 
 // yamlError turns the YAML library's messages into file:line errors.
 func yamlError(file string, err error) error {
@@ -161,10 +159,10 @@ func yamlError(file string, err error) error {
 	var errs []error
 	for _, m := range msgs {
 		e := &Error{File: file, Msg: m}
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+		if sub := yamlLine().FindStringSubmatch(m); sub != nil {
 			e.Line, _ = strconv.Atoi(sub[1])
 			e.Msg = sub[2]
-			if u := unknownField.FindStringSubmatch(e.Msg); u != nil {
+			if u := unknownField().FindStringSubmatch(e.Msg); u != nil {
 				e.Msg = fmt.Sprintf("unknown key %q (see signatures/FORMAT.md)", u[1])
 			}
 		}
@@ -191,7 +189,7 @@ func (s *Signature) validate() error {
 	switch {
 	case s.ID == "":
 		return fail(0, "missing id")
-	case !idPattern.MatchString(s.ID):
+	case !idPattern().MatchString(s.ID):
 		return fail(0, "id %q is not kebab-case (lower-case words joined by -)", s.ID)
 	case strings.TrimSpace(s.Title) == "":
 		return fail(0, "%s: missing title", s.ID)
@@ -221,11 +219,9 @@ func (s *Signature) validate() error {
 			}
 		}
 	}
-	tmpl, err := template.New(s.ID).Option("missingkey=zero").Funcs(templateFuncs).Parse(s.Fix)
-	if err != nil {
+	if _, err := s.template(); err != nil {
 		return fail(0, "%s: fix is not a valid template: %v", s.ID, err)
 	}
-	s.fixTemplate = tmpl
 	return nil
 }
 
@@ -272,11 +268,7 @@ func Merge(sets ...[]*Signature) ([]*Signature, error) {
 // Load returns the built-in signatures together with those of the users'
 // folders, validated and with unique ids.
 func Load(userDirs ...string) ([]*Signature, error) {
-	builtin, err := Builtin()
-	if err != nil {
-		return nil, err
-	}
-	sets := [][]*Signature{builtin}
+	sets := [][]*Signature{Builtin()}
 	var errs []error
 	for _, dir := range userDirs {
 		set, err := LoadDir(dir)

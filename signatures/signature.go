@@ -31,7 +31,12 @@ type Signature struct {
 	File string `yaml:"-"`
 	Line int    `yaml:"-"`
 
-	fixTemplate *template.Template
+	// fix is the Fix text parsed as a template, the first time it is needed.
+	fix struct {
+		once sync.Once
+		tmpl *template.Template
+		err  error
+	}
 }
 
 // Pattern is one RE2 regular expression of a signature, with the position it
@@ -51,7 +56,7 @@ type Pattern struct {
 
 // never matches nothing: the stand-in for a pattern that cannot compile,
 // which the loader's syntax check already refused.
-var never = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+var never = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^\x00-\x{10FFFF}]`) })
 
 // Regexp returns the compiled expression. It is compiled the first time a
 // line needs it: the loader has checked its syntax, and most patterns never
@@ -61,7 +66,7 @@ func (p *Pattern) Regexp() *regexp.Regexp {
 	p.once.Do(func() {
 		re, err := regexp.Compile(p.Source)
 		if err != nil {
-			re = never
+			re = never()
 		}
 		p.re = re
 	})

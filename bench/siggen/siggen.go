@@ -48,10 +48,7 @@ func Write(dir string, n int) (int, error) {
 // Signatures returns the built-in signatures and n variants of each,
 // loaded as the loader loads a folder.
 func Signatures(n int) ([]*signatures.Signature, error) {
-	sigs, err := signatures.Builtin()
-	if err != nil {
-		return nil, err
-	}
+	sigs := signatures.Builtin()
 	files, err := Files(n)
 	if err != nil {
 		return nil, err
@@ -72,10 +69,7 @@ func Signatures(n int) ([]*signatures.Signature, error) {
 
 // Files returns n variants of each built-in signature.
 func Files(n int) ([]*File, error) {
-	sigs, err := signatures.Builtin()
-	if err != nil {
-		return nil, err
-	}
+	sigs := signatures.Builtin()
 	var files []*File
 	for _, s := range sigs {
 		for k := 1; k <= n; k++ {

@@ -24,10 +24,7 @@ func main() {
 }
 
 func rewrite(path string) error {
-	sigs, err := signatures.Builtin()
-	if err != nil {
-		return err
-	}
+	sigs := signatures.Builtin()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
