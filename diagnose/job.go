@@ -3,31 +3,32 @@ package diagnose
 import (
 	"bytes"
 	"regexp"
+	"sync"
 	"unicode/utf8"
 )
 
 var (
-	runnerVersion = regexp.MustCompile(`^Running with gitlab-runner (\S+)`)
-	executorImage = regexp.MustCompile(`^Using (\S+) executor with image (\S+)`)
-	preparingExec = regexp.MustCompile(`^Preparing the "([^"]+)" executor`)
+	runnerVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Running with gitlab-runner (\S+)`) })
+	executorImage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Using (\S+) executor with image (\S+)`) })
+	preparingExec = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Preparing the "([^"]+)" executor`) })
 )
 
 // structure records what a line says about the job itself.
 func (s *run) structure(kind structureLiteral, text []byte) {
 	switch kind {
 	case litRunner:
-		if m := runnerVersion.FindSubmatch(text); m != nil && s.job.RunnerVersion == "" {
+		if m := runnerVersion().FindSubmatch(text); m != nil && s.job.RunnerVersion == "" {
 			s.job.RunnerVersion = string(m[1])
 		}
 	case litExecutor:
-		if m := executorImage.FindSubmatch(text); m != nil && s.job.Image == "" {
+		if m := executorImage().FindSubmatch(text); m != nil && s.job.Image == "" {
 			s.job.Image = string(m[2])
 			if s.job.Executor == "" {
 				s.job.Executor = string(bytes.ToLower(m[1]))
 			}
 		}
 	case litPreparing:
-		if m := preparingExec.FindSubmatch(text); m != nil && s.job.Executor == "" {
+		if m := preparingExec().FindSubmatch(text); m != nil && s.job.Executor == "" {
 			s.job.Executor = string(m[1])
 		}
 	case litSucceeded:

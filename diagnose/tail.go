@@ -3,6 +3,7 @@ package diagnose
 import (
 	"bytes"
 	"regexp"
+	"sync"
 )
 
 // tailSize is how much of the end of the log is kept for the fallback: the
@@ -43,7 +44,9 @@ func (s *run) keepTail(b []byte) {
 // errorish finds the lines a person would look at first in a failure that
 // no signature explains: error words, and the failure markers of common
 // test runners (Jest's ✕ and ●, go test's FAIL).
-var errorish = regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9])|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+var errorish = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9])|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+})
 
 // maxUnmatched is how many likely lines the fallback shows.
 const maxUnmatched = 6
@@ -91,7 +94,7 @@ func (s *run) fallback() *Unmatched {
 		}
 		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
-		if errorish.Match(l.Text) {
+		if errorish().Match(l.Text) {
 			likely = keep(likely, e)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
@@ -59,7 +60,7 @@ func (c *Client) TraceReader(ctx context.Context, project string, id int64) io.R
 // afterScriptMarker is the runner's marker for the after_script stage:
 // once the API's copy of the log holds it, everything the script printed
 // before it has arrived (the log is append-only, in order).
-var afterScriptMarker = regexp.MustCompile(`section_start:\d+:after_script`)
+var afterScriptMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`section_start:\d+:after_script`) })
 
 // WaitForScriptEnd polls the job's log until it reaches after_script, for
 // ci-doctor running inside the failing job's after_script: the runner
@@ -70,7 +71,7 @@ func (c *Client) WaitForScriptEnd(ctx context.Context, project string, id int64,
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	for {
-		found := &markerWriter{re: afterScriptMarker}
+		found := &markerWriter{re: afterScriptMarker()}
 		err := c.Trace(ctx, project, id, found)
 		if found.found {
 			return true, nil

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Kind is what a target names.
@@ -30,7 +31,9 @@ type Target struct {
 
 // targetPath matches what follows the host in a GitLab web URL:
 // .../<project>/-/jobs/123, with the "-/" optional as in old links.
-var targetPath = regexp.MustCompile(`^/(.+?)/(?:-/)?(jobs|pipelines|merge_requests)/(\d+)(?:/.*)?$`)
+var targetPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/(.+?)/(?:-/)?(jobs|pipelines|merge_requests)/(\d+)(?:/.*)?$`)
+})
 
 var kinds = map[string]Kind{"jobs": KindJob, "pipelines": KindPipeline, "merge_requests": KindMergeRequest}
 
@@ -50,7 +53,7 @@ func ParseURL(raw string, knownBases ...string) ([]Target, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("%q is not a GitLab URL (want https://host/group/project/-/jobs/ID, .../-/pipelines/ID or .../-/merge_requests/IID)", raw)
 	}
-	m := targetPath.FindStringSubmatch(u.Path)
+	m := targetPath().FindStringSubmatch(u.Path)
 	if m == nil {
 		return nil, fmt.Errorf("%q names no job, pipeline or merge request (want .../-/jobs/ID, .../-/pipelines/ID or .../-/merge_requests/IID)", raw)
 	}

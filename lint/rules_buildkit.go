@@ -3,6 +3,7 @@ package lint
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
@@ -20,12 +21,12 @@ const (
 	buildkitImageName = "moby/buildkit"
 )
 
-var dockerBuild = regexp.MustCompile(`\bdocker\s+(?:buildx\s+|image\s+)?build\b`)
+var dockerBuild = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bdocker\s+(?:buildx\s+|image\s+)?build\b`) })
 
 // buildsImage reports whether the job builds an image, with docker or BuildKit.
 func (v *jobView) buildsImage() bool {
 	for _, cmd := range v.cmds {
-		if dockerBuild.MatchString(cmd.Text) || commandWord(cmd.Text, "buildctl") >= 0 || commandWord(cmd.Text, "buildctl-daemonless.sh") >= 0 {
+		if dockerBuild().MatchString(cmd.Text) || commandWord(cmd.Text, "buildctl") >= 0 || commandWord(cmd.Text, "buildctl-daemonless.sh") >= 0 {
 			return true
 		}
 	}

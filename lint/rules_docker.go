@@ -109,7 +109,7 @@ func outcome(lr rewrite.LineResult) string {
 // docker-image finding replaces the image already, and BUILDKITD_FLAGS.
 func buildkitJob(v *jobView) []edit.Edit {
 	var out []edit.Edit
-	if !strings.Contains(v.imageName, buildkitImageName) && !dockerImage.MatchString(v.imageName) {
+	if !strings.Contains(v.imageName, buildkitImageName) && !dockerImage().MatchString(v.imageName) {
 		if e, _ := setImage(v, "", true); e != nil {
 			out = append(out, e...)
 		}

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ci-doctor/ci-doctor/edit"
 	"github.com/ci-doctor/ci-doctor/rewrite"
@@ -15,9 +16,11 @@ func init() {
 }
 
 var (
-	localDockerfile = regexp.MustCompile(`--local\s+dockerfile=(\S+)`)
-	optFilename     = regexp.MustCompile(`--opt\s+filename=(\S+)`)
-	dockerFileFlag  = regexp.MustCompile(`\bdocker\s+(?:buildx\s+|image\s+)?build\b.*?(?:-f|--file)[= ](\S+)`)
+	localDockerfile = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`--local\s+dockerfile=(\S+)`) })
+	optFilename     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`--opt\s+filename=(\S+)`) })
+	dockerFileFlag  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\bdocker\s+(?:buildx\s+|image\s+)?build\b.*?(?:-f|--file)[= ](\S+)`)
+	})
 )
 
 // dockerfile finds the Dockerfile the configuration builds: the first
@@ -27,14 +30,14 @@ func (c *checker) dockerfile() string {
 	for _, j := range c.cfg.Jobs {
 		for _, cmd := range j.Commands() {
 			t := cmd.Text
-			if m := localDockerfile.FindStringSubmatch(t); m != nil {
+			if m := localDockerfile().FindStringSubmatch(t); m != nil {
 				name := "Dockerfile"
-				if f := optFilename.FindStringSubmatch(t); f != nil {
+				if f := optFilename().FindStringSubmatch(t); f != nil {
 					name = f[1]
 				}
 				return path.Clean(path.Join(m[1], name))
 			}
-			if m := dockerFileFlag.FindStringSubmatch(t); m != nil {
+			if m := dockerFileFlag().FindStringSubmatch(t); m != nil {
 				return path.Clean(strings.Trim(m[1], `"'`))
 			}
 		}

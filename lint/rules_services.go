@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
@@ -20,7 +21,9 @@ func init() {
 }
 
 // dockerImage matches the Docker CLI images, docker:27, docker.io/library/docker:dind ...
-var dockerImage = regexp.MustCompile(`^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?:[:@].*)?$`)
+var dockerImage = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?:[:@].*)?$`)
+})
 
 // services lists the job's services: the entry and, per item, its node and name.
 func services(v *jobView) (*ciconfig.Entry, []*yaml.Node) {
@@ -49,7 +52,7 @@ func checkDindService(c *checker, v *jobView) {
 	seq, items := services(v)
 	for _, item := range items {
 		name, at := serviceName(item)
-		if !strings.Contains(name, "dind") || !dockerImage.MatchString(name) {
+		if !strings.Contains(name, "dind") || !dockerImage().MatchString(name) {
 			continue
 		}
 		itemLine := seq.File.ItemLine(item)
@@ -60,7 +63,7 @@ func checkDindService(c *checker, v *jobView) {
 }
 
 func checkDockerImage(c *checker, v *jobView) {
-	if v.image == nil || !dockerImage.MatchString(v.imageName) {
+	if v.image == nil || !dockerImage().MatchString(v.imageName) {
 		return
 	}
 	at := v.image.Value

@@ -3,6 +3,7 @@ package lint
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
@@ -166,7 +167,7 @@ func onlyChildOf(f *ciconfig.File, start, end int) int {
 		parent--
 	}
 	head := strings.TrimSpace(stripComment(f.Line(parent)))
-	if parent == 0 || !strings.HasSuffix(head, ":") && !anchorOnly.MatchString(head) || ciconfig.IndentOf(f.Line(parent)) >= ciconfig.IndentOf(f.Line(start)) {
+	if parent == 0 || !strings.HasSuffix(head, ":") && !anchorOnly().MatchString(head) || ciconfig.IndentOf(f.Line(parent)) >= ciconfig.IndentOf(f.Line(start)) {
 		return 0
 	}
 	for n := end + 1; n <= f.NumLines(); n++ {
@@ -182,7 +183,7 @@ func onlyChildOf(f *ciconfig.File, start, end int) int {
 }
 
 // anchorOnly matches a key line that only defines an anchor: "key: &name".
-var anchorOnly = regexp.MustCompile(`:\s+&\S+$`)
+var anchorOnly = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`:\s+&\S+$`) })
 
 func stripComment(line string) string {
 	if i := ciconfig.CommentStart(line); i >= 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Build is what a docker build (or buildx build) command asks for. Every
@@ -47,17 +48,19 @@ type Build struct {
 
 // buildFlags are docker build's and buildx build's flags. The ones that
 // ParseBuild neither translates nor drops end in Build.Unknown.
-var buildFlags = newSpec(
-	"t,tag=", "f,file=", "build-arg=", "target=", "platform=", "push", "o,output=",
-	"cache-from=", "cache-to=", "label=", "secret=", "no-cache",
-	// Dropped: they are about the local daemon, or BuildKit's default.
-	"load", "pull", "q,quiet", "rm", "force-rm", "progress=", "builder=", "disable-content-trust",
-	// Untranslated, listed so that their values are not taken for the
-	// build context.
-	"add-host=", "allow=", "annotation=", "attest=", "build-context=", "call=", "cgroup-parent=",
-	"cpu-period=", "cpu-quota=", "c,cpu-shares=", "cpuset-cpus=", "cpuset-mems=", "iidfile=",
-	"isolation=", "m,memory=", "memory-swap=", "metadata-file=", "network=", "no-cache-filter=",
-	"provenance=", "sbom=", "security-opt=", "shm-size=", "ssh=", "ulimit=", "squash", "compress", "check")
+var buildFlags = sync.OnceValue(func() flagSpec {
+	return newSpec(
+		"t,tag=", "f,file=", "build-arg=", "target=", "platform=", "push", "o,output=",
+		"cache-from=", "cache-to=", "label=", "secret=", "no-cache",
+		// Dropped: they are about the local daemon, or BuildKit's default.
+		"load", "pull", "q,quiet", "rm", "force-rm", "progress=", "builder=", "disable-content-trust",
+		// Untranslated, listed so that their values are not taken for the
+		// build context.
+		"add-host=", "allow=", "annotation=", "attest=", "build-context=", "call=", "cgroup-parent=",
+		"cpu-period=", "cpu-quota=", "c,cpu-shares=", "cpuset-cpus=", "cpuset-mems=", "iidfile=",
+		"isolation=", "m,memory=", "memory-swap=", "metadata-file=", "network=", "no-cache-filter=",
+		"provenance=", "sbom=", "security-opt=", "shm-size=", "ssh=", "ulimit=", "squash", "compress", "check")
+})
 
 // droppedBuildFlags change nothing once the build runs in BuildKit without
 // a daemon: there is no local image store to load into, and every job
@@ -70,7 +73,7 @@ var droppedBuildFlags = map[string]bool{"load": true, "pull": true, "quiet": tru
 // context, several, a context or Dockerfile read from standard input, a
 // remote context, a flag without its value.
 func ParseBuild(args []Word) (Build, error) {
-	flags, operands, err := parseFlags(args, buildFlags, true)
+	flags, operands, err := parseFlags(args, buildFlags(), true)
 	if err != nil {
 		return Build{}, fmt.Errorf("reading docker build: %w", err)
 	}

@@ -4,29 +4,32 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // runFlags are docker run's and docker create's flags.
-var runFlags = newSpec(
-	"a,attach=", "add-host=", "annotation=", "blkio-weight=", "blkio-weight-device=", "cap-add=", "cap-drop=",
-	"cgroup-parent=", "cgroupns=", "cidfile=", "cpu-period=", "cpu-quota=", "cpu-rt-period=", "cpu-rt-runtime=",
-	"c,cpu-shares=", "cpus=", "cpuset-cpus=", "cpuset-mems=", "detach-keys=", "device=", "device-cgroup-rule=",
-	"device-read-bps=", "device-read-iops=", "device-write-bps=", "device-write-iops=", "dns=", "dns-option=",
-	"dns-search=", "domainname=", "entrypoint=", "e,env=", "env-file=", "expose=", "gpus=", "group-add=",
-	"health-cmd=", "health-interval=", "health-retries=", "health-start-period=", "health-timeout=",
-	"h,hostname=", "ip=", "ip6=", "ipc=", "isolation=", "kernel-memory=", "l,label=", "label-file=", "link=",
-	"link-local-ip=", "log-driver=", "log-opt=", "mac-address=", "m,memory=", "memory-reservation=",
-	"memory-swap=", "memory-swappiness=", "mount=", "name=", "net,network=", "network-alias=", "oom-score-adj=",
-	"pid=", "pids-limit=", "platform=", "p,publish=", "pull=", "restart=", "runtime=", "security-opt=",
-	"shm-size=", "stop-signal=", "stop-timeout=", "storage-opt=", "sysctl=", "tmpfs=", "ulimit=", "u,user=",
-	"userns=", "uts=", "v,volume=", "volume-driver=", "volumes-from=", "w,workdir=",
-	"d,detach", "i,interactive", "t,tty", "rm", "init", "privileged", "P,publish-all", "read-only", "q,quiet",
-	"no-healthcheck", "oom-kill-disable", "sig-proxy", "disable-content-trust", "use-api-socket")
+var runFlags = sync.OnceValue(func() flagSpec {
+	return newSpec(
+		"a,attach=", "add-host=", "annotation=", "blkio-weight=", "blkio-weight-device=", "cap-add=", "cap-drop=",
+		"cgroup-parent=", "cgroupns=", "cidfile=", "cpu-period=", "cpu-quota=", "cpu-rt-period=", "cpu-rt-runtime=",
+		"c,cpu-shares=", "cpus=", "cpuset-cpus=", "cpuset-mems=", "detach-keys=", "device=", "device-cgroup-rule=",
+		"device-read-bps=", "device-read-iops=", "device-write-bps=", "device-write-iops=", "dns=", "dns-option=",
+		"dns-search=", "domainname=", "entrypoint=", "e,env=", "env-file=", "expose=", "gpus=", "group-add=",
+		"health-cmd=", "health-interval=", "health-retries=", "health-start-period=", "health-timeout=",
+		"h,hostname=", "ip=", "ip6=", "ipc=", "isolation=", "kernel-memory=", "l,label=", "label-file=", "link=",
+		"link-local-ip=", "log-driver=", "log-opt=", "mac-address=", "m,memory=", "memory-reservation=",
+		"memory-swap=", "memory-swappiness=", "mount=", "name=", "net,network=", "network-alias=", "oom-score-adj=",
+		"pid=", "pids-limit=", "platform=", "p,publish=", "pull=", "restart=", "runtime=", "security-opt=",
+		"shm-size=", "stop-signal=", "stop-timeout=", "storage-opt=", "sysctl=", "tmpfs=", "ulimit=", "u,user=",
+		"userns=", "uts=", "v,volume=", "volume-driver=", "volumes-from=", "w,workdir=",
+		"d,detach", "i,interactive", "t,tty", "rm", "init", "privileged", "P,publish-all", "read-only", "q,quiet",
+		"no-healthcheck", "oom-kill-disable", "sig-proxy", "disable-content-trust", "use-api-socket")
+})
 
 // containerArgs reads docker run's or docker create's arguments: its
 // flags, the image (shell text) and the command words after it.
 func containerArgs(args []Word) ([]flag, string, []Word, bool) {
-	flags, ops, err := parseFlags(args, runFlags, false)
+	flags, ops, err := parseFlags(args, runFlags(), false)
 	if err != nil || len(ops) == 0 {
 		return nil, "", nil, false
 	}

@@ -4,6 +4,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"sync"
 )
 
 // DockerCmd is one invocation of the docker CLI found in a script line.
@@ -134,7 +135,7 @@ func argWords(words []Word) []Word {
 
 // assignRE matches a word that assigns a command substitution to a
 // variable: ID=$(, ID="$(, ID=`.
-var assignRE = regexp.MustCompile("^([A-Za-z_][A-Za-z0-9_]*)=\"?(\\$\\(|`)")
+var assignRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^([A-Za-z_][A-Za-z0-9_]*)=\"?(\\$\\(|`)") })
 
 // assignedVar returns the variable that a command substitution's output
 // goes to when the substitution is the whole value of VAR=..., "" if not.
@@ -143,7 +144,7 @@ func assignedVar(words []Word, sub span) string {
 		if w.Op != "" || sub.start < w.Offset || sub.end > w.end() {
 			continue
 		}
-		m := assignRE.FindStringSubmatchIndex(w.Raw)
+		m := assignRE().FindStringSubmatchIndex(w.Raw)
 		if m == nil || w.Offset+m[5] != sub.start {
 			return ""
 		}
@@ -190,7 +191,7 @@ prefixes:
 			if i < 0 {
 				return DockerCmd{}, false // command -v docker: a lookup
 			}
-		case wrappers[w.Value] != nil:
+		case wrappers()[w.Value] != nil:
 			// They stay: timeout 600 buildctl-daemonless.sh ... still works.
 			start = -1
 			i = skipWrapper(words, i)
@@ -246,17 +247,19 @@ func isDocker(w Word) bool {
 
 // wrappers are the commands that run another command, with their flags;
 // the operands they take before it are counted in wrapperOperands.
-var wrappers = map[string]flagSpec{
-	"sudo":    newSpec("u,user=", "g,group=", "p,prompt=", "C,close-from=", "D,chdir=", "r,role=", "t,type=", "U,other-user=", "T,command-timeout=", "h,host="),
-	"command": newSpec("p"),
-	"env":     newSpec("u,unset=", "C,chdir=", "S,split-string="),
-	"exec":    newSpec("a="),
-	"time":    newSpec("p"),
-	"nohup":   newSpec(),
-	"nice":    newSpec("n,adjustment="),
-	"timeout": newSpec("s,signal=", "k,kill-after="),
-	"xargs":   newSpec("I=", "i", "n,max-args=", "L,max-lines=", "P,max-procs=", "d,delimiter=", "E=", "e,eof=", "s,max-chars=", "a,arg-file="),
-}
+var wrappers = sync.OnceValue(func() map[string]flagSpec {
+	return map[string]flagSpec{
+		"sudo":    newSpec("u,user=", "g,group=", "p,prompt=", "C,close-from=", "D,chdir=", "r,role=", "t,type=", "U,other-user=", "T,command-timeout=", "h,host="),
+		"command": newSpec("p"),
+		"env":     newSpec("u,unset=", "C,chdir=", "S,split-string="),
+		"exec":    newSpec("a="),
+		"time":    newSpec("p"),
+		"nohup":   newSpec(),
+		"nice":    newSpec("n,adjustment="),
+		"timeout": newSpec("s,signal=", "k,kill-after="),
+		"xargs":   newSpec("I=", "i", "n,max-args=", "L,max-lines=", "P,max-procs=", "d,delimiter=", "E=", "e,eof=", "s,max-chars=", "a,arg-file="),
+	}
+})
 
 // wrapperOperands counts the operands a wrapper takes before the command
 // (timeout's duration).
@@ -266,7 +269,7 @@ var wrapperOperands = map[string]int{"timeout": 1}
 // and its flags, or -1 for command -v / -V, which only looks a name up.
 func skipWrapper(words []Word, i int) int {
 	name := words[i].Value
-	spec := wrappers[name]
+	spec := wrappers()[name]
 	i++
 	for i < len(words) {
 		v := words[i].Value
@@ -291,8 +294,10 @@ func skipWrapper(words []Word, i int) int {
 }
 
 // dockerGlobals are the docker CLI's own flags, before the subcommand.
-var dockerGlobals = newSpec("H,host=", "config=", "c,context=", "l,log-level=", "tlscacert=", "tlscert=", "tlskey=",
-	"D,debug", "tls", "tlsverify", "v,version", "h,help")
+var dockerGlobals = sync.OnceValue(func() flagSpec {
+	return newSpec("H,host=", "config=", "c,context=", "l,log-level=", "tlscacert=", "tlscert=", "tlskey=",
+		"D,debug", "tls", "tlsverify", "v,version", "h,help")
+})
 
 // managementSubs maps the subcommands of the management commands to the
 // classic commands they are; a missing one is named "management sub".
@@ -323,12 +328,12 @@ var managementSubs = map[string]map[string]string{
 }
 
 // buildxGlobals are the flags between "buildx" and its subcommand.
-var buildxGlobals = newSpec("builder=", "D,debug")
+var buildxGlobals = sync.OnceValue(func() flagSpec { return newSpec("builder=", "D,debug") })
 
 // subcommand reads the global flags and the subcommand from the words
 // after docker, and returns it with its arguments.
 func subcommand(args []Word) (string, []Word) {
-	i := skipFlags(args, 0, dockerGlobals)
+	i := skipFlags(args, 0, dockerGlobals())
 	if i >= len(args) {
 		for _, a := range args {
 			if a.Value == "-v" || a.Value == "--version" {
@@ -342,7 +347,7 @@ func subcommand(args []Word) (string, []Word) {
 	if !ok {
 		return name, args[i+1:]
 	}
-	j := skipFlags(args, i+1, buildxGlobals)
+	j := skipFlags(args, i+1, buildxGlobals())
 	if j >= len(args) {
 		return name, args[i+1:]
 	}

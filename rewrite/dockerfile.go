@@ -3,6 +3,7 @@ package rewrite
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // From is one FROM instruction of a Dockerfile.
@@ -22,11 +23,11 @@ type From struct {
 }
 
 // directiveRE matches a parser directive: # syntax=..., # escape=`.
-var directiveRE = regexp.MustCompile(`^#\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$`)
+var directiveRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$`) })
 
 // heredocRE matches the here-documents of RUN, COPY and ADD: <<EOF,
 // <<-EOF, <<"EOF".
-var heredocRE = regexp.MustCompile(`<<(-?)\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?`)
+var heredocRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<<(-?)\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?`) })
 
 // ParseDockerfile returns the FROM instructions of a Dockerfile, in order.
 // Instructions are case-insensitive and may span lines with the escape
@@ -38,7 +39,7 @@ func ParseDockerfile(src []byte) []From {
 	i := 0
 	// Parser directives come first; the first other line ends them.
 	for ; i < len(lines); i++ {
-		m := directiveRE.FindStringSubmatch(strings.TrimSpace(lines[i]))
+		m := directiveRE().FindStringSubmatch(strings.TrimSpace(lines[i]))
 		if m == nil {
 			break
 		}
@@ -109,7 +110,7 @@ func instruction(lines []string, i int, escape string) (string, int) {
 // skipDockerHeredocs skips the bodies of the here-documents an instruction
 // opens, which start at lines[i].
 func skipDockerHeredocs(lines []string, i int, text string) int {
-	for _, m := range heredocRE.FindAllStringSubmatch(text, -1) {
+	for _, m := range heredocRE().FindAllStringSubmatch(text, -1) {
 		for i < len(lines) {
 			l := lines[i]
 			if m[1] == "-" {

@@ -3,6 +3,7 @@ package rewrite
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // rewriteBuild turns docker build into buildctl-daemonless.sh. The build
@@ -39,12 +40,12 @@ func rewriteBuild(cmd DockerCmd, ctx Context) Result {
 	return Result{Action: Replace, Lines: b.Buildctl(push), Tool: ToolBuildKit, Note: strings.Join(notes, "; ")}
 }
 
-var pushFlags = newSpec("a,all-tags", "q,quiet", "disable-content-trust", "platform=")
+var pushFlags = sync.OnceValue(func() flagSpec { return newSpec("a,all-tags", "q,quiet", "disable-content-trust", "platform=") })
 
 // rewritePush: a push of a built tag goes into the build; a push of a
 // docker tag's target copies the source with crane.
 func rewritePush(cmd DockerCmd, ctx Context) Result {
-	flags, ops, err := parseFlags(cmd.Args, pushFlags, true)
+	flags, ops, err := parseFlags(cmd.Args, pushFlags(), true)
 	if err != nil || len(ops) != 1 {
 		return Result{Action: Manual, Note: "docker push of one image was expected"}
 	}
@@ -82,7 +83,7 @@ func rewriteTag(cmd DockerCmd, ctx Context) Result {
 	return Result{Action: Delete, Note: "the push of " + dst + " becomes crane copy " + src + " " + dst}
 }
 
-var loginFlags = newSpec("u,username=", "p,password=", "password-stdin")
+var loginFlags = sync.OnceValue(func() flagSpec { return newSpec("u,username=", "p,password=", "password-stdin") })
 
 // rewriteLogin turns docker login into crane auth login, or, in a job that
 // builds with BuildKit (whose image has no crane), into the guide's
@@ -90,7 +91,7 @@ var loginFlags = newSpec("u,username=", "p,password=", "password-stdin")
 // input (echo "$P" | docker login --password-stdin, < file, <<< "$P")
 // becomes -p, as in the guide.
 func rewriteLogin(cmd DockerCmd, ctx Context) Result {
-	flags, ops, err := parseFlags(cmd.Args, loginFlags, true)
+	flags, ops, err := parseFlags(cmd.Args, loginFlags(), true)
 	if err != nil || len(ops) > 1 {
 		return Result{Action: Manual, Note: "docker login [-u USER -p PASSWORD] [REGISTRY] was expected"}
 	}

@@ -45,7 +45,7 @@ func JobContext(cmds []DockerCmd) Context {
 				ctx.Aliases = append(ctx.Aliases, Alias{Src: ops[0].Raw, Dst: ops[1].Raw})
 			}
 		case "push":
-			if _, ops, err := parseFlags(cmd.Args, pushFlags, true); err == nil && len(ops) == 1 {
+			if _, ops, err := parseFlags(cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
 				ctx.Pushed = append(ctx.Pushed, ops[0].Raw)
 			}
 		case "create":
