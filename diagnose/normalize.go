@@ -70,19 +70,31 @@ func (n *normalizer) normalize(raw []byte, num int, l *Line) {
 	l.Text = text
 }
 
-// streams are interned so that a Line does not allocate its stream name.
-var streams = func() map[[2]byte]string {
-	m := map[[2]byte]string{}
-	const hex = "0123456789abcdef"
-	for i := 0; i < 16; i++ {
-		for j := 0; j < 16; j++ {
-			m[[2]byte{hex[i], hex[j]}] = string([]byte{hex[i], hex[j]})
-		}
-	}
-	return m
-}()
+// hexPairs holds every two-digit lower-case hex number, 00 to ff, so that a
+// Line's stream name is a slice of a constant: nothing is allocated per line
+// and nothing is built at start-up.
+const hexPairs = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" +
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" +
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" +
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" +
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" +
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" +
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
 
-func streamName(a, b byte) string { return streams[[2]byte{a, b}] }
+// streamName returns the stream "ab" of a timestamped line; a and b are hex
+// digits (timestampPrefix checked them).
+func streamName(a, b byte) string {
+	i := 2 * (16*hexValue(a) + hexValue(b))
+	return hexPairs[i : i+2]
+}
+
+func hexValue(c byte) int {
+	if c <= '9' {
+		return int(c - '0')
+	}
+	return int(c-'a') + 10
+}
 
 // appendVisible appends raw without ANSI escape sequences and control
 // characters other than tab.

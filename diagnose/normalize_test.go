@@ -119,3 +119,14 @@ func TestNormalizeDoesNotAllocate(t *testing.T) {
 		t.Errorf("normalize allocates %.0f times per line, want 0", allocs)
 	}
 }
+
+func TestStreamNameEveryHexPair(t *testing.T) {
+	const hex = "0123456789abcdef"
+	for i := range len(hex) {
+		for j := range len(hex) {
+			if got, want := streamName(hex[i], hex[j]), string([]byte{hex[i], hex[j]}); got != want {
+				t.Errorf("streamName(%q, %q) = %q", hex[i], hex[j], got)
+			}
+		}
+	}
+}
