@@ -1,3 +1,5 @@
+//go:build gendocs
+
 package main
 
 import (
@@ -10,8 +12,13 @@ import (
 // The command reference in docs/ is generated from the command tree, which
 // only this package can build (newRootCmd is in package main, which no other
 // package can import); so `go generate` runs this very program with the
-// hidden gen-docs command. docs_test.go checks that docs/ is current.
-//go:generate go run . gen-docs ../../docs
+// hidden gen-docs command. The gendocs build tag keeps the generator (cobra's
+// doc package and its Markdown libraries) out of the binary people run, where
+// its package initialisation cost every start-up. docs_test.go checks that
+// docs/ is current.
+//go:generate go run -tags gendocs . gen-docs ../../docs
+
+func init() { buildCommands = append(buildCommands, newGenDocsCmd) }
 
 func newGenDocsCmd(ios *iostreams.IOStreams) *cobra.Command {
 	return &cobra.Command{

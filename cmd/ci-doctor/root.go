@@ -52,9 +52,16 @@ tested database of signatures and prints the cause, the fix and the evidence.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
 	cmd.PersistentFlags().StringArrayVar(&g.signatureDirs, "signatures", nil,
 		"also load the signatures in `DIR` (repeatable; also $"+signaturesEnv+", folders separated by '"+string(filepath.ListSeparator)+"')")
-	cmd.AddCommand(newDiagnoseCmd(ios, g), newRunCmd(ios, g), newLintCmd(ios), newSignaturesCmd(ios, g), newExplainCmd(ios, g), newVersionCmd(ios), newGenDocsCmd(ios))
+	cmd.AddCommand(newDiagnoseCmd(ios, g), newRunCmd(ios, g), newLintCmd(ios), newSignaturesCmd(ios, g), newExplainCmd(ios, g), newVersionCmd(ios))
+	for _, c := range buildCommands {
+		cmd.AddCommand(c(ios))
+	}
 	return cmd
 }
+
+// buildCommands are the commands that only some builds have: built with the
+// gendocs tag, as `go generate` does, the program has gen-docs (generate.go).
+var buildCommands []func(*iostreams.IOStreams) *cobra.Command
 
 // dirs returns the user's signature folders: the environment's, then the flags'.
 func (g *globalOptions) dirs(ios *iostreams.IOStreams) []string {
