@@ -11,6 +11,10 @@ package redact
 import (
 	"bytes"
 	"regexp"
+	"regexp/syntax"
+	"sync"
+
+	"github.com/ci-doctor/ci-doctor/internal/relit"
 )
 
 // Mask replaces a secret.
@@ -18,44 +22,84 @@ const Mask = "[REDACTED]"
 
 // rules are the secret shapes, each with the group to mask; the other
 // groups stay, so that "PRIVATE-TOKEN: x" keeps its header name.
-var rules = []struct {
-	re *regexp.Regexp
-	// keep is how many leading groups are kept as they are.
-	keep int
-}{
+var rules = []rule{
 	// GitLab's tokens have a prefix of their own: personal, pipeline
 	// trigger, deploy, CI build (job), runner, SCIM, OAuth, feed,
 	// incoming mail, agent, runner registration.
-	{re: regexp.MustCompile(`\b(?:glpat|glptt|gldt|glcbt|glrt|glsoat|gloas|glft|glimt|glagent|glwt|glffct|gltst)-[0-9A-Za-z_\-.]{8,}`)},
-	{re: regexp.MustCompile(`\bGR1348941[0-9A-Za-z_\-]{16,}`)},
+	{src: `\b(?:glpat|glptt|gldt|glcbt|glrt|glsoat|gloas|glft|glimt|glagent|glwt|glffct|gltst)-[0-9A-Za-z_\-.]{8,}`},
+	{src: `\bGR1348941[0-9A-Za-z_\-]{16,}`},
 	// Other well-known shapes: GitHub, AWS access keys, Slack, Stripe,
 	// npm, PyPI, Google API keys, JSON Web Tokens.
-	{re: regexp.MustCompile(`\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{30,}|\bgithub_pat_[0-9A-Za-z_]{30,}`)},
-	{re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{re: regexp.MustCompile(`\bxox[abprs]-[0-9A-Za-z\-]{10,}`)},
-	{re: regexp.MustCompile(`\b[rs]k_(?:live|test)_[0-9A-Za-z]{16,}`)},
-	{re: regexp.MustCompile(`\bnpm_[0-9A-Za-z]{36}\b`)},
-	{re: regexp.MustCompile(`\bpypi-[0-9A-Za-z_\-]{50,}`)},
-	{re: regexp.MustCompile(`\bAIza[0-9A-Za-z_\-]{35}\b`)},
-	{re: regexp.MustCompile(`\beyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,}`)},
+	{src: `\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{30,}|\bgithub_pat_[0-9A-Za-z_]{30,}`},
+	{src: `\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`},
+	{src: `\bxox[abprs]-[0-9A-Za-z\-]{10,}`},
+	{src: `\b[rs]k_(?:live|test)_[0-9A-Za-z]{16,}`},
+	{src: `\bnpm_[0-9A-Za-z]{36}\b`},
+	{src: `\bpypi-[0-9A-Za-z_\-]{50,}`},
+	{src: `\bAIza[0-9A-Za-z_\-]{35}\b`},
+	{src: `\beyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,}`},
 	// Header values: PRIVATE-TOKEN, JOB-TOKEN, Authorization (any scheme).
-	{re: regexp.MustCompile(`(?i)((?:private|job|deploy)-token["']?\s*[:=]\s*["']?)[^\s"',;]+`), keep: 1},
-	{re: regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)?\s*)[^\s"',;]+`), keep: 1},
+	{src: `(?i)((?:private|job|deploy)-token["']?\s*[:=]\s*["']?)[^\s"',;]+`, keep: 1},
+	{src: `(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)?\s*)[^\s"',;]+`, keep: 1},
 	// A password in a URL: https://user:password@host keeps user and host.
-	{re: regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@"']+:)[^\s@/"']+(@)`), keep: 2},
+	{src: `([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@"']+:)[^\s@/"']+(@)`, keep: 2},
 	// The password argument of a login command (docker, podman, helm,
 	// crane, skopeo, buildah, npm): -p X, --password X, --password=X.
 	// A variable reference ($CI_REGISTRY_PASSWORD) is no secret and stays.
-	{re: regexp.MustCompile(`((?:docker|podman|buildah|skopeo|nerdctl|oras|helm\s+registry|crane\s+auth)\s+login\b[^\n|;&\x60,]*?\s(?:-p|--password)(?:=|\s+))("[^"$]*"|'[^']*'|[^\s$"'][^\s]*)`), keep: 1},
+	{src: `((?:docker|podman|buildah|skopeo|nerdctl|oras|helm\s+registry|crane\s+auth)\s+login\b[^\n|;&\x60,]*?\s(?:-p|--password)(?:=|\s+))("[^"$]*"|'[^']*'|[^\s$"'][^\s]*)`, keep: 1},
 	// The guide's config.json step with literal credentials:
 	// echo -n user:password | base64.
-	{re: regexp.MustCompile(`(echo\s+-n\s+["']?[^\s:"'|]+["']?:["']?)([^\s"'$|][^\s"'|]*)`), keep: 1},
+	{src: `(echo\s+-n\s+["']?[^\s:"'|]+["']?:["']?)([^\s"'$|][^\s"'|]*)`, keep: 1},
 	// Docker's config.json: "auth":"<base64 of user:password>".
-	{re: regexp.MustCompile(`((?:\\?")auth(?:\\?")\s*:\s*(?:\\?"))[A-Za-z0-9+/=]{8,}`), keep: 1},
+	{src: `((?:\\?")auth(?:\\?")\s*:\s*(?:\\?"))[A-Za-z0-9+/=]{8,}`, keep: 1},
 	// Variables whose names look secret, as `set -x` traces print them:
 	// + export CI_REGISTRY_PASSWORD=s3cr3t, DB_TOKEN='x', AWS_SECRET_ACCESS_KEY=...
-	{re: regexp.MustCompile(`(\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?)\s*[=:]\s*)("[^"$]*"|'[^'$]*'|[^\s"'$;&|]+)`), keep: 1},
+	{src: `(\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?)\s*[=:]\s*)("[^"$]*"|'[^'$]*'|[^\s"'$;&|]+)`, keep: 1},
 }
+
+// rule is a secret's shape. Its regular expression is compiled when first
+// needed: compiling them all would cost every start-up a millisecond and
+// more, `ci-doctor version` included, and most output needs only a few.
+type rule struct {
+	src string
+	// keep is how many leading groups are kept as they are.
+	keep int
+}
+
+// ready is a rule with its prefilter.
+type ready struct {
+	rule
+	// lits are lower-case strings of which every match holds one; nil when
+	// the rule has none of minLiteral bytes or more, and always runs.
+	lits [][]byte
+	re   func() *regexp.Regexp
+}
+
+// minLiteral is the shortest prefilter literal: three bytes, for "xox",
+// "://" and "eyj".
+const minLiteral = 3
+
+// prepared returns the rules with their literals, computed once; each
+// regular expression is compiled once, when first needed.
+var prepared = sync.OnceValue(func() []ready {
+	out := make([]ready, len(rules))
+	for i, r := range rules {
+		// regexp.Compile parses with syntax.Perl too: these literals are
+		// those of the expression that runs.
+		parsed, err := syntax.Parse(r.src, syntax.Perl)
+		if err != nil {
+			panic("redact: " + err.Error())
+		}
+		out[i] = ready{
+			rule: r,
+			re:   sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(r.src) }),
+		}
+		for _, l := range relit.Required(parsed.Simplify(), minLiteral) {
+			out[i].lits = append(out[i].lits, []byte(l))
+		}
+	}
+	return out
+})
 
 // String returns s with its secrets masked.
 func String(s string) string {
@@ -63,30 +107,83 @@ func String(s string) string {
 }
 
 // Bytes returns b with its secrets masked; b is not changed.
+//
+// A rule's expression runs only when b, lower-cased, holds one of the
+// rule's literals. Lower-casing ASCII letters alone is sound: relit's
+// literals hold no character that a match may have in a form that ASCII
+// lower-casing does not turn into it, such as (?i)k, which also matches the
+// Kelvin sign K (U+212A). It is cheaper than bytes.ToLower on non-ASCII
+// text.
 func Bytes(b []byte) []byte {
-	for _, r := range rules {
-		if !r.re.Match(b) {
-			continue
+	// Most calls get a line: its lower-case copy stays on the stack.
+	var buf [1024]byte
+	lower := buf[:0]
+	if len(b) > len(buf) {
+		lower = make([]byte, 0, len(b))
+	}
+	lowered := false
+	all := prepared()
+	for i := range all {
+		r := &all[i]
+		if r.lits != nil {
+			if !lowered {
+				lower, lowered = asciiLower(lower[:0], b), true
+			}
+			if !containsAny(lower, r.lits) {
+				continue
+			}
 		}
-		b = r.re.ReplaceAllFunc(b, func(m []byte) []byte {
-			if r.keep == 0 {
-				return []byte(Mask)
-			}
-			sub := r.re.FindSubmatch(m)
-			var out []byte
-			for i := 1; i <= r.keep && i < len(sub); i++ {
-				if i == 2 && r.keep == 2 {
-					out = append(out, Mask...)
-				}
-				out = append(out, sub[i]...)
-			}
-			if r.keep == 1 {
-				out = append(out, Mask...)
-			}
-			return out
-		})
+		if masked, ok := r.mask(b); ok {
+			// The next rules look at the masked text, as they always have.
+			b, lowered = masked, false
+		}
 	}
 	return b
+}
+
+// mask returns b with the rule's matches masked, and whether it had any.
+func (r *ready) mask(b []byte) ([]byte, bool) {
+	re := r.re()
+	if !re.Match(b) {
+		return b, false
+	}
+	return re.ReplaceAllFunc(b, func(m []byte) []byte {
+		if r.keep == 0 {
+			return []byte(Mask)
+		}
+		sub := re.FindSubmatch(m)
+		var out []byte
+		for i := 1; i <= r.keep && i < len(sub); i++ {
+			if i == 2 && r.keep == 2 {
+				out = append(out, Mask...)
+			}
+			out = append(out, sub[i]...)
+		}
+		if r.keep == 1 {
+			out = append(out, Mask...)
+		}
+		return out
+	}), true
+}
+
+// asciiLower appends b to dst with its ASCII letters in lower case.
+func asciiLower(dst, b []byte) []byte {
+	for _, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func containsAny(b []byte, lits [][]byte) bool {
+	for _, l := range lits {
+		if bytes.Contains(b, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // Writer masks secrets in everything written through it, a line at a

@@ -2,9 +2,26 @@ package redact
 
 import (
 	"bytes"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// Bytes is safe for concurrent use, its first use included: the rules are
+// prepared and compiled under sync.Once. This test comes first in the
+// package so that, under -race, its goroutines are the first users.
+func TestConcurrentFirstUse(t *testing.T) {
+	var wg sync.WaitGroup
+	for _, c := range corpus {
+		wg.Go(func() {
+			if got := String(c.line); strings.Contains(got, c.secret) {
+				t.Errorf("%q: secret left in %q", c.line, got)
+			}
+		})
+	}
+	wg.Wait()
+}
 
 // corpus lines are what real logs leak; want is what must remain, and
 // secret what must be gone.
@@ -86,5 +103,37 @@ func TestWriter(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "glpat-") || out.String() != "token "+Mask+"\nnext line "+Mask {
 		t.Errorf("got %q", out.String())
+	}
+}
+
+// The prefilter changes nothing: every text comes out as it does when
+// every rule runs, whatever its case, with the runes that only Unicode
+// folding equates to ASCII letters (the Kelvin sign, the long s) too.
+func TestPrefilterInvisible(t *testing.T) {
+	diagnosis, err := os.ReadFile("testdata/diagnosis.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{string(diagnosis), "", "PRIVATE-TO\u212AEN: s3cr3tvalue", "\u017Fk_live_0123456789abcdefXYZ"}
+	for _, c := range corpus {
+		texts = append(texts, c.line)
+	}
+	texts = append(texts, strings.SplitAfter(string(diagnosis), "\n")...)
+	fold := strings.NewReplacer("k", "\u212A", "K", "\u212A", "s", "\u017F", "S", "\u017F")
+	for _, text := range texts[:len(texts):len(texts)] {
+		texts = append(texts, strings.ToUpper(text), strings.ToLower(text), fold.Replace(text))
+	}
+	all := prepared()
+	for _, text := range texts {
+		want := []byte(text)
+		for i := range all {
+			want, _ = all[i].mask(want)
+		}
+		if got := String(text); got != string(want) {
+			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
+	}
+	if got := String("PRIVATE-TO\u212AEN: s3cr3tvalue"); strings.Contains(got, "s3cr3tvalue") {
+		t.Errorf("the Kelvin sign hid a token from the prefilter: %q", got)
 	}
 }
