@@ -11,50 +11,57 @@ package redact
 import (
 	"bytes"
 	"regexp"
-	"regexp/syntax"
 	"sync"
-
-	"github.com/ci-doctor/ci-doctor/internal/relit"
 )
 
 // Mask replaces a secret.
 const Mask = "[REDACTED]"
 
 // rules are the secret shapes, each with the group to mask; the other
-// groups stay, so that "PRIVATE-TOKEN: x" keeps its header name.
+// groups stay, so that "PRIVATE-TOKEN: x" keeps its header name. lits are
+// the expression's required literals (TestLiterals checks them against
+// internal/relit): written out rather than worked out at run time, which
+// cost every diagnosis about a millisecond.
 var rules = []rule{
 	// GitLab's tokens have a prefix of their own: personal, pipeline
 	// trigger, deploy, CI build (job), runner, SCIM, OAuth, feed,
 	// incoming mail, agent, runner registration.
-	{src: `\b(?:glpat|glptt|gldt|glcbt|glrt|glsoat|gloas|glft|glimt|glagent|glwt|glffct|gltst)-[0-9A-Za-z_\-.]{8,}`},
-	{src: `\bGR1348941[0-9A-Za-z_\-]{16,}`},
+	{src: `\b(?:glpat|glptt|gldt|glcbt|glrt|glsoat|gloas|glft|glimt|glagent|glwt|glffct|gltst)-[0-9A-Za-z_\-.]{8,}`,
+		lits: []string{"glpat-", "glptt-", "gldt-", "glcbt-", "glrt-", "glsoat-", "gloas-", "glft-", "glimt-", "glagent-", "glwt-", "glffct-", "gltst-"}},
+	{src: `\bGR1348941[0-9A-Za-z_\-]{16,}`, lits: []string{"gr1348941"}},
 	// Other well-known shapes: GitHub, AWS access keys, Slack, Stripe,
 	// npm, PyPI, Google API keys, JSON Web Tokens.
-	{src: `\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{30,}|\bgithub_pat_[0-9A-Za-z_]{30,}`},
-	{src: `\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`},
-	{src: `\bxox[abprs]-[0-9A-Za-z\-]{10,}`},
-	{src: `\b[rs]k_(?:live|test)_[0-9A-Za-z]{16,}`},
-	{src: `\bnpm_[0-9A-Za-z]{36}\b`},
-	{src: `\bpypi-[0-9A-Za-z_\-]{50,}`},
-	{src: `\bAIza[0-9A-Za-z_\-]{35}\b`},
-	{src: `\beyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,}`},
+	{src: `\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{30,}|\bgithub_pat_[0-9A-Za-z_]{30,}`,
+		lits: []string{"gho_", "ghp_", "ghr_", "ghs_", "ghu_", "github_pat_"}},
+	{src: `\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`, lits: []string{"akia", "asia"}},
+	{src: `\bxox[abprs]-[0-9A-Za-z\-]{10,}`, lits: []string{"xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"}},
+	{src: `\b[rs]k_(?:live|test)_[0-9A-Za-z]{16,}`, lits: []string{"rk_live_", "rk_test_", "sk_live_", "sk_test_"}},
+	{src: `\bnpm_[0-9A-Za-z]{36}\b`, lits: []string{"npm_"}},
+	{src: `\bpypi-[0-9A-Za-z_\-]{50,}`, lits: []string{"pypi-"}},
+	{src: `\bAIza[0-9A-Za-z_\-]{35}\b`, lits: []string{"aiza"}},
+	{src: `\beyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,}`, lits: []string{".eyj"}},
 	// Header values: PRIVATE-TOKEN, JOB-TOKEN, Authorization (any scheme).
-	{src: `(?i)((?:private|job|deploy)-token["']?\s*[:=]\s*["']?)[^\s"',;]+`, keep: 1},
-	{src: `(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)?\s*)[^\s"',;]+`, keep: 1},
+	// (?i)k also matches the Kelvin sign, so "token" is cut at its k.
+	{src: `(?i)((?:private|job|deploy)-token["']?\s*[:=]\s*["']?)[^\s"',;]+`, keep: 1,
+		lits: []string{"private-to", "job-to", "deploy-to"}},
+	{src: `(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)?\s*)[^\s"',;]+`, keep: 1,
+		lits: []string{"authorization"}},
 	// A password in a URL: https://user:password@host keeps user and host.
-	{src: `([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@"']+:)[^\s@/"']+(@)`, keep: 2},
+	{src: `([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@"']+:)[^\s@/"']+(@)`, keep: 2, lits: []string{"://"}},
 	// The password argument of a login command (docker, podman, helm,
 	// crane, skopeo, buildah, npm): -p X, --password X, --password=X.
 	// A variable reference ($CI_REGISTRY_PASSWORD) is no secret and stays.
-	{src: `((?:docker|podman|buildah|skopeo|nerdctl|oras|helm\s+registry|crane\s+auth)\s+login\b[^\n|;&\x60,]*?\s(?:-p|--password)(?:=|\s+))("[^"$]*"|'[^']*'|[^\s$"'][^\s]*)`, keep: 1},
+	{src: `((?:docker|podman|buildah|skopeo|nerdctl|oras|helm\s+registry|crane\s+auth)\s+login\b[^\n|;&\x60,]*?\s(?:-p|--password)(?:=|\s+))("[^"$]*"|'[^']*'|[^\s$"'][^\s]*)`, keep: 1,
+		lits: []string{"login"}},
 	// The guide's config.json step with literal credentials:
 	// echo -n user:password | base64.
-	{src: `(echo\s+-n\s+["']?[^\s:"'|]+["']?:["']?)([^\s"'$|][^\s"'|]*)`, keep: 1},
+	{src: `(echo\s+-n\s+["']?[^\s:"'|]+["']?:["']?)([^\s"'$|][^\s"'|]*)`, keep: 1, lits: []string{"echo"}},
 	// Docker's config.json: "auth":"<base64 of user:password>".
-	{src: `((?:\\?")auth(?:\\?")\s*:\s*(?:\\?"))[A-Za-z0-9+/=]{8,}`, keep: 1},
+	{src: `((?:\\?")auth(?:\\?")\s*:\s*(?:\\?"))[A-Za-z0-9+/=]{8,}`, keep: 1, lits: []string{`"auth\"`, `"auth"`}},
 	// Variables whose names look secret, as `set -x` traces print them:
 	// + export CI_REGISTRY_PASSWORD=s3cr3t, DB_TOKEN='x', AWS_SECRET_ACCESS_KEY=...
-	{src: `(\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?)\s*[=:]\s*)("[^"$]*"|'[^'$]*'|[^\s"'$;&|]+)`, keep: 1},
+	{src: `(\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?)\s*[=:]\s*)("[^"$]*"|'[^'$]*'|[^\s"'$;&|]+)`, keep: 1,
+		lits: []string{"password", "passwd", "token", "secret", "_key", "apikey", "credential"}},
 }
 
 // rule is a secret's shape. Its regular expression is compiled when first
@@ -62,44 +69,20 @@ var rules = []rule{
 // more, `ci-doctor version` included, and most output needs only a few.
 type rule struct {
 	src string
+	// lits are lower-case strings of which every match holds one: the
+	// rule runs only on text that holds one of them; nil: it always runs.
+	lits []string
 	// keep is how many leading groups are kept as they are.
 	keep int
+
+	once sync.Once
+	re   *regexp.Regexp
 }
 
-// ready is a rule with its prefilter.
-type ready struct {
-	rule
-	// lits are lower-case strings of which every match holds one; nil when
-	// the rule has none of minLiteral bytes or more, and always runs.
-	lits [][]byte
-	re   func() *regexp.Regexp
+func (r *rule) regexp() *regexp.Regexp {
+	r.once.Do(func() { r.re = regexp.MustCompile(r.src) })
+	return r.re
 }
-
-// minLiteral is the shortest prefilter literal: three bytes, for "xox",
-// "://" and "eyj".
-const minLiteral = 3
-
-// prepared returns the rules with their literals, computed once; each
-// regular expression is compiled once, when first needed.
-var prepared = sync.OnceValue(func() []ready {
-	out := make([]ready, len(rules))
-	for i, r := range rules {
-		// regexp.Compile parses with syntax.Perl too: these literals are
-		// those of the expression that runs.
-		parsed, err := syntax.Parse(r.src, syntax.Perl)
-		if err != nil {
-			panic("redact: " + err.Error())
-		}
-		out[i] = ready{
-			rule: r,
-			re:   sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(r.src) }),
-		}
-		for _, l := range relit.Required(parsed.Simplify(), minLiteral) {
-			out[i].lits = append(out[i].lits, []byte(l))
-		}
-	}
-	return out
-})
 
 // String returns s with its secrets masked.
 func String(s string) string {
@@ -122,9 +105,8 @@ func Bytes(b []byte) []byte {
 		lower = make([]byte, 0, len(b))
 	}
 	lowered := false
-	all := prepared()
-	for i := range all {
-		r := &all[i]
+	for i := range rules {
+		r := &rules[i]
 		if r.lits != nil {
 			if !lowered {
 				lower, lowered = asciiLower(lower[:0], b), true
@@ -142,8 +124,8 @@ func Bytes(b []byte) []byte {
 }
 
 // mask returns b with the rule's matches masked, and whether it had any.
-func (r *ready) mask(b []byte) ([]byte, bool) {
-	re := r.re()
+func (r *rule) mask(b []byte) ([]byte, bool) {
+	re := r.regexp()
 	if !re.Match(b) {
 		return b, false
 	}
@@ -177,9 +159,9 @@ func asciiLower(dst, b []byte) []byte {
 	return dst
 }
 
-func containsAny(b []byte, lits [][]byte) bool {
+func containsAny(b []byte, lits []string) bool {
 	for _, l := range lits {
-		if bytes.Contains(b, l) {
+		if bytes.Contains(b, []byte(l)) {
 			return true
 		}
 	}

@@ -3,13 +3,17 @@ package redact
 import (
 	"bytes"
 	"os"
+	"regexp/syntax"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ci-doctor/ci-doctor/internal/relit"
 )
 
 // Bytes is safe for concurrent use, its first use included: the rules are
-// prepared and compiled under sync.Once. This test comes first in the
+// compiled under sync.Once. This test comes first in the
 // package so that, under -race, its goroutines are the first users.
 func TestConcurrentFirstUse(t *testing.T) {
 	var wg sync.WaitGroup
@@ -123,11 +127,10 @@ func TestPrefilterInvisible(t *testing.T) {
 	for _, text := range texts[:len(texts):len(texts)] {
 		texts = append(texts, strings.ToUpper(text), strings.ToLower(text), fold.Replace(text))
 	}
-	all := prepared()
 	for _, text := range texts {
 		want := []byte(text)
-		for i := range all {
-			want, _ = all[i].mask(want)
+		for i := range rules {
+			want, _ = rules[i].mask(want)
 		}
 		if got := String(text); got != string(want) {
 			t.Errorf("%q: got %q, want %q", text, got, want)
@@ -135,5 +138,28 @@ func TestPrefilterInvisible(t *testing.T) {
 	}
 	if got := String("PRIVATE-TO\u212AEN: s3cr3tvalue"); strings.Contains(got, "s3cr3tvalue") {
 		t.Errorf("the Kelvin sign hid a token from the prefilter: %q", got)
+	}
+}
+
+// minLiteral is the shortest literal the rules use: three bytes, for "xox",
+// "://" and ".eyj"-like shapes.
+const minLiteral = 3
+
+// TestLiterals checks each rule's literals against the analysis of its
+// expression: the prefilter may skip a rule only on text that no match can
+// be in.
+func TestLiterals(t *testing.T) {
+	for i := range rules {
+		r := &rules[i]
+		// regexp.Compile parses with syntax.Perl too: these literals are
+		// those of the expression that runs.
+		parsed, err := syntax.Parse(r.src, syntax.Perl)
+		if err != nil {
+			t.Fatalf("%s: %v", r.src, err)
+		}
+		want := relit.Required(parsed.Simplify(), minLiteral)
+		if !slices.Equal(slices.Sorted(slices.Values(r.lits)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("%s:\nlits: %#v\nwant: %#v", r.src, r.lits, want)
+		}
 	}
 }
