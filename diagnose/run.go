@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"bytes"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,9 @@ type run struct {
 	// seen marks the patterns already tried on the current line.
 	seen    []bool
 	touched []int
+	// matches are the patterns that matched the current line, applied
+	// once all are known (see applyMatches).
+	matches []lineMatch
 	states  []sigState
 	// pendingSigs counts signatures with candidates waiting for their window.
 	pendingSigs int
@@ -79,7 +83,7 @@ func (s *run) candidate(raw, before []byte) {
 				continue
 			}
 			if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {
-				s.states[ref.sig].matched(s, ref, p, loc, before)
+				s.matches = append(s.matches, lineMatch{ref: ref, p: p, loc: loc})
 			}
 		}
 	}
@@ -87,6 +91,40 @@ func (s *run) candidate(raw, before []byte) {
 		s.seen[id] = false
 	}
 	s.touched = s.touched[:0]
+	s.applyMatches(before)
+}
+
+// lineMatch is a pattern that matched the current line, and where.
+type lineMatch struct {
+	ref patternRef
+	p   *signatures.Pattern
+	loc []int
+}
+
+// applyMatches gives the current line's matches to their signatures in an
+// order that does not depend on where the patterns' literals happen to be
+// in the line: the requires, captures and unless patterns first, which a
+// trigger on the same line counts, then the triggers from the leftmost
+// match, which gives the finding its column and groups.
+func (s *run) applyMatches(before []byte) {
+	if len(s.matches) > 1 {
+		slices.SortFunc(s.matches, func(a, b lineMatch) int {
+			at, bt := a.ref.role == signatures.RoleTrigger, b.ref.role == signatures.RoleTrigger
+			switch {
+			case at != bt && at:
+				return 1
+			case at != bt:
+				return -1
+			case a.loc[0] != b.loc[0]:
+				return a.loc[0] - b.loc[0]
+			}
+			return a.ref.id - b.ref.id
+		})
+	}
+	for _, m := range s.matches {
+		s.states[m.ref.sig].matched(s, m.ref, m.p, m.loc, before)
+	}
+	s.matches = s.matches[:0]
 }
 
 // resolvePending settles the candidates whose window has closed before line num.

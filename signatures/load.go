@@ -21,11 +21,18 @@ import (
 	// API gives every key and item a line and column, and KnownFields turns
 	// an unknown key into an error, which the validation needs.
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ci-doctor/ci-doctor/internal/relit"
 )
 
 // maxPattern bounds a pattern's length: RE2 is linear in the input, but a
 // huge pattern still compiles to a huge program.
 const maxPattern = 1000
+
+// minLiteral is the shortest literal the prefilter accepts. Shorter ones
+// ("err", "401") occur on so many lines that the prefilter would stop
+// filtering and every regular expression would run on most of the log.
+const minLiteral = 4
 
 // maxWindow bounds how far apart a signature's lines may be; the matcher
 // keeps that many lines of state per signature.
@@ -236,7 +243,7 @@ func (p *Pattern) compile() error {
 	if err != nil {
 		return fmt.Errorf("bad regular expression: %v", err)
 	}
-	lits := requiredLiterals(parsed.Simplify())
+	lits := relit.Required(parsed.Simplify(), minLiteral)
 	if lits == nil {
 		return fmt.Errorf("pattern %q has no literal of %d or more characters that every match contains; the prefilter needs one", p.Source, minLiteral)
 	}
