@@ -7,7 +7,10 @@
 #   bench/run.sh > bench.md
 #
 # What it does, in one run so that the ratios compare like with like:
-#   1. builds ci-doctor and the generators (bench/cmd/genlog, bench/cmd/gensigs);
+#   1. builds ci-doctor as the releases are built (scripts/release.sh, the
+#      Dockerfile: CGO_ENABLED=0, -trimpath, -ldflags "-s -w": a static
+#      binary, which starts without the dynamic loader and libc), and the
+#      generators (bench/cmd/genlog, bench/cmd/gensigs);
 #   2. writes runner 18.7 (timestamped) logs of 1 MiB, 4 MiB and 100 MiB with
 #      one failure near the end, and the database's patterns translated for
 #      grep and ripgrep (`ci-doctor signatures patterns`);
@@ -69,7 +72,7 @@ if [ "$avail_kb" -lt $((200 * 1024)) ]; then
 fi
 
 say "building into $work"
-go build -o "$work/ci-doctor" ./cmd/ci-doctor
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/ci-doctor" ./cmd/ci-doctor
 go build -o "$work/genlog" ./bench/cmd/genlog
 go build -o "$work/gensigs" ./bench/cmd/gensigs
 cd "$work"
