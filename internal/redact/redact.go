@@ -91,36 +91,61 @@ func String(s string) string {
 
 // Bytes returns b with its secrets masked; b is not changed.
 //
-// A rule's expression runs only when b, lower-cased, holds one of the
-// rule's literals. Lower-casing ASCII letters alone is sound: relit's
+// Each line is masked on its own: a secret never spans lines, and the
+// result is the same however the output was split into writes. It is also
+// much cheaper: most lines hold none of the rules' literals, and on a line
+// that does, the regular expression runs over a few dozen bytes.
+func Bytes(b []byte) []byte {
+	var out []byte // nil until a line changes
+	done := 0
+	for line := range bytes.Lines(b) {
+		masked, changed := maskLine(line)
+		switch {
+		case changed && out == nil:
+			out = append(append(make([]byte, 0, len(b)+len(Mask)), b[:done]...), masked...)
+		case out != nil:
+			out = append(out, masked...)
+		}
+		done += len(line)
+	}
+	if out == nil {
+		return b
+	}
+	return out
+}
+
+// maskLine returns line with its secrets masked, and whether it had any.
+//
+// A rule's expression runs only when the line, lower-cased, holds one of
+// the rule's literals. Lower-casing ASCII letters alone is sound: relit's
 // literals hold no character that a match may have in a form that ASCII
 // lower-casing does not turn into it, such as (?i)k, which also matches the
 // Kelvin sign K (U+212A). It is cheaper than bytes.ToLower on non-ASCII
 // text.
-func Bytes(b []byte) []byte {
-	// Most calls get a line: its lower-case copy stays on the stack.
+func maskLine(line []byte) ([]byte, bool) {
+	// The lower-case copy of most lines stays on the stack.
 	var buf [1024]byte
 	lower := buf[:0]
-	if len(b) > len(buf) {
-		lower = make([]byte, 0, len(b))
+	if len(line) > len(buf) {
+		lower = make([]byte, 0, len(line))
 	}
-	lowered := false
+	lowered, changed := false, false
 	for i := range rules {
 		r := &rules[i]
 		if r.lits != nil {
 			if !lowered {
-				lower, lowered = asciiLower(lower[:0], b), true
+				lower, lowered = asciiLower(lower[:0], line), true
 			}
 			if !containsAny(lower, r.lits) {
 				continue
 			}
 		}
-		if masked, ok := r.mask(b); ok {
+		if masked, ok := r.mask(line); ok {
 			// The next rules look at the masked text, as they always have.
-			b, lowered = masked, false
+			line, lowered, changed = masked, false, true
 		}
 	}
-	return b
+	return line, changed
 }
 
 // mask returns b with the rule's matches masked, and whether it had any.
@@ -169,7 +194,7 @@ func containsAny(b []byte, lits []string) bool {
 }
 
 // Writer masks secrets in everything written through it, a line at a
-// time (a secret never spans lines). Close writes what is left.
+// time (see Bytes). Close writes what is left.
 type Writer struct {
 	w   interface{ Write([]byte) (int, error) }
 	buf []byte
