@@ -233,3 +233,47 @@ func TestFallback(t *testing.T) {
 		t.Errorf("job = %+v", rep.Job)
 	}
 }
+
+// TestSameLineOrder checks that what happens on one line does not depend on
+// where the patterns' literals stand in it: the finding takes the leftmost
+// trigger's column and groups, and a window-0 signature counts the requires
+// and unless patterns of its trigger's own line, wherever they are.
+func TestSameLineOrder(t *testing.T) {
+	m := matcher(t, `id: tag
+title: Tag
+priority: 80
+patterns:
+  - '(?i)\bmanifest unknown\b'
+  - 'MANIFEST_UNKNOWN: manifest unknown; map\[Tag:(?P<tag>[^\]]*)\]'
+window: 0
+fix: 'tag {{.tag}}'`, `id: veto
+title: Veto
+priority: 50
+patterns: ['zz-trigger']
+requires: ['aa-required']
+unless: ['yy-unless']
+window: 0
+fix: f`)
+	// The literal of the first pattern ("manifest") comes first in the
+	// line, inside the URL, but the second pattern's match starts first.
+	line := "GET https://r.example.com/v2/app/manifests/v1: MANIFEST_UNKNOWN: manifest unknown; map[Tag:v1]\n"
+	rep := diagnoseString(t, m, line)
+	if len(rep.Findings) != 1 {
+		t.Fatalf("findings: %+v", rep.Findings)
+	}
+	f := rep.Findings[0]
+	if want := strings.Index(line, "MANIFEST_UNKNOWN") + 1; f.Column != want || f.Fix != "tag v1" {
+		t.Errorf("column %d, fix %q; want column %d, fix %q", f.Column, f.Fix, want, "tag v1")
+	}
+	for log, want := range map[string]bool{
+		"zz-trigger aa-required\n":           true,
+		"aa-required zz-trigger\n":           true,
+		"zz-trigger aa-required yy-unless\n": false,
+		"yy-unless zz-trigger aa-required\n": false,
+		"zz-trigger\n":                       false,
+	} {
+		if got := hasFinding(diagnoseString(t, m, log), "veto"); got != want {
+			t.Errorf("%q: found = %v, want %v", log, got, want)
+		}
+	}
+}
