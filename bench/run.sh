@@ -30,7 +30,10 @@
 #      -overlay (the tree is not touched). The same 190 variants loaded
 #      from YAML with --signatures DIR, as a user's own folder is, are timed
 #      too: that adds the cost of parsing their YAML;
-#   6. times the start-up of commands that need little: --help,
+#   6. times the 4 MiB diagnosis with the job's .gitlab-ci.yml
+#      (genlog -ci-config), which adds reading it and finding the lines to
+#      change, as in after_script;
+#   7. times the start-up of commands that need little: --help,
 #      `signatures list`, and diagnose on an empty log.
 #
 # It installs nothing. GNU grep and GNU time (/usr/bin/time) are needed;
@@ -93,7 +96,7 @@ cd "$work"
 
 say "generating logs, patterns and the synthetic database"
 ./genlog -size 1MiB -o 1m.log
-./genlog -size 4MiB -o 4m.log
+./genlog -size 4MiB -o 4m.log -ci-config gitlab-ci.yml
 ./genlog -size 100MiB -o 100m.log
 : > empty.log
 ./ci-doctor signatures patterns > patterns.ere
@@ -108,6 +111,7 @@ npatterns=$(wc -l < patterns.ere)
 cmd_cidoctor=(./ci-doctor diagnose)
 cmd_cidoctor10=(./ci-doctor-10x diagnose)
 cmd_folder10=(./ci-doctor --signatures sigs10 diagnose)
+cmd_config=(./ci-doctor diagnose --ci-config gitlab-ci.yml)
 cmd_grep=(grep -c -E -f patterns.ere)
 cmd_rg=(rg -c --no-unicode --no-config -f patterns.ere)
 cmd_help=(./ci-doctor --help)
@@ -209,6 +213,10 @@ sig_builtin4=$median_cidoctor sig_10x4=$median_cidoctor10 sig_folder4=$median_fo
 race empty.log cidoctor cidoctor10 folder10
 sig_builtin0=$median_cidoctor sig_10x0=$median_cidoctor10 sig_folder0=$median_folder10
 
+say "timing the diagnosis with the job's .gitlab-ci.yml, $ROUNDS rounds"
+race 4m.log cidoctor config
+cfg_without=$median_cidoctor cfg_with=$median_config
+
 say "timing start-up"
 race empty.log true help list cidoctor
 su_true=$median_true su_help=$median_help su_list=$median_list su_empty=$median_cidoctor
@@ -247,5 +255,6 @@ cat <<EOF
 | $nsigs10 built-in signatures vs $nsigs, diagnosis alone: 100 MiB minus an empty log | $(ratio $((sig_10x - sig_10x0)) $((sig_builtin - sig_builtin0)))x ($(ms $((sig_10x - sig_10x0))) vs $(ms $((sig_builtin - sig_builtin0)))) | $(verdict "$(ratio $((sig_10x - sig_10x0)) $((sig_builtin - sig_builtin0)))" 1.5) |
 | $nsigs10 built-in signatures vs $nsigs, empty log (start-up and loading) | $(ratio "$sig_10x0" "$sig_builtin0")x ($(ms "$sig_10x0") vs $(ms "$sig_builtin0")) | |
 | $((nsigs10 - nsigs)) of them from a YAML folder (\`--signatures DIR\`): empty / 4 MiB / 100 MiB | $(ms "$sig_folder0") / $(ms "$sig_folder4") / $(ms "$sig_folder"): $(ratio "$sig_folder" "$sig_builtin")x on 100 MiB; parsing their YAML adds $(ms $((sig_folder0 - sig_builtin0))) | |
+| 4 MiB with the job's \`.gitlab-ci.yml\` (\`--ci-config\`, as in after_script: the job and the lines to change are found too) | $(ms "$cfg_with") (without: $(ms "$cfg_without")) | $(verdict "$cfg_with" 30000) |
 | start-up: \`--help\` / \`signatures list\` / \`diagnose\` of an empty log (starting \`/bin/true\` takes $(ms "$su_true")) | $(ms "$su_help") / $(ms "$su_list") / $(ms "$su_empty") | |
 EOF

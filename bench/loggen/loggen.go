@@ -23,6 +23,36 @@ type Options struct {
 	Failure string
 }
 
+// CIConfig is the .gitlab-ci.yml of the project whose job Write logs: the
+// build job runs the script the log echoes. With it, a diagnosis also
+// finds the job and the lines to change, as in after_script.
+const CIConfig = `stages: [build, deploy]
+
+default:
+  image: node:20
+  tags: [k8s]
+
+variables:
+  NODE_ENV: production
+
+build:
+  stage: build
+  script:
+    - npm ci && npm run build && npm test
+    - docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .
+  artifacts:
+    paths: [dist/]
+
+deploy:
+  stage: deploy
+  image: bitnami/kubectl:1.31
+  script:
+    - kubectl set image deployment/shop web="$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
+  environment: production
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+`
+
 // DefaultFailure is the Docker CLI's message when no daemon is reachable.
 const DefaultFailure = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
 

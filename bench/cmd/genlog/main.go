@@ -31,8 +31,14 @@ func run(args []string, stdout io.Writer) error {
 	timestamps := fs.Bool("timestamps", true, "runner 18.7+ format: a timestamp prefix on every line (false: the older format)")
 	failure := fs.String("failure", loggen.DefaultFailure, "the error `line` near the end; empty for a job that succeeds")
 	out := fs.String("o", "-", "output `file`; - for standard output")
+	ciConfig := fs.String("ci-config", "", "also write the job's .gitlab-ci.yml to `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *ciConfig != "" {
+		if err := os.WriteFile(*ciConfig, []byte(loggen.CIConfig), 0o644); err != nil {
+			return err
+		}
 	}
 	n, err := parseSize(*size)
 	if err != nil {
