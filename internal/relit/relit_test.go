@@ -210,3 +210,36 @@ func TestRequiredSound(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRequired gives Required any pattern that parses, and any text: it
+// must not panic, and when the pattern matches the text, the text
+// lower-cased holds one of the literals. Users write signature patterns,
+// so every pattern the loader accepts reaches Required.
+func FuzzRequired(f *testing.F) {
+	for _, p := range soundPatterns {
+		f.Add(p, "")
+	}
+	for i, in := range soundInputs {
+		f.Add(soundPatterns[i%len(soundPatterns)], in)
+	}
+	f.Add(`(?i)s\x{17F}k[^a]|(?:ab|)c{2,3}`, "SSK\u212Aabcc")
+	f.Fuzz(func(t *testing.T, src, text string) {
+		parsed, err := syntax.Parse(src, syntax.Perl)
+		if err != nil {
+			return
+		}
+		re, err := regexp.Compile(src)
+		if err != nil {
+			return
+		}
+		lits := Required(parsed.Simplify(), 1)
+		if lits == nil || !re.MatchString(text) {
+			return
+		}
+		for _, lower := range []string{strings.ToLower(text), asciiLowerString(text)} {
+			if !slices.ContainsFunc(lits, func(l string) bool { return strings.Contains(lower, l) }) {
+				t.Errorf("%q matches %q, whose lower case %q holds none of %q", src, text, lower, lits)
+			}
+		}
+	})
+}
