@@ -2,8 +2,10 @@ package ciconfig
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestLoadBasic(t *testing.T) {
@@ -74,5 +76,48 @@ func TestLoadBasic(t *testing.T) {
 	cmds := deploy.Commands()
 	if len(cmds) != 1 || cmds[0].Item != 41 || cmds[0].Text != "crane copy a b" {
 		t.Errorf("deploy commands = %+v", cmds)
+	}
+}
+
+// TestNestedIncludeOfAnotherProject checks that a local include in a file
+// of another project is read from that project, at the include's ref, and
+// never from this project, which may hold a file of the same name.
+func TestNestedIncludeOfAnotherProject(t *testing.T) {
+	ours := fstest.MapFS{
+		".gitlab-ci.yml": {Data: []byte("include:\n  - project: group/templates\n    ref: v2\n    file: /build.yml\n")},
+		"common.yml":     {Data: []byte("ours:\n  script: [echo wrong project]\n")},
+	}
+	theirs := map[string]string{
+		"v2/build.yml":  "include:\n  - local: common.yml\n  - local: 'jobs/*.yml'\nbuild:\n  extends: .common\n",
+		"v2/common.yml": ".common:\n  image: docker:27\n  script: [docker build .]\n",
+	}
+	var fetched []string
+	fetch := func(project, ref, file string) ([]byte, error) {
+		fetched = append(fetched, project+"@"+ref+":"+file)
+		if data, ok := theirs[ref+"/"+file]; ok && project == "group/templates" {
+			return []byte(data), nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	c, err := LoadFSWith(ours, "app", ".gitlab-ci.yml", fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(fetched, " "), "group/templates@v2:build.yml group/templates@v2:common.yml"; got != want {
+		t.Errorf("fetched %s, want %s", got, want)
+	}
+	if c.Job("ours") != nil {
+		t.Error("common.yml was read from this project")
+	}
+	build := c.Job("build")
+	if build == nil {
+		t.Fatal("no build job")
+	}
+	img := build.Get("image")
+	if img == nil || img.Scalar() != "docker:27" || img.File.Path != "group/templates:common.yml" || img.File.From == nil || img.File.From.File.Path != ".gitlab-ci.yml" {
+		t.Errorf("build image = %+v", img)
+	}
+	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0].String(), `"jobs/*.yml" of group/templates is a pattern`) {
+		t.Errorf("problems = %v", c.Problems)
 	}
 }

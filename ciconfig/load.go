@@ -58,6 +58,8 @@ type External struct {
 	Kind string
 	// Target is what it names, e.g. "some-org/some-template: /template.gitlab-ci.yml".
 	Target string
+	// Project and Ref are the project and ref of a "project" include.
+	Project, Ref string
 	File   *File
 	// Start and End are the lines of the include entry in File.
 	Start, End int
@@ -95,6 +97,17 @@ func (c *Config) fetchProject(ext External, project, ref string, files []string,
 		f.From = &e
 		c.addFile(f, seen)
 	}
+}
+
+// fetchNested follows a local include of a file that came from another
+// project. GitLab keeps the project and ref of an include for the local
+// includes nested in it, so the file is that project's, not this one's.
+func (c *Config) fetchNested(f *File, line int, local string, seen map[string]bool) {
+	if strings.Contains(local, "*") {
+		c.Problems = append(c.Problems, Problem{Path: f.Path, Line: line, Msg: fmt.Sprintf("include %q of %s is a pattern, and the files of another project are not listed here; not followed", local, f.From.Project)})
+		return
+	}
+	c.fetchProject(*f.From, f.From.Project, f.From.Ref, []string{local}, seen)
 }
 
 // Problem is something of the configuration that could not be read.
@@ -311,9 +324,10 @@ func (c *Config) includes(f *File, inc *Entry, seen map[string]bool) {
 				if file := m.Get("file"); file != nil {
 					files = scalars(file.Value)
 				}
-				ext := External{Kind: "project", Target: project + ": " + strings.Join(files, ", "), File: f, Start: start, End: end}
+				ref := m.Get("ref").Scalar()
+				ext := External{Kind: "project", Target: project + ": " + strings.Join(files, ", "), Project: project, Ref: ref, File: f, Start: start, End: end}
 				c.Externals = append(c.Externals, ext)
-				c.fetchProject(ext, project, m.Get("ref").Scalar(), files, seen)
+				c.fetchProject(ext, project, ref, files, seen)
 				continue
 			case m.Get("remote") != nil:
 				c.Externals = append(c.Externals, External{Kind: "remote", Target: m.Get("remote").Scalar(), File: f, Start: start, End: end})
@@ -331,6 +345,10 @@ func (c *Config) includes(f *File, inc *Entry, seen map[string]bool) {
 		}
 		if strings.Contains(local, "$") {
 			c.Problems = append(c.Problems, Problem{Path: f.Path, Line: item.Line, Msg: fmt.Sprintf("include %q uses a variable; not followed", local)})
+			continue
+		}
+		if f.From != nil && f.From.Kind == "project" {
+			c.fetchNested(f, item.Line, local, seen)
 			continue
 		}
 		for _, rel := range c.glob(local) {
