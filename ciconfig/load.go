@@ -60,7 +60,7 @@ type External struct {
 	Target string
 	// Project and Ref are the project and ref of a "project" include.
 	Project, Ref string
-	File   *File
+	File         *File
 	// Start and End are the lines of the include entry in File.
 	Start, End int
 }
