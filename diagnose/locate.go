@@ -258,11 +258,17 @@ func promoteConfirmed(r *Report) {
 }
 
 // externalOrigin returns the include of another project that a file of
-// the configuration came with, or nil for the project's own files.
+// the configuration came with, or nil for the project's own files. For a
+// file that a template included in turn, it is the project's own include,
+// the one its edit can replace.
 func externalOrigin(cfg *ciconfig.Config, path string) *ciconfig.External {
 	for _, f := range cfg.Files {
 		if f.Path == path {
-			return f.From
+			ext := f.From
+			for ext != nil && ext.File.From != nil {
+				ext = ext.File.From
+			}
+			return ext
 		}
 	}
 	return nil

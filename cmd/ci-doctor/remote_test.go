@@ -309,23 +309,53 @@ func TestCustomCA(t *testing.T) {
 
 // TestIncludeOfAnotherProject: a pull_policy set by another project's
 // template is read through the API, named as the origin, and the edit
-// replaces the include, as the guide says.
+// replaces the project's own include, as the guide says; also when the
+// template has it from a file it includes in turn, of its own project or
+// of a third one.
 func TestIncludeOfAnotherProject(t *testing.T) {
-	s := gitlab(t, gitlabtest.Options{})
-	s.AddProject(gitlabtest.Project{ID: 8, Path: "some-org/some-template"})
-	s.AddFile(8, "HEAD", "template.gitlab-ci.yml", []byte("build:\n  image:\n    name: my-image:latest\n    pull_policy: [always]\n  script:\n    - make\n"))
-	s.AddFile(7, "feedface", ".gitlab-ci.yml", projectFile(t, "pull-policy-include", ".gitlab-ci.yml"))
-	s.AddPipeline(gitlabtest.Pipeline{ID: 4, ProjectID: 7, SHA: "feedface", Ref: "main", Status: "failed"})
-	s.AddJob(gitlabtest.Job{ID: 60, ProjectID: 7, PipelineID: 4, Name: "build", Status: "failed", SHA: "feedface",
-		Trace: gitlabtest.FixedTrace(fixture(t, "pull-policy-not-allowed--k8s-included-template.log"))})
-	env := map[string]string{"GITLAB_TOKEN": apiToken, "GITLAB_HOST": s.URL}
-	code, out, errOut := runWith(t, env, "diagnose", "--format", "json", s.JobWebURL(60))
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, want := range []string{`"config_status": "confirmed"`, `some-org/some-template:template.gitlab-ci.yml:4`, `"path": ".gitlab-ci.yml"`, `ci-doctor: the include of project some-org/some-template`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %s:\n%s", want, out)
-		}
+	const job = "build:\n  image:\n    name: my-image:latest\n    pull_policy: [always]\n  script:\n    - make\n"
+	for _, tt := range []struct {
+		name   string
+		files  map[string]string // of some-org/some-template (8), or "base:" of other-org/base (9)
+		origin string
+	}{
+		{"template", map[string]string{"template.gitlab-ci.yml": job}, "some-org/some-template:template.gitlab-ci.yml:4"},
+		{"local include of the template", map[string]string{
+			"template.gitlab-ci.yml": "include:\n  - local: jobs/build.yml\n",
+			"jobs/build.yml":         job,
+		}, "some-org/some-template:jobs/build.yml:4"},
+		{"project include of the template", map[string]string{
+			"template.gitlab-ci.yml": "include:\n  - project: other-org/base\n    file: base.yml\n",
+			"base:base.yml":          job,
+		}, "other-org/base:base.yml:4"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := gitlab(t, gitlabtest.Options{})
+			s.AddProject(gitlabtest.Project{ID: 8, Path: "some-org/some-template"})
+			s.AddProject(gitlabtest.Project{ID: 9, Path: "other-org/base"})
+			for path, data := range tt.files {
+				if rest, ok := strings.CutPrefix(path, "base:"); ok {
+					s.AddFile(9, "HEAD", rest, []byte(data))
+				} else {
+					s.AddFile(8, "HEAD", path, []byte(data))
+				}
+			}
+			// The project's own file of the same name must not be read.
+			s.AddFile(7, "feedface", "jobs/build.yml", []byte("unrelated:\n  script: [true]\n"))
+			s.AddFile(7, "feedface", ".gitlab-ci.yml", projectFile(t, "pull-policy-include", ".gitlab-ci.yml"))
+			s.AddPipeline(gitlabtest.Pipeline{ID: 4, ProjectID: 7, SHA: "feedface", Ref: "main", Status: "failed"})
+			s.AddJob(gitlabtest.Job{ID: 60, ProjectID: 7, PipelineID: 4, Name: "build", Status: "failed", SHA: "feedface",
+				Trace: gitlabtest.FixedTrace(fixture(t, "pull-policy-not-allowed--k8s-included-template.log"))})
+			env := map[string]string{"GITLAB_TOKEN": apiToken, "GITLAB_HOST": s.URL}
+			code, out, errOut := runWith(t, env, "diagnose", "--format", "json", s.JobWebURL(60))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, want := range []string{`"config_status": "confirmed"`, tt.origin, `"path": ".gitlab-ci.yml"`, `ci-doctor: the include of project some-org/some-template`} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %s:\n%s", want, out)
+				}
+			}
+		})
 	}
 }
