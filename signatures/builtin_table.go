@@ -89,7 +89,7 @@ var builtin = []*Signature{
 		Title:    `docker command not found in the job image`,
 		Priority: 82,
 		Patterns: []*Pattern{
-			{Source: `(?:^|: )docker: (?:command )?not found$`, Line: 11, Column: 5, Literals: []string{`not found`}},
+			{Source: `(?:^|: )docker: (?:command )?not found$`, Line: 11, Column: 5, Literals: []string{`docker: command not found`, `docker: not found`}},
 			{Source: `exec: "docker": executable file not found in \$PATH`, Line: 13, Column: 5, Literals: []string{`exec: "docker": executable file not found in $path`}},
 		},
 		Captures: []*Pattern{
@@ -231,7 +231,7 @@ var builtin = []*Signature{
 		Title:    `Docker Hub pull rate limit reached (toomanyrequests, 429)`,
 		Priority: 85,
 		Patterns: []*Pattern{
-			{Source: `(?i)\btoomanyrequests\b`, Line: 6, Column: 5, Literals: []string{`toomanyreque`}},
+			{Source: `(?i)\btoomanyrequests\b`, Line: 6, Column: 5, Literals: []string{`toomanyrequests`, `toomanyrequestſ`, `toomanyrequeſts`, `toomanyrequeſtſ`}},
 			{Source: `You have reached your (?:unauthenticated )?pull rate limit`, Line: 8, Column: 5, Literals: []string{`you have reached your `}},
 			{Source: `unexpected status(?: code)?(?: from [A-Z]+ request to)?(?: \S+:)? 429 Too Many Requests`, Line: 11, Column: 5, Literals: []string{` 429 too many requests`}},
 		},
@@ -312,7 +312,7 @@ var builtin = []*Signature{
 		Patterns: []*Pattern{
 			{Source: `manifest for (?P<image>\S+) not found: manifest unknown`, Line: 6, Column: 5, Literals: []string{` not found: manifest unknown`}},
 			{Source: `MANIFEST_UNKNOWN: manifest unknown(?:; map\[Tag:(?P<tag>[^\]]*)\])?`, Line: 8, Column: 5, Literals: []string{`manifest_unknown: manifest unknown`}},
-			{Source: `(?i)\bmanifest unknown\b`, Line: 10, Column: 5, Literals: []string{`manife`}},
+			{Source: `(?i)\bmanifest unknown\b`, Line: 10, Column: 5, Literals: []string{`manifest unknown`, `manifest unKnown`, `manifeſt unknown`, `manifeſt unKnown`}},
 			{Source: `failed to resolve source metadata for (?P<image>\S+): \S+: not found$`, Line: 12, Column: 5, Literals: []string{`failed to resolve source metadata for `}},
 			{Source: `failed to resolve reference "(?P<image>[^"]+)": \S+: not found$`, Line: 14, Column: 5, Literals: []string{`failed to resolve reference "`}},
 		},
@@ -320,7 +320,7 @@ var builtin = []*Signature{
 			{Source: `^Error: pulling (?P<image>\S+):`, Line: 17, Column: 5, Literals: []string{`error: pulling `}},
 		},
 		Unless: []*Pattern{
-			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|pull access denied for|No such image`, Line: 20, Column: 5, Literals: []string{` denied for`, `-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbac`, `uch image`}},
+			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|pull access denied for|No such image`, Line: 20, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbackoff`, `imagepullbacKoff`, `no such image`, `no ſuch image`, `pull access denied for`, `pull accesſ denied for`, `pull acceſs denied for`, `pull acceſſ denied for`}},
 		},
 		Cause:   "The registry has no image under that name and tag (\"manifest unknown\" is the registry's\n\"not found\" for a tag). In a pipeline built on the platform guide this usually means the image\nwas never pushed under the name a later job asks for: the build job was skipped or failed,\nthe two jobs build the name differently (`$CI_COMMIT_SHA` in one, `$CI_COMMIT_REF_SLUG-$CI_COMMIT_SHA`\nin the other), or the test job ran before the build job pushed. For a `FROM` line it is a typo\nor a tag that the image's publisher does not provide.\n",
 		Fix:     "{{if .image}}`{{.image}}` does not exist in the registry{{if .tag}} (tag `{{.tag}}`){{end}}.{{else if .tag}}The tag `{{.tag}}` does not exist in the registry.{{end}}\nList what is there with `crane ls <repository>` (after `crane auth login` for a private\nregistry). Build the image name once, in a top-level `variables:` entry, and use that variable\nin the build job's `--output ...name=` and in every job that reads the image, so they cannot\ndrift apart (platform guide, \"Complete example\"). Make the reading jobs wait for the build with\n`needs: [build]`, and do not let `rules:` skip the build when they run. For a `FROM` image,\ncheck the tag on the image's registry page.\n",
@@ -344,7 +344,7 @@ var builtin = []*Signature{
 		Priority: 85,
 		Patterns: []*Pattern{
 			{Source: `(?i)[:\]] no space left on device`, Line: 8, Column: 5, Literals: []string{`pace left on device`}},
-			{Source: `npm (?:ERR!|error) code ENOSPC\b`, Line: 9, Column: 5, Literals: []string{` code enospc`}},
+			{Source: `npm (?:ERR!|error) code ENOSPC\b`, Line: 9, Column: 5, Literals: []string{`npm err! code enospc`, `npm error code enospc`}},
 		},
 		Unless: []*Pattern{
 			{Source: `System limit for number of file watchers reached`, Line: 12, Column: 5, Literals: []string{`system limit for number of file watchers reached`}},
@@ -398,13 +398,13 @@ var builtin = []*Signature{
 		Title:    `Out of memory (container OOMKilled, exit code 137 or JavaScript heap)`,
 		Priority: 60,
 		Patterns: []*Pattern{
-			{Source: `(?i)reason:\s*'?OOMKilled\b`, Line: 7, Column: 5, Literals: []string{`illed`}},
+			{Source: `(?i)reason:\s*'?OOMKilled\b`, Line: 7, Column: 5, Literals: []string{`oomkilled`, `oomKilled`}},
 			{Source: `"OOMKilled":\s*true`, Line: 9, Column: 5, Literals: []string{`"oomkilled":`}},
-			{Source: `Job failed(?: \(system failure\))?: (?:command terminated with )?exit code 137\b`, Line: 11, Column: 5, Literals: []string{`exit code 137`}},
+			{Source: `Job failed(?: \(system failure\))?: (?:command terminated with )?exit code 137\b`, Line: 11, Column: 5, Literals: []string{`job failed (system failure): command terminated with exit code 137`, `job failed (system failure): exit code 137`, `job failed: command terminated with exit code 137`, `job failed: exit code 137`}},
 			{Source: `^Killed$`, Line: 14, Column: 5, Literals: []string{`killed`}},
-			{Source: `(?:^|: )(?:line \d+:\s+)?\d+ Killed {2,}\S`, Line: 15, Column: 5, Literals: []string{` killed`}},
+			{Source: `(?:^|: )(?:line \d+:\s+)?\d+ Killed {2,}\S`, Line: 15, Column: 5, Literals: []string{`0 killed  `, `1 killed  `, `2 killed  `, `3 killed  `, `4 killed  `, `5 killed  `, `6 killed  `, `7 killed  `, `8 killed  `, `9 killed  `}},
 			{Source: `FATAL ERROR: .*JavaScript heap out of memory`, Line: 17, Column: 5, Literals: []string{`javascript heap out of memory`}},
-			{Source: `npm (?:ERR!|error) signal SIGKILL`, Line: 19, Column: 5, Literals: []string{` signal sigkill`}},
+			{Source: `npm (?:ERR!|error) signal SIGKILL`, Line: 19, Column: 5, Literals: []string{`npm err! signal sigkill`, `npm error signal sigkill`}},
 			{Source: `Command failed with signal "SIGKILL"`, Line: 20, Column: 5, Literals: []string{`command failed with signal "sigkill"`}},
 			{Source: `did not complete successfully: cannot allocate memory`, Line: 22, Column: 5, Literals: []string{`did not complete successfully: cannot allocate memory`}},
 		},
@@ -458,14 +458,14 @@ var builtin = []*Signature{
 		Title:    `Registry denied access to the repository (denied, insufficient_scope, 403)`,
 		Priority: 80,
 		Patterns: []*Pattern{
-			{Source: `(?i)denied: requested access to the resource is denied`, Line: 6, Column: 5, Literals: []string{`denied: reque`}},
-			{Source: `(?i)\binsufficient_scope\b`, Line: 8, Column: 5, Literals: []string{`ufficient_`}},
-			{Source: `(?i)denied: access forbidden`, Line: 10, Column: 5, Literals: []string{`denied: acce`}},
+			{Source: `(?i)denied: requested access to the resource is denied`, Line: 6, Column: 5, Literals: []string{`denied: requested acce`, `denied: requeſted acce`}},
+			{Source: `(?i)\binsufficient_scope\b`, Line: 8, Column: 5, Literals: []string{`insufficient_scope`, `insufficient_ſcope`, `inſufficient_scope`, `inſufficient_ſcope`}},
+			{Source: `(?i)denied: access forbidden`, Line: 10, Column: 5, Literals: []string{`denied: access forbidden`, `denied: accesſ forbidden`, `denied: acceſs forbidden`, `denied: acceſſ forbidden`}},
 			{Source: `unexpected status(?: code| from [A-Z]+ request to \S+)?:? 403 Forbidden`, Line: 13, Column: 5, Literals: []string{`unexpected status`}},
 			{Source: `: DENIED: \S`, Line: 15, Column: 5, Literals: []string{`: denied: `}},
 		},
 		Unless: []*Pattern{
-			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|pull access denied for|No such image`, Line: 18, Column: 5, Literals: []string{` denied for`, `-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbac`, `uch image`}},
+			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|pull access denied for|No such image`, Line: 18, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbackoff`, `imagepullbacKoff`, `no such image`, `no ſuch image`, `pull access denied for`, `pull accesſ denied for`, `pull acceſs denied for`, `pull acceſſ denied for`}},
 		},
 		Cause:   "The registry knows who is asking but does not let them do this: pushing to, or pulling from, a\nrepository outside what the credentials may touch. `insufficient_scope` means the token the\nregistry handed out does not cover the action (typically push). With GitLab's registry that\nhappens when the job logs in with `$CI_REGISTRY_USER`/`$CI_REGISTRY_PASSWORD` (the job token)\nand pushes to another project's path: the job token can only write to its own project's\n`$CI_REGISTRY_IMAGE`. It also happens when no credentials reach the tool at all and the\nregistry hands out an anonymous token, or when the repository name is wrong (registries answer\n\"denied\" rather than \"not found\" for repositories you cannot see).\n",
 		Fix:     "Check the image name first: push to `$CI_REGISTRY_IMAGE` (or a path below it, such as\n`$CI_REGISTRY_IMAGE/app`), not a hard-coded group or another project. To push to another\nproject's registry, use a deploy, project or group access token of that project with the\n`write_registry` scope, stored in masked CI/CD variables, and log in with it instead of\n`$CI_REGISTRY_USER`. To pull from another project with the job token, that project must allow\nyours (CI/CD settings, \"Job token permissions\").\nMake sure the login happens in the same job and for the same host as the image name:\n`crane auth login -u ... -p ... $CI_REGISTRY` before crane, a `~/.docker/config.json` entry for\n`$CI_REGISTRY` before `buildctl-daemonless.sh` (platform guide, \"Registry authentication\").\n",
@@ -492,7 +492,7 @@ var builtin = []*Signature{
 			{Source: `unexpected status(?: code| from [A-Z]+ request to \S+)?:? 401 Unauthorized`, Line: 13, Column: 5, Literals: []string{`unexpected status`}},
 		},
 		Unless: []*Pattern{
-			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|pull access denied for|No such image`, Line: 16, Column: 5, Literals: []string{` denied for`, `-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbac`, `uch image`}},
+			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image|pull access denied for|No such image`, Line: 16, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbackoff`, `imagepullbacKoff`, `no such image`, `no ſuch image`, `pull access denied for`, `pull accesſ denied for`, `pull acceſs denied for`, `pull acceſſ denied for`}},
 		},
 		Cause:   "The registry answered 401 Unauthorized: the request carried no credentials, or credentials it\ndoes not accept. Neither crane nor BuildKit finds the runner's own registry login: they read\n`~/.docker/config.json` inside the job, so without a `crane auth login` (crane) or a written\n`~/.docker/config.json` (BuildKit) every request is anonymous, and a private project's\nregistry refuses it. `unauthorized: HTTP Basic: Access denied` means credentials were sent but\nGitLab rejected them: a wrong or expired token, an empty variable, or an account password where\na token is needed (accounts with 2FA must use a token).\n",
 		Fix:     "Log in to the registry in the same job, before the command that failed:\n- crane (`crane export`, `crane copy`, `crane digest`): add\n  `crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY` before it\n  (platform guide, \"Extract files from an image\" and \"Copy between registries\").\n- BuildKit (`buildctl-daemonless.sh build ... push=true`, or a `FROM` or `--import-cache` image in\n  a private registry): write `~/.docker/config.json` in `before_script` as in the snippet (platform\n  guide, \"Registry authentication\"), in the same job as the build.\nThe host you log in to must be exactly the host in the image name: `$CI_REGISTRY` for\n`$CI_REGISTRY_IMAGE`. `$CI_REGISTRY_USER`/`$CI_REGISTRY_PASSWORD` only work for this GitLab's\nregistry; for any other registry log in with that registry's own credentials, kept in masked\nCI/CD variables. If the log says `HTTP Basic: Access denied`, the variables you log in with are\nempty, wrong or expired: use a deploy, project or personal access token with the `read_registry`\nscope (and `write_registry` to push).\n",
@@ -520,10 +520,10 @@ var builtin = []*Signature{
 			{Source: `x509: certificate signed by unknown authority`, Line: 6, Column: 5, Literals: []string{`x509: certificate signed by unknown authority`}},
 		},
 		Captures: []*Pattern{
-			{Source: `(?i)\b(?:get|head|post|put|patch) "?https://(?P<host>[^/":\s]+)`, Line: 9, Column: 5, Literals: []string{`atch "http`, `atch http`, `head "http`, `head http`, `t "http`, `t http`}},
+			{Source: `(?i)\b(?:get|head|post|put|patch) "?https://(?P<host>[^/":\s]+)`, Line: 9, Column: 5, Literals: []string{`get "https://`, `get "httpſ://`, `get https://`, `get httpſ://`, `head "https://`, `head "httpſ://`, `head https://`, `head httpſ://`, `patch "https://`, `patch "httpſ://`, `patch https://`, `patch httpſ://`, `post "https://`, `post "httpſ://`, `post https://`, `post httpſ://`, `poſt "https://`, `poſt "httpſ://`, `poſt https://`, `poſt httpſ://`, `put "https://`, `put "httpſ://`, `put https://`, `put httpſ://`}},
 		},
 		Unless: []*Pattern{
-			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image`, Line: 12, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbac`}},
+			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image`, Line: 12, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbackoff`, `imagepullbacKoff`}},
 		},
 		Cause:   "The server's TLS certificate was issued by a certificate authority that the tool inside the job\ndoes not trust: typically a company or platform CA on a self-hosted registry. The cluster's\nnodes may trust it (so the job's image was pulled fine), but the job image (crane) and the\n`moby/buildkit:rootless` image only carry the public CAs, and BuildKit does not read the job's\nenvironment for CAs at all.\n",
 		Fix:     "{{if .host}}Make the tools in the job trust the CA of `{{.host}}`.{{else}}Make the tools in the job trust the registry's CA.{{end}}\nGet the CA certificate (PEM) into the job: when the runner reaches GitLab through the same\nprivate CA, it passes that chain to the job in the file `$CI_SERVER_TLS_CA_FILE`; otherwise\nstore the CA in a file-type CI/CD variable (for example `REGISTRY_CA_FILE`) and use that.\n- crane (and other Go tools): append it to the system bundle and point `SSL_CERT_FILE` at the\n  result, as in the snippet's test job.\n- BuildKit: declare it in `~/.config/buildkit/buildkitd.toml` (the rootless daemon's config\n  file) with `[registry.\"<host>\"]` and `ca=[\"<path>\"]`, as in the snippet's build job; the\n  `[registry.\"...\"]` host must be exactly the registry host in the image name.\nOnly as a last resort, and never for pushes of release images: `crane --insecure` skips the\ncheck for crane.\n",

@@ -41,9 +41,9 @@ var rules = []rule{
 	{src: `\bAIza[0-9A-Za-z_\-]{35}\b`, lits: []string{"aiza"}},
 	{src: `\beyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,}`, lits: []string{".eyj"}},
 	// Header values: PRIVATE-TOKEN, JOB-TOKEN, Authorization (any scheme).
-	// (?i)k also matches the Kelvin sign, so "token" is cut at its k.
+	// (?i)k also matches the Kelvin sign, which ASCII lower-casing keeps.
 	{src: `(?i)((?:private|job|deploy)-token["']?\s*[:=]\s*["']?)[^\s"',;]+`, keep: 1,
-		lits: []string{"private-to", "job-to", "deploy-to"}},
+		lits: []string{"private-token", "private-to\u212Aen", "job-token", "job-to\u212Aen", "deploy-token", "deploy-to\u212Aen"}},
 	{src: `(?i)(authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)?\s*)[^\s"',;]+`, keep: 1,
 		lits: []string{"authorization"}},
 	// A password in a URL: https://user:password@host keeps user and host.

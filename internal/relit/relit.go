@@ -112,37 +112,54 @@ func analyse(re *syntax.Regexp, min int) info {
 	}
 }
 
-// literal is a literal string, cut where some character a match can have
-// does not lower-case to the same rune both by unicode.ToLower and by ASCII
-// lower-casing. Under (?i) a position matches every case variant of its
-// rune (unicode.SimpleFold's orbit), and some variants break the rule: the
-// Kelvin sign K, a variant of k, is not touched by ASCII lower-casing; the
-// long s ſ, a variant of s, is already lower case. Such a position
-// separates two literals instead of being in one that the lower-cased text
-// may not contain. Without (?i) a non-ASCII upper-case letter does the
-// same, as ASCII lower-casing leaves it as it is.
+// literal is a literal string. The text is lower-cased rune by rune, either
+// by unicode.ToLower or only in its ASCII letters, and a position of the
+// literal may hold any rune it matches: under (?i), every case variant of
+// its rune (unicode.SimpleFold's orbit). So each position stands for the
+// lower-case forms of those runes, by both kinds of lower-casing: one
+// string for most, but (?i)k is k or the Kelvin sign K, which ASCII
+// lower-casing leaves as it is, (?i)s is s or the long s ſ, already lower
+// case, and without (?i) a non-ASCII capital is itself or its lower case.
+// Such a position is a small set that the analysis joins with its
+// neighbours, as it joins a class: "oomkilled" and "oomKilled" for
+// (?i)OOMKilled.
 func literal(runes []rune, fold bool, min int) info {
 	out := exactly(empty, min)
 	var run []rune
 	for _, r := range runes {
-		lower, ok := unicode.ToLower(r), true
-		for v := r; ok; {
-			ok = unicode.ToLower(v) == lower && asciiLower(v) == lower
-			if !fold {
-				break
-			}
-			if v = unicode.SimpleFold(v); v == r {
-				break
-			}
-		}
-		if ok {
-			run = append(run, lower)
+		forms := lowerForms(r, fold)
+		if len(forms) == 1 {
+			run = append(run, forms[0])
 			continue
 		}
-		out = concat(concat(out, exactly([]string{string(run)}, min), min), unknown, min)
+		set := make([]string, len(forms))
+		for i, f := range forms {
+			set[i] = string(f)
+		}
+		out = concat(concat(out, exactly([]string{string(run)}, min), min), exactly(set, min), min)
 		run = run[:0]
 	}
 	return concat(out, exactly([]string{string(run)}, min), min)
+}
+
+// lowerForms returns what a position of literal rune r becomes in the
+// lower-cased text: the lower case of each rune it matches (r, or under
+// fold its case variants), by unicode.ToLower and by ASCII lower-casing.
+func lowerForms(r rune, fold bool) []rune {
+	var forms []rune
+	for v := r; ; {
+		for _, f := range []rune{unicode.ToLower(v), asciiLower(v)} {
+			if !slices.Contains(forms, f) {
+				forms = append(forms, f)
+			}
+		}
+		if !fold {
+			return forms
+		}
+		if v = unicode.SimpleFold(v); v == r {
+			return forms
+		}
+	}
 }
 
 // class is a character class: a few characters are a set to join with
@@ -155,21 +172,16 @@ func class(ranges []rune, min int) info {
 	if n == 0 || n > maxSet {
 		return unknown
 	}
-	var lowers []rune
+	// The class lists its case variants itself: (?i)k is [Kk\x{212A}].
+	var set []string
 	for i := 0; i < len(ranges); i += 2 {
 		for r := ranges[i]; r <= ranges[i+1]; r++ {
-			lower := unicode.ToLower(r)
-			if asciiLower(r) != lower {
-				return unknown
-			}
-			if !slices.Contains(lowers, lower) {
-				lowers = append(lowers, lower)
+			for _, f := range lowerForms(r, false) {
+				if !slices.Contains(set, string(f)) {
+					set = append(set, string(f))
+				}
 			}
 		}
-	}
-	set := make([]string, len(lowers))
-	for i, r := range lowers {
-		set[i] = string(r)
 	}
 	return exactly(set, min)
 }
@@ -289,14 +301,17 @@ func best(min int, sets ...[]string) []string {
 
 // better reports whether a lets less text through than b. The shortest
 // member decides how much a set lets through: a byte of it is worth about
-// two bits (text is far from random), up to eight bytes, by which a
-// literal is rare already; every member lets more through. So one ":ab"
-// beats ten "0:ab" to "9:ab", and one "exit code 137" four "job failed:
-// exit code 137" and the like. Else the longer shortest member wins, as in
-// the classic analysis.
+// two bits (text is far from random), up to sixteen bytes; every member
+// lets more through. The cap is high because CI logs are full of common
+// strings of eight bytes or so ("https://", "$ docker"), which a literal
+// set of a few longer members ("get https://", "post https://") skips:
+// it made the diagnosis of a generated log nearly twice as fast as a cap of
+// eight. So one ":ab" beats ten "0:ab" to "9:ab", and four "job failed:
+// exit code 137" and the like beat one "exit code 137". Else the longer
+// shortest member wins, as in the classic analysis.
 func better(a, b []string) bool {
 	worth := func(set []string) float64 {
-		return 2*float64(min(shortest(set), 8)) - math.Log2(float64(len(set)))
+		return 2*float64(min(shortest(set), 16)) - math.Log2(float64(len(set)))
 	}
 	if wa, wb := worth(a), worth(b); wa != wb {
 		return wa > wb

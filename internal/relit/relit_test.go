@@ -60,21 +60,26 @@ func TestRequired(t *testing.T) {
 		// to "9:ab", one "defgh" five "defgh" and a space.
 		{`\d+:ab`, 3, []string{":ab"}},
 		{`ab:\d+`, 3, []string{"ab:"}},
+		// Long members are worth a few more of them: "exit code 137"
+		// alone is in every killed process's message.
+		{`job failed(?: \(system failure\))?: (?:command terminated with )?exit code 137`, 3, []string{
+			"job failed (system failure): command terminated with exit code 137", "job failed (system failure): exit code 137",
+			"job failed: command terminated with exit code 137", "job failed: exit code 137"}},
 		// A member that holds another adds nothing.
 		{`authorization:?`, 3, []string{"authorization"}},
 		// Under (?i), k also matches the Kelvin sign, which ASCII
 		// lower-casing leaves as it is, and s the long s, which is
-		// already lower case: the literals stop there.
-		{`(?i)private-token`, 3, []string{"private-to"}},
-		{`(?i)secret`, 3, []string{"ecret"}},
-		{`(?i)sks`, 1, nil},
-		{`(?i)[kx]yz`, 3, nil},
+		// already lower case: such a position is a set of two, joined
+		// with its neighbours, or cut where a single literal is better.
+		{`(?i)private-token`, 3, []string{"private-token", "private-to\u212Aen"}},
+		{`(?i)secret`, 3, []string{"secret", "\u017Fecret"}},
+		{`(?i)sks`, 1, []string{"sks", "sk\u017F", "s\u212As", "s\u212A\u017F", "\u017Fks", "\u017Fk\u017F", "\u017F\u212As", "\u017F\u212A\u017F"}},
+		{`(?i)[kx]yz`, 3, []string{"kyz", "xyz", "\u212Ayz"}},
 		{`[kx]yz`, 3, []string{"kyz", "xyz"}},
-		// A non-ASCII letter stops them too when it has cases, as ASCII
-		// lower-casing would not lower É; without (?i) a lower-case one
-		// is kept.
-		{`Élan vital`, 3, []string{"lan vital"}},
-		{`(?i)ünïcode`, 3, []string{"code"}},
+		// So is a non-ASCII letter that has cases, as ASCII lower-casing
+		// would not lower É; without (?i) a lower-case one is itself.
+		{`Élan vital`, 3, []string{"élan vital", "Élan vital"}},
+		{`(?i)ünïcode`, 3, []string{"ünïcode", "ünÏcode", "Ünïcode", "ÜnÏcode"}},
 		{`ünïcode`, 3, []string{"ünïcode"}},
 		{`日本語`, 3, []string{"日本語"}},
 	} {
