@@ -76,15 +76,23 @@ func BenchmarkCompile(b *testing.B) {
 			builtinMatcher(b)
 		}
 	})
-	sigs := signatures.Builtin()
-	b.Run("compile", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := Compile(sigs); err != nil {
-				b.Fatal(err)
+	many, err := siggen.Signatures(10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, db := range []struct {
+		name string
+		sigs []*signatures.Signature
+	}{{"compile", signatures.Builtin()}, {"compile/209signatures", many}} {
+		b.Run(db.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Compile(db.sigs); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 // The fast paths that the benchmarks measure must give the answers of the

@@ -209,9 +209,8 @@ func newLiteralSet(lits []string) *literalSet {
 			refs = append(refs, gramRef{gram: g, lit: int32(id), off: int32(off)})
 		}
 	}
+	// A counting sort by bucket: stable, and linear in the number of grams.
 	bucket := func(r gramRef) uint32 { return gramHash(r.gram) >> (filterBits - bucketBits) }
-	slices.SortStableFunc(refs, func(a, b gramRef) int { return int(bucket(a)) - int(bucket(b)) })
-	ls.grams = refs
 	ls.buckets = make([]uint32, 1<<bucketBits+1)
 	for _, r := range refs {
 		ls.buckets[bucket(r)+1]++
@@ -219,21 +218,34 @@ func newLiteralSet(lits []string) *literalSet {
 	for i := 1; i < len(ls.buckets); i++ {
 		ls.buckets[i] += ls.buckets[i-1]
 	}
+	ls.grams = make([]gramRef, len(refs))
+	next := slices.Clone(ls.buckets[:len(ls.buckets)-1])
+	for _, r := range refs {
+		b := bucket(r)
+		ls.grams[next[b]] = r
+		next[b]++
+	}
 	return ls
 }
 
 // rarestWindow returns the offset of the stride consecutive grams of lit
 // that are expected to occur least often in a log.
 func rarestWindow(lit []byte, stride int) int {
+	// p[i] is the expected frequency of the gram at i.
+	var buf [64]float64
+	p := buf[:0]
+	for i := 0; i+gramLen <= len(lit); i++ {
+		f := 1.0
+		for _, c := range lit[i : i+gramLen] {
+			f *= byteFrequency[c]
+		}
+		p = append(p, f)
+	}
 	best, bestScore := 0, math.Inf(1)
-	for k := 0; k+stride-1+gramLen <= len(lit); k++ {
+	for k := 0; k+stride <= len(p); k++ {
 		score := 0.0
-		for off := k; off < k+stride; off++ {
-			p := 1.0
-			for _, c := range lit[off : off+gramLen] {
-				p *= byteFrequency[c]
-			}
-			score += p
+		for _, f := range p[k : k+stride] {
+			score += f
 		}
 		if score < bestScore {
 			best, bestScore = k, score
