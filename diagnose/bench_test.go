@@ -228,13 +228,14 @@ func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p
 // reports must be the same, context lines included.
 func TestReadersAgree(t *testing.T) {
 	m := builtinMatcher(t)
-	log := genLog(t, chunkSize, true)
-	log = log[:bytes.LastIndexByte(log[:chunkSize-150], '\n')+1]
-	log = append(log, bytes.Repeat([]byte("."), chunkSize-100-len(log)-1)...)
+	log := genLog(t, firstChunk, true)
+	log = log[:bytes.LastIndexByte(log[:firstChunk-150], '\n')+1]
+	log = append(log, bytes.Repeat([]byte("."), firstChunk-100-len(log)-1)...)
 	log = append(log, '\n')
 	// This line straddles the first region's end: it starts the second.
 	log = append(log, "ERROR: failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/rust/manifests/sha256:de6e: 429 Too Many Requests - Server message: toomanyrequests\n"...)
-	log = append(log, genLog(t, 3*chunkSize, false)...)
+	// Past growAfter the buffer grows to chunkSize; the log goes on beyond.
+	log = append(log, genLog(t, growAfter+3*chunkSize, false)...)
 	want, err := m.Diagnose(bytes.NewReader(log), "log")
 	if err != nil {
 		t.Fatal(err)

@@ -9,14 +9,19 @@ import (
 	"slices"
 )
 
-// chunkSize is how much of the log is read at once: large enough that the
-// literal scan runs long stretches and the tail is copied rarely, small
-// enough that the buffer costs few page faults at start-up (a fault costs
-// microseconds in a container). The buffer grows, up to maxChunk, only to
-// hold one line longer than itself.
+// How much of the log is read at once. The first growAfter bytes are read
+// firstChunk at a time: most logs end there (4 MiB is the runner's default
+// output limit), and a small buffer costs few page faults, each of which
+// costs several microseconds in a container or a virtual machine (64 KiB
+// instead of 256 KiB saved about 0.7 ms of a 4 MiB diagnosis). A longer log
+// is read chunkSize at a time, so that the literal scan runs long stretches
+// and the reads are fewer (64 KiB reads cost 6% more on 100 MiB). The
+// buffer also grows, up to maxChunk, to hold one line longer than itself.
 const (
-	chunkSize = 256 << 10
-	maxChunk  = 1 << 20
+	firstChunk = 64 << 10
+	chunkSize  = 256 << 10
+	growAfter  = 4 << 20
+	maxChunk   = 1 << 20
 )
 
 // MaxLineBytes is the longest line ci-doctor looks at. A longer line (a
@@ -42,12 +47,18 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 // scanned whole, unless it is longer than maxChunk: then its start is
 // scanned and the rest skipped.
 func (s *run) scan(r io.Reader) error {
-	buf := make([]byte, chunkSize)
-	filled := 0
+	buf := make([]byte, firstChunk)
+	filled, read := 0, 0
 	skipping := false // inside the unread rest of an over-long line
 	for {
+		if len(buf) < chunkSize && read >= growAfter {
+			grown := make([]byte, chunkSize)
+			copy(grown, buf[:filled])
+			buf = grown
+		}
 		n, err := io.ReadFull(r, buf[filled:])
 		filled += n
+		read += n
 		if skipping {
 			i := bytes.IndexByte(buf[:filled], '\n')
 			if i < 0 {
