@@ -164,8 +164,8 @@ const gramLen = 4
 const maxStride = 4
 
 // filterBits is log2 of the filter's size: 2^17 bits, 16 KiB, which stays
-// in the L1 cache and is under 2% full with a database ten times the
-// built-in one.
+// in the L1 cache and is about 3% full with a database ten times the
+// built-in one (a second hash per gram, tried, gained nothing measurable).
 const filterBits = 17
 
 const filterWords = 1 << filterBits / 64
@@ -234,10 +234,14 @@ func rarestWindow(lit []byte, stride int) int {
 	// p[i] is the expected frequency of the gram at i.
 	var buf [64]float64
 	p := buf[:0]
+	common := commonGrams()
 	for i := 0; i+gramLen <= len(lit); i++ {
 		f := 1.0
 		for _, c := range lit[i : i+gramLen] {
 			f *= byteFrequency[c]
+		}
+		if common[binary.LittleEndian.Uint32(lit[i:])|fold32] {
+			f = 1
 		}
 		p = append(p, f)
 	}
@@ -253,6 +257,31 @@ func rarestWindow(lit []byte, stride int) int {
 	}
 	return best
 }
+
+// commonWords are frequent in CI logs: URLs, BuildKit's and npm's progress,
+// Docker and GitLab words. The letters of "https://" or "[build 2/5]" are
+// each rare enough, but the words are on thousands of lines of a log, so
+// rarestWindow registers a gram of them only when the literal has no other.
+// On a generated 32 MiB log this took the tested positions whose gram is a
+// registered one from 430,000 to 40,000 with the built-in database, and
+// from 2.7 million to 400,000 with ten times as many signatures.
+var commonWords = []string{
+	"https://", "http://", "registry", "docker", "build", "image", "layer", "sha256:",
+	"digest", "download", "install", "package", "error", "warn", "info", "debug", "done",
+	"running", "section_", "script", "npm ", "node", "test", "cached", "exporting",
+	"resolve", "pulling", "connect", "request", "status", "failed", "the ", " to ",
+}
+
+// commonGrams are the folded grams of commonWords.
+var commonGrams = sync.OnceValue(func() map[uint32]bool {
+	m := map[uint32]bool{}
+	for _, w := range commonWords {
+		for i := 0; i+gramLen <= len(w); i++ {
+			m[binary.LittleEndian.Uint32([]byte(w[i:]))|fold32] = true
+		}
+	}
+	return m
+})
 
 // byteFrequency is a rough share of each lower-cased byte in CI logs:
 // English text, paths and URLs, timestamps and hex digits. It only has to
