@@ -225,10 +225,10 @@ su_true=$median_true su_help=$median_help su_list=$median_list su_empty=$median_
 rg_cell() { if [ -n "$have_rg" ]; then echo "$1"; else echo "(no rg)"; fi; }
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 cat <<EOF
-Machine: $(nproc) CPUs ($cpu), $(uname -sr), load average before timing $load.
-Tools: $(go version | cut -d' ' -f3), $(grep --version | head -1)$( [ -n "$have_rg" ] && echo ", $(rg --version | sed -n 1p)"), locale ${LC_ALL:-${LANG:-POSIX}}.
-Database: $nsigs signatures, $npatterns distinct patterns. Logs: \`bench/cmd/genlog\`, runner 18.7 format.
-Medians of $ROUNDS alternating rounds; commands: \`ci-doctor diagnose < LOG\`, \`grep -c -E -f patterns.ere < LOG\`, \`rg -c --no-unicode -f patterns.ere < LOG\`.
+- Machine: $(nproc) CPUs ($cpu), $(uname -sr), load average before timing $load.
+- Tools: $(go version | cut -d' ' -f3), $(grep --version | head -1)$( [ -n "$have_rg" ] && echo ", $(rg --version | sed -n 1p)"), locale ${LC_ALL:-${LANG:-POSIX}}.
+- Database: $nsigs signatures, $npatterns distinct patterns. Logs: \`bench/cmd/genlog\`, runner 18.7 format.
+- Medians of $ROUNDS alternating rounds; commands: \`ci-doctor diagnose < LOG\`, \`grep -c -E -f patterns.ere < LOG\`, \`rg -c --no-unicode -f patterns.ere < LOG\`.
 
 | log (stdin) | ci-doctor | grep -E -f | rg -f | ci-doctor / grep | ci-doctor / rg | peak RSS ci-doctor / grep / rg |
 |---|---:|---:|---:|---:|---:|---|
