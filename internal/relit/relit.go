@@ -4,9 +4,11 @@
 // the text for these strings first, which is far cheaper than running an
 // expression, and runs only the expressions whose literals it found.
 //
-// The strings are lower case, and so must the text be: lower-cased rune by
-// rune (strings.ToLower, bytes.ToLower) or only in its ASCII letters, which
-// is cheaper; the strings are chosen so that either way is sound.
+// The strings are what lower-casing makes of a match, and the text must be
+// lower-cased too: rune by rune (strings.ToLower, bytes.ToLower) or only in
+// its ASCII letters, which is cheaper. Either way is sound: where the two
+// differ (the Kelvin sign K, which only unicode.ToLower turns into k; a
+// capital É), the strings hold both forms.
 package relit
 
 import (
@@ -17,7 +19,7 @@ import (
 	"unicode"
 )
 
-// Required returns lower-case strings of which every match of re contains
+// Required returns lower-cased strings of which every match of re contains
 // at least one, or nil when there is no such set whose every member has at
 // least min bytes. re is best simplified (syntax.Parse with syntax.Perl,
 // the flags of regexp.Compile, then Simplify): counted repetitions become
