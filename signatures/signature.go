@@ -46,7 +46,7 @@ type Pattern struct {
 	Line   int
 	Column int
 
-	// Literals are lower-case strings of which every match contains at least
+	// Literals are lower-cased strings (internal/relit) of which every match contains at least
 	// one, so a line that holds none of them cannot match.
 	Literals []string
 
