@@ -46,8 +46,9 @@ type Pattern struct {
 	Line   int
 	Column int
 
-	// Literals are lower-cased strings (internal/relit) of which every match contains at least
-	// one, so a line that holds none of them cannot match.
+	// Literals are lower-cased strings (internal/relit) of which every
+	// match contains at least one, so a line that holds none of them cannot
+	// match.
 	Literals []string
 
 	once sync.Once
