@@ -19,6 +19,10 @@ type Line struct {
 	// Text is the visible text. It is only valid until the next line is
 	// normalised.
 	Text []byte
+	// Indent is how many characters of the visible line come before Text:
+	// the prefixes that other tools put there (see stripPrefixes), so that
+	// a column still points into the line as a person sees it.
+	Indent int
 }
 
 // normalizer turns raw lines into visible text and keeps track of the
@@ -62,7 +66,13 @@ func (n *normalizer) normalize(raw []byte, num int, l *Line) {
 		raw = raw[i+1:]
 	}
 	n.buf = appendVisible(n.buf[:0], raw)
-	text := stripBuildKitPrefix(bytes.TrimRight(n.buf, " \t"))
+	visible := bytes.TrimRight(n.buf, " \t")
+	text := stripPrefixes(visible)
+	l.Indent = 0
+	if len(text) > 0 {
+		// text is a slice of the same buffer, after the prefixes.
+		l.Indent = utf8.RuneCount(visible[:cap(visible)-cap(text)])
+	}
 	if !utf8.Valid(text) {
 		n.buf = bytes.ToValidUTF8(text, []byte("\uFFFD"))
 		text = n.buf

@@ -62,7 +62,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 		st.triggered = num
 		c := candidate{
 			ev:       Evidence{Line: num, Text: clip(text), Match: true},
-			column:   runeColumn(text, loc[0]),
+			column:   s.cur.Indent + runeColumn(text, loc[0]),
 			section:  s.cur.Section,
 			groups:   groups(p, text, loc),
 			required: make([]bool, len(st.requires)),

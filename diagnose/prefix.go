@@ -1,0 +1,257 @@
+package diagnose
+
+import "bytes"
+
+// maxPrefixes bounds how many prefixes are peeled off one line: pasted logs
+// stack them (Cloud Build's step name, then BuildKit's step number, then a
+// logrus record), but never many.
+const maxPrefixes = 4
+
+// stripPrefixes removes what other tools and people put in front of a
+// tool's message when a log reaches ci-doctor by another road than the
+// trace API: BuildKit's progress numbers, timestamps of CI systems and
+// terminals, Cloud Build's step names, logrus records (kaniko, buildkitd,
+// the runner itself), docker compose's service column and a Markdown
+// quote. What is left is the message as the tool wrote it, which is what
+// the signatures are written against. text is modified in place (a logrus
+// message is unescaped), so it must be the normaliser's own buffer.
+func stripPrefixes(text []byte) []byte {
+	for range maxPrefixes {
+		rest := stripBuildKitPrefix(text)
+		for _, strip := range prefixStrippers {
+			if len(rest) == len(text) {
+				rest = strip(text)
+			}
+		}
+		if len(rest) == len(text) {
+			return text
+		}
+		text = bytes.TrimLeft(rest, " \t")
+	}
+	return text
+}
+
+// prefixStrippers are tried in order; each returns text unchanged when its
+// prefix is not there.
+var prefixStrippers = [...]func([]byte) []byte{
+	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripQuote,
+}
+
+// stripTimestamp removes a timestamp that a CI system or a terminal wrote
+// before the line: GitHub Actions' "2024-03-01T10:20:30.1234567Z ",
+// Jenkins' "[2024-03-01T10:20:30.123Z] ", "2024-03-01 10:20:30,123 " and a
+// bare "10:20:30 " or "[10:20:30.123] ".
+func stripTimestamp(text []byte) []byte {
+	rest := text
+	bracket := len(rest) > 0 && rest[0] == '['
+	if bracket {
+		rest = rest[1:]
+	}
+	if n := dateLen(rest); n > 0 {
+		rest = rest[n:]
+		if len(rest) == 0 || (rest[0] != 'T' && rest[0] != ' ') {
+			return text
+		}
+		rest = rest[1:]
+	}
+	n := clockLen(rest)
+	if n == 0 {
+		return text
+	}
+	rest = rest[n:]
+	// A zone: Z, or +hh:mm / -hhmm.
+	if len(rest) > 0 && rest[0] == 'Z' {
+		rest = rest[1:]
+	} else if len(rest) >= 5 && (rest[0] == '+' || rest[0] == '-') && isDigit(rest[1]) && isDigit(rest[2]) {
+		k := 3
+		if rest[k] == ':' {
+			k++
+		}
+		if k+2 <= len(rest) && isDigit(rest[k]) && isDigit(rest[k+1]) {
+			rest = rest[k+2:]
+		}
+	}
+	if bracket {
+		if len(rest) == 0 || rest[0] != ']' {
+			return text
+		}
+		rest = rest[1:]
+	}
+	if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
+		return text
+	}
+	return rest
+}
+
+// dateLen returns the length of a "YYYY-MM-DD" at the start of b, or 0.
+func dateLen(b []byte) int {
+	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
+		return 0
+	}
+	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if !isDigit(b[i]) {
+			return 0
+		}
+	}
+	return 10
+}
+
+// clockLen returns the length of "hh:mm:ss" with an optional fraction
+// ("." or "," and digits) at the start of b, or 0.
+func clockLen(b []byte) int {
+	if len(b) < 8 || b[2] != ':' || b[5] != ':' {
+		return 0
+	}
+	for _, i := range [...]int{0, 1, 3, 4, 6, 7} {
+		if !isDigit(b[i]) {
+			return 0
+		}
+	}
+	n := 8
+	if n+1 < len(b) && (b[n] == '.' || b[n] == ',') && isDigit(b[n+1]) {
+		n++
+		for n < len(b) && isDigit(b[n]) {
+			n++
+		}
+	}
+	return n
+}
+
+// stripCloudBuildStep removes Google Cloud Build's `Step #1 - "build": `
+// (or `Step #1: `) before each line of a step's output.
+func stripCloudBuildStep(text []byte) []byte {
+	rest, ok := bytes.CutPrefix(text, []byte("Step #"))
+	if !ok {
+		return text
+	}
+	i := 0
+	for i < len(rest) && isDigit(rest[i]) {
+		i++
+	}
+	if i == 0 {
+		return text
+	}
+	rest = rest[i:]
+	if after, ok := bytes.CutPrefix(rest, []byte(` - "`)); ok {
+		end := bytes.IndexByte(after, '"')
+		if end < 0 {
+			return text
+		}
+		rest = after[end+1:]
+	}
+	if after, ok := bytes.CutPrefix(rest, []byte(": ")); ok {
+		return after
+	}
+	return text
+}
+
+// stripLogrus turns a logrus text record, `time="..." level=error
+// msg="failed to push: \"x\""`, into its message with the quoting undone,
+// so that the message reads as the tool meant it. kaniko, buildkitd,
+// containerd and gitlab-runner itself log this way.
+func stripLogrus(text []byte) []byte {
+	i := bytes.Index(text, []byte("level="))
+	if i < 0 || (i > 0 && !bytes.HasPrefix(text, []byte("time="))) {
+		return text
+	}
+	j := bytes.Index(text[i:], []byte(" msg="))
+	if j < 0 {
+		return text
+	}
+	msg := text[i+j+len(" msg="):]
+	if len(msg) == 0 || msg[0] != '"' {
+		// An unquoted message is one word and ends at the next space.
+		if k := bytes.IndexByte(msg, ' '); k >= 0 {
+			return msg[:k]
+		}
+		return msg
+	}
+	return unquoteInPlace(msg[1:])
+}
+
+// unquoteInPlace undoes Go's %q quoting of a message up to its closing
+// quote, writing over b: \" and \\ become the character, \n, \r and \t a
+// space (the message stays one line). The fields that follow the message
+// (` error="..."`) are kept after it as they are. It returns the result.
+func unquoteInPlace(b []byte) []byte {
+	w, r := 0, 0
+	for ; r < len(b) && b[r] != '"'; r++ {
+		c := b[r]
+		if c == '\\' && r+1 < len(b) {
+			r++
+			switch c = b[r]; c {
+			case 'n', 'r', 't':
+				c = ' '
+			case '"', '\\':
+			default:
+				b[w] = '\\'
+				w++
+			}
+		}
+		b[w] = c
+		w++
+	}
+	if r+1 < len(b) {
+		w += copy(b[w:], b[r+1:])
+	}
+	return b[:w]
+}
+
+// logrusLevels are the four-letter levels that logrus's text formatter
+// writes on a terminal: "ERRO[0003] error building image: ...".
+var logrusLevels = [...]string{"INFO", "WARN", "ERRO", "FATA", "DEBU", "TRAC", "PANI"}
+
+// stripLogrusTTY removes the level and seconds that logrus writes before a
+// message on a terminal ("INFO[0000] ", "ERRO[0003] "), as kaniko does.
+func stripLogrusTTY(text []byte) []byte {
+	if len(text) < 7 || text[4] != '[' {
+		return text
+	}
+	ok := false
+	for _, l := range logrusLevels {
+		ok = ok || string(text[:4]) == l
+	}
+	if !ok {
+		return text
+	}
+	i := 5
+	for i < len(text) && isDigit(text[i]) {
+		i++
+	}
+	if i == 5 || i+1 >= len(text) || text[i] != ']' || text[i+1] != ' ' {
+		return text
+	}
+	return text[i+2:]
+}
+
+// stripComposeService removes docker compose's service column,
+// "dind_1  | " or "docker-1  | ", before a service container's output.
+func stripComposeService(text []byte) []byte {
+	i := 0
+	for i < len(text) && (isLowerAlnum(text[i]) || (i > 0 && (text[i] == '_' || text[i] == '-' || text[i] == '.'))) {
+		i++
+	}
+	if i == 0 {
+		return text
+	}
+	j := i
+	for j < len(text) && text[j] == ' ' {
+		j++
+	}
+	if j == i || j+1 >= len(text) || text[j] != '|' || text[j+1] != ' ' {
+		return text
+	}
+	return text[j+2:]
+}
+
+func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }
+
+// stripQuote removes a Markdown quote ("> ") that a log pasted in an issue
+// or a chat keeps. npm's "> pkg@1.0.0 build" header loses its marker too,
+// which no signature relies on.
+func stripQuote(text []byte) []byte {
+	if len(text) >= 2 && text[0] == '>' && text[1] == ' ' {
+		return text[2:]
+	}
+	return text
+}

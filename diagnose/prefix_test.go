@@ -1,0 +1,45 @@
+package diagnose
+
+import "testing"
+
+func TestStripPrefixes(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"github actions timestamp", "2024-03-01T10:20:30.1234567Z ERROR: failed to solve", "ERROR: failed to solve"},
+		{"jenkins bracketed timestamp", "[2024-03-01T10:20:30.123Z] Cannot connect to the Docker daemon", "Cannot connect to the Docker daemon"},
+		{"date and clock with comma", "2024-03-01 10:20:30,123 error: x", "error: x"},
+		{"clock only", "10:20:30 denied: requested access", "denied: requested access"},
+		{"bracketed clock", "[10:20:30.123] fatal error: runtime: out of memory", "fatal error: runtime: out of memory"},
+		{"zone offset", "2024-03-01T10:20:30+02:00 Killed", "Killed"},
+		{"not a clock", "12:34 is not a time", "12:34 is not a time"},
+		{"clock glued to text", "10:20:30abc", "10:20:30abc"},
+		{"cloud build step", `Step #1 - "build": error checking push permissions`, "error checking push permissions"},
+		{"cloud build bare step", "Step #0: Killed", "Killed"},
+		{"cloud build then buildkit", `Step #2 - "docker": #8 0.512 npm ERR! code ENOSPC`, "npm ERR! code ENOSPC"},
+		{
+			"logrus record",
+			`time="2018-06-20T14:42:27Z" level=error msg="UNAUTHORIZED: \"authentication required\""`,
+			`UNAUTHORIZED: "authentication required"`,
+		},
+		{
+			"logrus fields after the message",
+			`time="2024-01-01T00:00:00Z" level=error msg="failed to push" error="denied: requested access"`,
+			`failed to push error="denied: requested access"`,
+		},
+		{"logrus escaped newline", `level=fatal msg="line one\nline two"`, "line one line two"},
+		{"logrus unquoted message", `time=now level=info msg=done extra=1`, "done"},
+		{"logrus tty", "ERRO[0003] error building image: x", "error building image: x"},
+		{"logrus tty info", "INFO[0000] Retrieving image manifest alpine", "Retrieving image manifest alpine"},
+		{"compose service", "dind_1  | mount: permission denied", "mount: permission denied"},
+		{"markdown quote", "> Killed", "Killed"},
+		{"echoed command keeps its dollar", `$ echo level=error msg="x"`, `$ echo level=error msg="x"`},
+		{"markdown table row", "| a | b |", "| a | b |"},
+		{"plain", "npm ERR! code 1", "npm ERR! code 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(stripPrefixes([]byte(tt.in))); got != tt.want {
+				t.Errorf("stripPrefixes(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
