@@ -6,7 +6,8 @@ import (
 )
 
 // lineRenderer prints one line per finding, "source:line:col: message [id]",
-// for editors, grep and the test suite's expected-output files.
+// for editors, grep and the test suite's expected-output files. When nothing
+// is recognised, the last command and each line worth reading get one.
 type lineRenderer struct{}
 
 func (lineRenderer) Render(w io.Writer, reports []*Report) error {
@@ -32,6 +33,13 @@ func (lineRenderer) Render(w io.Writer, reports []*Report) error {
 			}
 			if _, err := fmt.Fprintf(w, "%s:%d:1: no known failure recognised; last command: %s [unmatched]\n", r.Source, line, cmd); err != nil {
 				return err
+			}
+			// The lines to read first get a position each, so that an
+			// editor can jump to them.
+			for _, e := range u.Lines {
+				if _, err := fmt.Fprintf(w, "%s:%d:1: look here: %s [unmatched]\n", r.Source, e.Line, e.Text); err != nil {
+					return err
+				}
 			}
 		}
 	}
