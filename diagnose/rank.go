@@ -33,6 +33,7 @@ func (s *run) finish() *Report {
 		anchor = s.line + 1
 	}
 	slices.SortStableFunc(r.Findings, func(a, b Finding) int { return compareFindings(&a, &b, anchor) })
+	r.Findings = dropSameLine(r.Findings)
 	// A job that succeeded has no root cause, whatever warnings it printed.
 	if len(r.Findings) > 0 && s.job.Status != "succeeded" {
 		r.Findings[0].RootCause = true
@@ -41,6 +42,20 @@ func (s *run) finish() *Report {
 		r.Unmatched = s.fallback()
 	}
 	return r
+}
+
+// dropSameLine keeps one finding per line of the log: two signatures that
+// match the same line read one message twice, a specific one ("pod
+// OOMKilled") and a generic one ("Job failed (system failure)"), and the
+// better ranked, the specific one, says all there is. findings are ranked.
+func dropSameLine(findings []Finding) []Finding {
+	kept := findings[:0]
+	for _, f := range findings {
+		if !slices.ContainsFunc(kept, func(k Finding) bool { return k.Line == f.Line }) {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // compareFindings orders findings by relevance: first those from the part

@@ -3,8 +3,9 @@ package diagnose
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
+
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 )
 
 // codeQualityIssue is one entry of GitLab's Code Quality report.
@@ -25,7 +26,8 @@ type codeQualityIssue struct {
 // (a JSON array) pointing at the configuration lines to change, so that the
 // merge request shows them: the first edit's line, else the start of the
 // configuration. Findings without a configuration are left out, as the
-// report must name a file of the repository.
+// report must name a file of the repository. The secrets of its strings
+// are masked (redact.EncodeJSON).
 func WriteCodeQuality(w io.Writer, reports []*Report) error {
 	issues := []codeQualityIssue{}
 	for _, r := range reports {
@@ -48,9 +50,7 @@ func WriteCodeQuality(w io.Writer, reports []*Report) error {
 		is.Fingerprint = hex.EncodeToString(sum[:])
 		issues = append(issues, is)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(issues)
+	return redact.EncodeJSON(w, issues)
 }
 
 func firstLine(s string) string {

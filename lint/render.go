@@ -17,6 +17,8 @@ type RenderOptions struct {
 }
 
 // Render writes findings (already sorted by path, line, column) in a format named in Formats.
+// The JSON formats (json, codequality, sarif) mask the secrets of their strings
+// (redact.EncodeJSON); text is for the caller to mask.
 func Render(w io.Writer, format string, findings []Finding, opts RenderOptions) error {
 	var err error
 	switch format {

@@ -1,6 +1,10 @@
 package lint
 
-import "io"
+import (
+	"io"
+
+	"github.com/ci-doctor/ci-doctor/internal/redact"
+)
 
 // codeQualityIssue is one entry of GitLab's Code Quality report, with the
 // fields GitLab reads; it ignores the other Code Climate fields.
@@ -35,5 +39,5 @@ func renderCodeQuality(w io.Writer, findings []Finding) error {
 			Location:    codeQualityLocation{Path: f.Path, Lines: codeQualityLines{Begin: f.Line}},
 		}
 	}
-	return encodeJSON(w, issues)
+	return redact.EncodeJSON(w, issues)
 }

@@ -1,10 +1,10 @@
 package lint
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 )
 
 // jsonReport is the json format: an object, so fields can be added later
@@ -23,14 +23,5 @@ func renderJSON(w io.Writer, findings []Finding) error {
 		}
 		r.Findings[i] = f
 	}
-	return encodeJSON(w, r)
-}
-
-// encodeJSON writes v indented by two spaces, without escaping <, > and &
-// (messages quote shell commands).
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return redact.EncodeJSON(w, r)
 }

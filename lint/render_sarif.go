@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 )
 
 // The SARIF 2.1.0 objects ci-doctor writes, with only the properties it
@@ -130,7 +131,7 @@ func renderSARIF(w io.Writer, findings []Finding, version string) error {
 		}
 		results[i] = res
 	}
-	return encodeJSON(w, sarifLog{
+	return redact.EncodeJSON(w, sarifLog{
 		Schema:  sarifSchema,
 		Version: "2.1.0",
 		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results, ColumnKind: "unicodeCodePoints"}},

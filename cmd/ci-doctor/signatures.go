@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/ci-doctor/ci-doctor/bench/ere"
 	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
@@ -71,9 +71,7 @@ func runSignaturesList(ios *iostreams.IOStreams, g *globalOptions, opts *formatO
 			}
 			out = append(out, j)
 		}
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return redact.EncodeJSON(ios.Out, out)
 	}
 	tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPRIORITY\tTITLE")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/internal/redact"
 )
 
 type versionOptions struct {
@@ -62,9 +62,7 @@ func runVersion(ios *iostreams.IOStreams, opts *versionOptions) error {
 	bi, _ := opts.readBuildInfo()
 	v := readVersion(bi)
 	if opts.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return redact.EncodeJSON(ios.Out, v)
 	}
 	_, err := fmt.Fprintln(ios.Out, v.String())
 	return err

@@ -2,7 +2,9 @@
 // leak tokens (a `set -x` trace, a URL with a password, a login command),
 // and ci-doctor quotes log lines in its text, JSON, Markdown, Code Quality
 // and SARIF output, in merge-request notes and in patches. Everything it
-// writes goes through a Writer, so no output can forget.
+// writes goes through a Writer, so no output can forget: text a line at a
+// time, JSON documents (EncodeJSON) a string at a time, so that masking
+// never breaks their syntax.
 //
 // It keeps what a diagnosis needs: the registry host, the image name, the
 // variable's name.
@@ -96,6 +98,12 @@ func String(s string) string {
 // much cheaper: most lines hold none of the rules' literals, and on a line
 // that does, the regular expression runs over a few dozen bytes.
 func Bytes(b []byte) []byte {
+	out, _ := mask(b)
+	return out
+}
+
+// mask is Bytes, and says whether b had secrets.
+func mask(b []byte) ([]byte, bool) {
 	var out []byte // nil until a line changes
 	done := 0
 	for line := range bytes.Lines(b) {
@@ -109,9 +117,9 @@ func Bytes(b []byte) []byte {
 		done += len(line)
 	}
 	if out == nil {
-		return b
+		return b, false
 	}
-	return out
+	return out, true
 }
 
 // maskLine returns line with its secrets masked, and whether it had any.
@@ -224,5 +232,17 @@ func (w *Writer) Close() error {
 	}
 	_, err := w.w.Write(Bytes(w.buf))
 	w.buf = w.buf[:0]
+	return err
+}
+
+// writeMasked writes p, whose secrets are already masked (see EncodeJSON),
+// as it is, after the unfinished line: masking it again line by line could
+// break its syntax.
+func (w *Writer) writeMasked(p []byte) error {
+	// Close only writes the unfinished line; w stays usable.
+	if err := w.Close(); err != nil {
+		return err
+	}
+	_, err := w.w.Write(p)
 	return err
 }
