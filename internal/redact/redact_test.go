@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"regexp/syntax"
 	"slices"
@@ -161,5 +162,70 @@ func TestLiterals(t *testing.T) {
 		if !slices.Equal(slices.Sorted(slices.Values(r.lits)), slices.Sorted(slices.Values(want))) {
 			t.Errorf("%s:\nlits: %#v\nwant: %#v", r.src, r.lits, want)
 		}
+	}
+}
+
+// jsonValue holds a text as a key and in values, nested, in an order that
+// is not the keys' alphabetical one.
+type jsonValue struct {
+	Z string         `json:"z"`
+	A []string       `json:"a"`
+	M map[string]int `json:"m"`
+}
+
+// EncodeJSON writes, byte for byte, what encoding the value with each of
+// its strings masked writes: valid JSON whatever a mask swallows, the
+// layout and the order of the keys kept. The texts are the corpus and what
+// a line-based mask of the encoded text got wrong: an escaped quote taken
+// for a password, a mask swallowing a closing quote or the backslash
+// before one, a string of several lines.
+func TestEncodeJSON(t *testing.T) {
+	texts := []string{
+		`docker login -u x -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY`,
+		`docker login -u x -p "secretvalue" registry.example.com`,
+		`Authorization: Bearer abc"def123`,
+		`+ DEPLOY_TOKEN=abc\def`,
+		"first line\ndocker login -p secretvalue r.example.com\n\tlast <&> line \u2028",
+		"",
+	}
+	for _, c := range corpus {
+		texts = append(texts, c.line)
+	}
+	for _, text := range texts {
+		var got, want bytes.Buffer
+		if err := EncodeJSON(&got, jsonValue{Z: text, A: []string{text, "x\n" + text}, M: map[string]int{text: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		m := String(text)
+		if err := encode(&want, jsonValue{Z: m, A: []string{m, String("x\n" + text)}, M: map[string]int{m: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() || !json.Valid(got.Bytes()) {
+			t.Errorf("%q:\ngot  %s\nwant %s", text, got.String(), want.String())
+		}
+	}
+	var out bytes.Buffer
+	EncodeJSON(&out, []string{`docker login -p "$CI_REGISTRY_PASSWORD" r`, `docker login -p "secretvalue" r`})
+	if !strings.Contains(out.String(), `$CI_REGISTRY_PASSWORD`) || strings.Contains(out.String(), "secretvalue") {
+		t.Errorf("got %s", out.String())
+	}
+}
+
+// A Writer passes a document of EncodeJSON through as it is, after its
+// unfinished line, masked.
+func TestWriterPassesJSON(t *testing.T) {
+	var out bytes.Buffer
+	w := NewWriter(&out)
+	w.Write([]byte("token glpat-AbCd0123456789xyzWvu "))
+	if err := EncodeJSON(w, map[string]string{"text": `docker login -u x -p "$CI_REGISTRY_PASSWORD" r`}); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("glpat-Zz0123456789abcdefgh\n"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "token " + Mask + " {\n  \"text\": \"docker login -u x -p \\\"$CI_REGISTRY_PASSWORD\\\" r\"\n}\n" + Mask + "\n"
+	if out.String() != want {
+		t.Errorf("got  %q\nwant %q", out.String(), want)
 	}
 }
