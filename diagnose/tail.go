@@ -3,6 +3,7 @@ package diagnose
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"sync"
 )
 
@@ -48,12 +49,43 @@ var errorish = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9])|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
-// maxUnmatched is how many likely lines the fallback shows.
-const maxUnmatched = 6
+// keyLine finds the lines that state an error rather than report that
+// something failed: a compiler's or linter's "file:line:col: message", an
+// exception's first line, the first line of a test runner's failure, a
+// build tool's own summary of what went wrong, the runner's system failure.
+// The first of them is usually the cause; the lines after it repeat it.
+var keyLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:` +
+		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...)
+		`\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):) \S` +
+		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm ERR! code [A-Z]|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		// an exception: Python's last line, Java's and JavaScript's first
+		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?::|$)|Exception in thread ` +
+		// test runners: pytest, go test, Jest, automake, Maven, Gradle, eslint
+		`|E +\S|FAILED |FAIL\b|--- FAIL|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
+		`)|Job failed \(system failure\)|Preparation failed: |did not complete successfully: exit code`)
+})
 
-// fallback picks the last command and the likely error lines from the tail:
-// the error-looking lines of the last command's output or, when there are
-// none, its last lines.
+// boilerplate finds the lines that only repeat that a command failed, or
+// that come after the failure: make's "*** Error 2", npm's lifecycle
+// footer, stack frames, the runner's clean-up. They are shown only when
+// nothing else is there.
+var boilerplate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* |\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$)`)
+})
+
+// maxUnmatched is how many likely lines the fallback shows, and maxKey how
+// many of them may be key lines: the first ones, where the error starts,
+// and the last one, where a test runner sums up.
+const (
+	maxUnmatched = 6
+	maxKey       = 3
+)
+
+// fallback picks the last command and the lines to read first from the
+// tail: the first key lines of the last command's output, then its last
+// other error-looking lines or, when there are none, its last lines.
 func (s *run) fallback() *Unmatched {
 	u := &Unmatched{LastCommand: s.lastCommand, Lines: []Evidence{}}
 	var n normalizer
@@ -63,13 +95,16 @@ func (s *run) fallback() *Unmatched {
 			n.open(string(name))
 		}
 	}
-	var likely, last []Evidence
+	var keys, likely, last []Evidence
+	var lastKey *Evidence
 	keep := func(list []Evidence, e Evidence) []Evidence {
 		if len(list) == maxUnmatched {
 			list = list[1:]
 		}
 		return append(list, e)
 	}
+	// Gradle states the error on the line after "* What went wrong:".
+	wentWrong := false
 	num := s.tail.first
 	var l Line
 	for rest := s.tail.buf; len(rest) > 0; num++ {
@@ -89,18 +124,34 @@ func (s *run) fallback() *Unmatched {
 		}
 		if bytes.HasPrefix(l.Text, []byte("$ ")) {
 			// A new command: what came before is not its output.
-			likely, last = likely[:0], last[:0]
+			keys, likely, last, lastKey = keys[:0], likely[:0], last[:0], nil
 			continue
 		}
 		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
-		if errorish().Match(l.Text) {
+		switch {
+		case boilerplate().Match(l.Text):
+		case wentWrong || keyLine().Match(l.Text):
+			if len(keys) < maxKey-1 {
+				keys = append(keys, e)
+			} else {
+				lastKey = &e
+			}
+		case errorish().Match(l.Text):
 			likely = keep(likely, e)
 		}
+		wentWrong = bytes.HasPrefix(l.Text, []byte("* What went wrong:"))
 	}
-	if len(likely) == 0 {
-		likely = last
+	if lastKey != nil {
+		keys = append(keys, *lastKey)
 	}
-	u.Lines = append(u.Lines, likely...)
+	u.Lines = append(u.Lines, keys...)
+	// The latest other error lines fill the rest, in the log's order.
+	fill := likely[max(0, len(likely)-(maxUnmatched-len(keys))):]
+	u.Lines = append(u.Lines, fill...)
+	if len(u.Lines) == 0 {
+		u.Lines = append(u.Lines, last...)
+	}
+	slices.SortFunc(u.Lines, func(a, b Evidence) int { return a.Line - b.Line })
 	return u
 }

@@ -1,0 +1,187 @@
+package diagnose
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ci-doctor/ci-doctor/internal/golden"
+)
+
+// realDirs hold the excerpts of real logs, as people pasted them in public
+// threads; holdout/ is the part that was not read while the signatures
+// were written.
+var realDirs = []string{"testdata/logs/real", "testdata/logs/holdout"}
+
+// minRealTop1 is the share of real failures whose root cause must be the
+// expected one.
+const minRealTop1 = 0.97
+
+// realRow is one excerpt's row in testdata/logs/README.md.
+type realRow struct {
+	source string
+	key    string
+}
+
+var (
+	realRowLine  = regexp.MustCompile("^\\| `((?:real|holdout)/[^`]+\\.log)` \\| (\\S+) \\|")
+	realMissLine = regexp.MustCompile("^- `((?:real|holdout)/[^`]+\\.log)`: \\S")
+)
+
+// readRealIndex reads the table of sources and the list of misses from
+// testdata/logs/README.md.
+func readRealIndex(t *testing.T) (map[string]realRow, map[string]bool) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata/logs/README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, misses := map[string]realRow{}, map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if m := realRowLine.FindStringSubmatch(line); m != nil {
+			cells := splitCells(line)
+			rows[m[1]] = realRow{source: m[2], key: unfence(cells[len(cells)-1])}
+		} else if m := realMissLine.FindStringSubmatch(line); m != nil {
+			misses[m[1]] = true
+		}
+	}
+	return rows, misses
+}
+
+// splitCells splits a Markdown table row at the pipes that are not escaped.
+func splitCells(row string) []string {
+	var cells []string
+	var cur strings.Builder
+	for i := 1; i < len(row); i++ {
+		switch {
+		case row[i] == '\\' && i+1 < len(row) && row[i+1] == '|':
+			cur.WriteByte('|')
+			i++
+		case row[i] == '|':
+			cells = append(cells, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(row[i])
+		}
+	}
+	return cells
+}
+
+// unfence returns the text of a Markdown code span.
+func unfence(cell string) string {
+	n := len(cell) - len(strings.TrimLeft(cell, "`"))
+	if n == 0 {
+		return cell
+	}
+	s := cell[n : len(cell)-n]
+	if len(s) > 1 && s[0] == ' ' && s[len(s)-1] == ' ' {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}
+
+// TestRealCorpus diagnoses every real excerpt: a none-- excerpt must get
+// no root cause, a failure its expected one (misses are allowed only when
+// listed with their reason), each the findings in its .out file, and the
+// fallback must show a failure's key line when nothing explains it.
+func TestRealCorpus(t *testing.T) {
+	m := builtinMatcher(t)
+	rows, misses := readRealIndex(t)
+	type tally struct{ failures, hits, keys, keysShown int }
+	tallies := map[string]*tally{}
+	for _, dir := range realDirs {
+		entries, err := os.ReadDir(filepath.Join("..", dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := filepath.Base(dir)
+		tl := &tally{}
+		tallies[set] = tl
+		for _, e := range entries {
+			name, ok := strings.CutSuffix(e.Name(), ".log")
+			if !ok {
+				continue
+			}
+			id := set + "/" + e.Name()
+			row, listed := rows[id]
+			if !listed {
+				t.Errorf("%s has no row (source) in testdata/logs/README.md", id)
+			}
+			delete(rows, id)
+			r := diagnoseFile(t, m, dir+"/"+e.Name())
+			var out bytes.Buffer
+			if err := (lineRenderer{}).Render(&out, []*Report{r}); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, filepath.Join("..", dir, name+".out"), out.Bytes())
+			want, _, _ := strings.Cut(name, "--")
+			root := r.RootCause()
+			if want == "none" {
+				if root != nil {
+					t.Errorf("%s: root cause %s at line %d, want none", id, root.ID, root.Line)
+				}
+			} else {
+				tl.failures++
+				hit := root != nil && root.ID == want
+				if hit {
+					tl.hits++
+				}
+				switch {
+				case !hit && !misses[id]:
+					t.Errorf("%s: root cause %v, want %s, and it is not listed under Misses\n%s", id, rootID(root), want, out.String())
+				case hit && misses[id]:
+					t.Errorf("%s is listed under Misses but its root cause is %s now: take it off the list", id, want)
+				}
+			}
+			if row.key != "" && root == nil {
+				tl.keys++
+				if shows(r.Unmatched, row.key) {
+					tl.keysShown++
+				} else {
+					t.Logf("%s: the fallback does not show the key line %q", id, row.key)
+				}
+			}
+		}
+	}
+	for id := range rows {
+		t.Errorf("testdata/logs/README.md has a row for %s, which does not exist", id)
+	}
+	all := tally{}
+	for _, set := range []string{"real", "holdout"} {
+		tl := tallies[set]
+		t.Logf("%s: top-1 %d/%d, key lines shown %d/%d", set, tl.hits, tl.failures, tl.keysShown, tl.keys)
+		all.failures += tl.failures
+		all.hits += tl.hits
+		all.keys += tl.keys
+		all.keysShown += tl.keysShown
+	}
+	if share := float64(all.hits) / float64(all.failures); share < minRealTop1 {
+		t.Errorf("top-1 on real logs is %d/%d (%.1f %%), want at least %.0f %%", all.hits, all.failures, 100*share, 100*minRealTop1)
+	}
+	if all.keys > 0 && float64(all.keysShown)/float64(all.keys) < 0.9 {
+		t.Errorf("the fallback shows the key line for %d of %d failures, want at least 90 %%", all.keysShown, all.keys)
+	}
+}
+
+func rootID(f *Finding) string {
+	if f == nil {
+		return "none"
+	}
+	return f.ID
+}
+
+// shows reports whether the fallback shows a line that holds key.
+func shows(u *Unmatched, key string) bool {
+	if u == nil {
+		return false
+	}
+	for _, e := range u.Lines {
+		if strings.Contains(e.Text, key) || strings.Contains(key, strings.TrimSpace(e.Text)) && len(strings.TrimSpace(e.Text)) > 20 {
+			return true
+		}
+	}
+	return false
+}
