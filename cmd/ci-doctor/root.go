@@ -24,7 +24,8 @@ type globalOptions struct {
 
 // run executes the command line args and returns the exit code. Every
 // byte ci-doctor writes goes through redact, so that no token a log leaked
-// reaches the output; see internal/redact.
+// reaches the output: text a line at a time, JSON (redact.EncodeJSON) a
+// string at a time; see internal/redact.
 func run(ios *iostreams.IOStreams, args []string) int {
 	out, errOut := redact.NewWriter(ios.Out), redact.NewWriter(ios.ErrOut)
 	safe := *ios

@@ -2,16 +2,23 @@ package redact
 
 import (
 	"bytes"
+	"io"
 	"os"
+	"strings"
 	"testing"
 )
 
-// BenchmarkBytes masks a real diagnosis (`ci-doctor diagnose` on
+// benchText is a text the benchmarks mask.
+type benchText struct {
+	name string
+	b    []byte
+}
+
+// benchTexts are a real diagnosis (`ci-doctor diagnose` on
 // testdata/logs/registry-unauthorized--crane-export.log), which holds no
 // secret but many near misses (CI_REGISTRY_PASSWORD, auth, login, URLs),
-// and the same text with a few leaked secrets in it. "lines" calls Bytes
-// once a line, as Writer does for the text renderer; "whole" once.
-func BenchmarkBytes(b *testing.B) {
+// and the same text with a few leaked secrets in it.
+func benchTexts(b *testing.B) []benchText {
 	clean, err := os.ReadFile("testdata/diagnosis.txt")
 	if err != nil {
 		b.Fatal(err)
@@ -24,10 +31,13 @@ func BenchmarkBytes(b *testing.B) {
 			leaky = append(leaky, corpus[i%len(corpus)].line+"\n"...)
 		}
 	}
-	for _, text := range []struct {
-		name string
-		b    []byte
-	}{{"clean", clean}, {"secrets", leaky}} {
+	return []benchText{{"clean", clean}, {"secrets", leaky}}
+}
+
+// BenchmarkBytes masks the benchTexts: "lines" calls Bytes once a line, as
+// Writer does for the text renderer; "whole" once.
+func BenchmarkBytes(b *testing.B) {
+	for _, text := range benchTexts(b) {
 		split := bytes.SplitAfter(text.b, []byte("\n"))
 		b.Run(text.name+"/whole", func(b *testing.B) {
 			b.ReportAllocs()
@@ -43,6 +53,24 @@ func BenchmarkBytes(b *testing.B) {
 				for _, l := range split {
 					Bytes(l)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkEncodeJSON encodes the benchTexts as the JSON renderers hold
+// their texts: a string a line, and the whole in one string of many lines.
+func BenchmarkEncodeJSON(b *testing.B) {
+	for _, text := range benchTexts(b) {
+		v := struct {
+			Lines []string
+			Whole string
+		}{strings.SplitAfter(string(text.b), "\n"), string(text.b)}
+		b.Run(text.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(2 * int64(len(text.b)))
+			for b.Loop() {
+				EncodeJSON(io.Discard, v)
 			}
 		})
 	}
