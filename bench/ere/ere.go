@@ -175,6 +175,13 @@ func writeClass(b *strings.Builder, ranges []rune) {
 	if negated {
 		neg = "^"
 	}
+	if !negated && ranges[len(ranges)-1] > unicode.MaxASCII {
+		// A class that may match a character outside ASCII (a curly
+		// quote beside a straight one) would lose it: any character
+		// stands in, a superset.
+		b.WriteString(".")
+		return
+	}
 	for _, n := range namedClasses {
 		if slices.Equal(ranges, n.ranges) {
 			b.WriteString("[" + neg + n.ere + "]")

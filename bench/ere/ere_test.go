@@ -28,6 +28,7 @@ func TestTranslate(t *testing.T) {
 		{`x{3}y{1,2}`, `x{3}y{1,2}`},
 		{`(?:ab)*`, `(ab)*`},
 		{`[✕✖]`, `.`},
+		{`(?:"|“)x`, `.x`},
 	} {
 		got, err := Translate(tc.re2)
 		if err != nil || got != tc.ere {
