@@ -34,7 +34,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripQuote,
+	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripQuote, stripLineNumber,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -145,13 +145,16 @@ func stripCloudBuildStep(text []byte) []byte {
 	return text
 }
 
-// stripLogrus turns a logrus text record, `time="..." level=error
-// msg="failed to push: \"x\""`, into its message with the quoting undone,
-// so that the message reads as the tool meant it. kaniko, buildkitd,
-// containerd and gitlab-runner itself log this way.
+// stripLogrus turns a logrus text record of an error, `time="..."
+// level=error msg="failed to push: \"x\""`, into its message with the
+// quoting undone, so that the message reads as the tool meant it. kaniko,
+// buildkitd, containerd and gitlab-runner itself log this way. A warning or
+// an information keeps its record: kaniko warns with the same words as a
+// failure (a mirror without the image, a cache it could not push to) and
+// goes on, and a signature can tell the two apart by the level.
 func stripLogrus(text []byte) []byte {
 	i := bytes.Index(text, []byte("level="))
-	if i < 0 || (i > 0 && !bytes.HasPrefix(text, []byte("time="))) {
+	if i < 0 || (i > 0 && !bytes.HasPrefix(text, []byte("time="))) || !errorLevel(text[i+len("level="):]) {
 		return text
 	}
 	j := bytes.Index(text[i:], []byte(" msg="))
@@ -197,12 +200,24 @@ func unquoteInPlace(b []byte) []byte {
 	return b[:w]
 }
 
-// logrusLevels are the four-letter levels that logrus's text formatter
-// writes on a terminal: "ERRO[0003] error building image: ...".
-var logrusLevels = [...]string{"INFO", "WARN", "ERRO", "FATA", "DEBU", "TRAC", "PANI"}
+// errorLevel reports whether a logrus level (the text after "level=")
+// is an error or worse.
+func errorLevel(level []byte) bool {
+	for _, l := range [...]string{"error", "fatal", "panic", `"error"`, `"fatal"`, `"panic"`} {
+		if after, ok := bytes.CutPrefix(level, []byte(l)); ok && (len(after) == 0 || after[0] == ' ') {
+			return true
+		}
+	}
+	return false
+}
 
-// stripLogrusTTY removes the level and seconds that logrus writes before a
-// message on a terminal ("INFO[0000] ", "ERRO[0003] "), as kaniko does.
+// logrusLevels are the four-letter levels of errors that logrus's text
+// formatter writes on a terminal: "ERRO[0003] error building image: ...".
+// INFO and WARN stay, as in stripLogrus.
+var logrusLevels = [...]string{"ERRO", "FATA", "PANI"}
+
+// stripLogrusTTY removes the level and seconds that logrus writes before an
+// error on a terminal ("ERRO[0003] "), as kaniko and podman do.
 func stripLogrusTTY(text []byte) []byte {
 	if len(text) < 7 || text[4] != '[' {
 		return text
@@ -252,6 +267,25 @@ func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }
 func stripQuote(text []byte) []byte {
 	if len(text) >= 2 && text[0] == '>' && text[1] == ' ' {
 		return text[2:]
+	}
+	return text
+}
+
+// stripLineNumber removes the line number that GitLab's job page glues to
+// each line when its log is copied from the browser: "118ERROR: Job
+// failed: exit code 1", "1Running with gitlab-runner 17.0.0". Only digits
+// directly followed by a capital letter or "$ " are taken, so that "3 tests
+// failed" keeps its number.
+func stripLineNumber(text []byte) []byte {
+	i := 0
+	for i < len(text) && i < 7 && isDigit(text[i]) {
+		i++
+	}
+	if i == 0 || i == len(text) {
+		return text
+	}
+	if c := text[i]; (c >= 'A' && c <= 'Z') || (c == '$' && i+1 < len(text) && text[i+1] == ' ') {
+		return text[i:]
 	}
 	return text
 }

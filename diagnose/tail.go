@@ -69,10 +69,11 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** Error 2", npm's lifecycle
-// footer, stack frames, the runner's clean-up. They are shown only when
-// nothing else is there.
+// footer, stack frames, the runner's clean-up, and a tool's own
+// information (kaniko's "INFO[0001] Error while retrieving image from
+// cache" is a cache miss). They are shown only when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* |\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$)`)
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* |\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|(?:INFO|DEBU|TRAC)\[\d+\] |time=\S+ level=(?:info|debug|trace) )`)
 })
 
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how

@@ -62,7 +62,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 		st.triggered = num
 		c := candidate{
 			ev:       Evidence{Line: num, Text: clip(text), Match: true},
-			column:   s.cur.Indent + runeColumn(text, loc[0]),
+			column:   s.cur.Indent + runeColumn(text, matchStart(p, loc)),
 			section:  s.cur.Section,
 			groups:   groups(p, text, loc),
 			required: make([]bool, len(st.requires)),
@@ -121,6 +121,17 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			c.vetoed = true
 		}
 	}
+}
+
+// matchStart returns where a match begins for a person: at the pattern's
+// group named "at" when it has one, else at the start of the match. A
+// pattern that needs the words before a message to be sure of it (a
+// registry's "denied:" after a request) points at the message itself.
+func matchStart(p *signatures.Pattern, loc []int) int {
+	if i := p.Regexp().SubexpIndex("at"); i > 0 && loc[2*i] >= 0 {
+		return loc[2*i]
+	}
+	return loc[0]
 }
 
 // addSighting merges a require or capture line into the candidate: its
