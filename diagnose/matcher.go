@@ -76,6 +76,13 @@ func Compile(sigs []*signatures.Signature) (*Matcher, error) {
 	index := map[string]int{}
 	for si, s := range sigs {
 		for _, role := range []signatures.Role{signatures.RoleTrigger, signatures.RoleRequire, signatures.RoleCapture, signatures.RoleUnless} {
+			if role != signatures.RoleTrigger && s.Window == 0 {
+				// They can only matter on a trigger's own line, where
+				// sigState.sameLine tries them: the scan need not look
+				// for them, and their literals (often short words such as
+				// "dind") would slow it down.
+				continue
+			}
 			for pi, p := range s.PatternsOf(role) {
 				ref := patternRef{sig: si, role: role, idx: pi, id: m.npatterns}
 				m.npatterns++

@@ -70,6 +70,9 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 		if st.finding == nil {
 			c.context = s.contextLines(before, num, 2)
 		}
+		if w == 0 {
+			st.sameLine(&c, text)
+		}
 		// Lines that came before the trigger but within the window count.
 		for i, r := range st.requires {
 			if r.line > 0 && r.line >= num-w {
@@ -120,6 +123,25 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 		case signatures.RoleUnless:
 			c.vetoed = true
 		}
+	}
+}
+
+// sameLine tries the requires, captures and unless patterns of a signature
+// whose window is 0 on its trigger's line, the only line where they count.
+func (st *sigState) sameLine(c *candidate, text []byte) {
+	for i, p := range st.sig.Requires {
+		if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {
+			c.required[i] = true
+			c.addSighting(sighting{line: c.ev.Line, groups: groups(p, text, loc), ev: c.ev})
+		}
+	}
+	for _, p := range st.sig.Captures {
+		if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {
+			c.addSighting(sighting{line: c.ev.Line, groups: groups(p, text, loc), ev: c.ev})
+		}
+	}
+	for _, p := range st.sig.Unless {
+		c.vetoed = c.vetoed || p.Regexp().Match(text)
 	}
 }
 
