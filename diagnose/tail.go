@@ -46,7 +46,7 @@ func (s *run) keepTail(b []byte) {
 // no signature explains: error words, and the failure markers of common
 // test runners (Jest's ✕ and ●, go test's FAIL).
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9])|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -59,7 +59,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...)
 		`\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):) \S` +
 		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm
-		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm ERR! code [A-Z]|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z])|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
+		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first
 		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?::|$)|Exception in thread ` +
 		// test runners: pytest, go test, Jest, automake, Maven, Gradle, eslint
@@ -68,12 +70,19 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 })
 
 // boilerplate finds the lines that only repeat that a command failed, or
-// that come after the failure: make's "*** Error 2", npm's lifecycle
-// footer, stack frames, the runner's clean-up, and a tool's own
-// information (kaniko's "INFO[0001] Error while retrieving image from
-// cache" is a cache miss). They are shown only when nothing else is there.
+// that come after the failure: make's "*** [target] Error 2", npm's
+// lifecycle footer, stack frames, the runner's clean-up. They are shown only
+// when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* |\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|(?:INFO|DEBU|TRAC)\[\d+\] |time=\S+ level=(?:info|debug|trace) )`)
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$)`)
+})
+
+// infoLine finds a tool's own information: kaniko's "INFO[0001] Error while
+// retrieving image from cache" is a cache miss, not an error. It is shown
+// when it is a key line (an old daemon's "INFO[0000] The command [...]
+// returned a non-zero code: 1").
+var infoLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:(?:INFO|DEBU|TRAC)\[\d+\] |time=\S+ level=(?:info|debug|trace) )`)
 })
 
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
@@ -138,6 +147,7 @@ func (s *run) fallback() *Unmatched {
 			} else {
 				lastKey = &e
 			}
+		case infoLine().Match(l.Text):
 		case errorish().Match(l.Text):
 			likely = keep(likely, e)
 		}

@@ -354,6 +354,29 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `invalid-image-reference`,
+		Title:    `The image name is not a valid reference (empty variable, capital letters)`,
+		Priority: 75,
+		Patterns: []*Pattern{
+			{Source: `invalid reference format(?:: (?P<reason>repository name (?:must be lowercase|must have at least one component)))?`, Line: 8, Column: 5, Literals: []string{`invalid reference format`}},
+			{Source: `Error parsing reference: "(?P<image>[^"]*)" is not a valid repository/tag`, Line: 9, Column: 5, Literals: []string{`" is not a valid repository/tag`}},
+			{Source: `could not parse reference: (?P<image>\S*)`, Line: 11, Column: 5, Literals: []string{`could not parse reference: `}},
+		},
+		Cause:   "The image name the command was given is not a valid reference, so nothing was sent to a\nregistry. In CI the name is almost always built from variables, and one of them is empty or\nnot what was expected: `$CI_COMMIT_TAG` is empty outside tag pipelines (a name ending in `:`),\na variable is written with a character the shell does not take as part of its name\n(`$GITHUB-RUN-ID`), or a path built from `$CI_PROJECT_NAME` or `$CI_COMMIT_REF_NAME` carries\ncapital letters or slashes, which image names may not hold.\n",
+		Fix:     "{{if .image}}The reference was: `{{.image}}`.\n{{end}}Print the name before using it (`echo \"$IMAGE\"`) and build it from variables that are\nalways set and already valid: `$CI_REGISTRY_IMAGE` (lower case) for the repository, and\n`$CI_COMMIT_SHA`, `$CI_COMMIT_SHORT_SHA` or `$CI_COMMIT_REF_SLUG` (lower case, no slashes) for\nthe tag. Use `${VAR}` with braces when a character follows the name.\n",
+		Snippet: "build:\n  script:\n    - buildctl-daemonless.sh build\n      --frontend dockerfile.v0\n      --local context=.\n      --local dockerfile=.\n      --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_REF_SLUG-${CI_COMMIT_SHORT_SHA},push=true\n",
+		References: []Reference{
+			{Title: `GitLab, Predefined CI/CD variables`, URL: `https://docs.gitlab.com/ci/variables/predefined_variables/`},
+			{Title: `distribution/reference grammar`, URL: `https://github.com/distribution/reference/blob/main/reference.go`},
+		},
+		Examples: Examples{
+			Match:   []string{`Error parsing reference: "***.dkr.ecr.eu-west-2.amazonaws.com/medic/cht-api:4.1.0-7905-update-ci-jobs.$GITHUB-RUN-ID" is not a valid repository/tag: invalid reference format`, `docker: invalid reference format: repository name must be lowercase.`, `Error: could not parse reference: registry.gitlab.com/acme/App:`},
+			NoMatch: []string{`$ docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .`},
+		},
+		File: `builtin/invalid-image-reference.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `job-timeout`,
 		Title:    `Job or script timeout exceeded`,
 		Priority: 45,
@@ -648,6 +671,29 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `registry-server-error`,
+		Title:    `The registry answered with a server error (5xx)`,
+		Priority: 58,
+		Patterns: []*Pattern{
+			{Source: `(?:unexpected status(?: code)?(?: from [A-Z]+ request to \S+)?|unsupported status code|received unexpected HTTP status|response status code):? (?P<status>5\d\d(?: [A-Z][A-Za-z -]+)?)`, Line: 9, Column: 5, Literals: []string{`received unexpected http status`, `response status code`, `unexpected status`, `unsupported status code`}},
+		},
+		Unless: []*Pattern{
+			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image`, Line: 12, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbackoff`, `imagepullbacKoff`}},
+		},
+		Cause: "The registry (or a proxy in front of it) answered the request with a server error: 500 for\nits own failure, 502 or 504 when a proxy or load balancer got no answer from it in time, 503\nwhile it is overloaded or under maintenance. Large layer uploads through a proxy with a short\ntimeout or a small body limit fail this way too. The job's credentials and image name are not\nthe problem.\n",
+		Fix:   "{{if .status}}The registry answered {{.status}}.\n{{end}}Retry the job; if the error comes back, it is the registry's side: tell the registry's\nadministrators (for GitLab's registry, the GitLab instance's), with the time and the request\nthe log shows. For pushes that fail on large layers behind a proxy, the proxy's timeout or\nbody size limit is the usual cause. `retry: {max: 2, when: [script_failure]}` lets a job ride out a\nregistry that fails now and then.\n",
+		References: []Reference{
+			{Title: `GitLab, Container registry troubleshooting`, URL: `https://docs.gitlab.com/user/packages/container_registry/troubleshoot_container_registry/`},
+			{Title: `GitLab CI/CD YAML syntax, retry`, URL: `https://docs.gitlab.com/ci/yaml/#retry`},
+		},
+		Examples: Examples{
+			Match:   []string{`error pushing image: failed to push to destination docker-registry-default.xxx/tekton-trial/sample-app:latest: unsupported status code 504; body: <html><body><h1>504 Gateway Time-out</h1>`, `ERROR: failed to solve: failed to push registry.example.com/acme/app:1.0: unexpected status from PUT request to https://registry.example.com/v2/acme/app/blobs/uploads/9f1c?digest=sha256%3A1b2c: 502 Bad Gateway`, `Error: writing blob: initiating layer upload to /v2/acme/app/blobs/uploads/ in registry.example.com: received unexpected HTTP status: 500 Internal Server Error`},
+			NoMatch: []string{`unexpected status from POST request to https://auth.docker.io/token: 401 Unauthorized`, `Uploading artifacts as "archive" to coordinator... 201 Created  id=1 responseStatus=201 Created`},
+		},
+		File: `builtin/registry-server-error.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `registry-unauthorized`,
 		Title:    `Registry refused the credentials (401 Unauthorized)`,
 		Priority: 80,
@@ -686,6 +732,30 @@ var builtin = []*Signature{
 			NoMatch: []string{`WARN[0035] error uploading layer to cache: failed to push to destination registry.example.com/app/cache:abc: unsupported status code 401; body: `, `failed to authorize: failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=repository%3Alibrary%2Falpine%3Apull&service=registry.docker.io": dial tcp: lookup auth.docker.io on 10.0.0.10:53: no such host`, "remote: HTTP Basic: Access denied. The provided password or token is incorrect or your account has 2FA enabled and you must use a personal access token instead of a password.\nfatal: Authentication failed for 'https://gitlab.example.com/web/shop-frontend.git/'\n", `npm ERR! 401 Unauthorized - GET https://gitlab.example.com/api/v4/projects/1842/packages/npm/@acme%2fui-kit`, `ERROR: Job failed: prepare environment: waiting for pod running: pulling image "registry.example.com/tools/ci-node:20" for container build: image pull failed: Back-off pulling image "registry.example.com/tools/ci-node:20": ErrImagePull: rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/tools/ci-node:20": failed to resolve reference "registry.example.com/tools/ci-node:20": failed to authorize: failed to fetch oauth token: unexpected status from GET request to https://gitlab.example.com/jwt/auth?scope=repository%3Atools%2Fci-node%3Apull&service=container_registry: 401 Unauthorized. Check https://docs.gitlab.com/runner/shells/#shell-profile-loading for more information`, `ERROR: failed to solve: failed to push harbor.xxxx.com/tenant1-project1-docker/example-backend:202404031157: failed to authorize: failed to fetch oauth token: Post "https://harbor.xxxx.com/service/token": tls: failed to verify certificate: x509: certificate signed by unknown authority`},
 		},
 		File: `builtin/registry-unauthorized.yaml`,
+		Line: 1,
+	},
+	{
+		ID:       `registry-unreachable`,
+		Title:    `The registry could not be reached (DNS, timeout, connection reset)`,
+		Priority: 62,
+		Patterns: []*Pattern{
+			{Source: `(?:Get|Head|Post|Put|Patch) "?(?P<registry>https?://[^/"\s]+)/v2/\S*?"?: (?P<reason>dial tcp[^:]*: (?:lookup \S+(?: on \S+)?: (?:no such host|Temporary failure in name resolution|server misbehaving)|i/o timeout|connect: (?:connection refused|no route to host|network is unreachable))|read tcp \S+: read: connection reset by peer|net/http: (?:TLS handshake timeout|request canceled.*)|http2: .+|(?:unexpected )?EOF)$`, Line: 12, Column: 5, Literals: []string{`get "http://`, `get "https://`, `get http://`, `get https://`, `head "http://`, `head "https://`, `head http://`, `head https://`, `patch "http://`, `patch "https://`, `patch http://`, `patch https://`, `post "http://`, `post "https://`, `post http://`, `post https://`, `put "http://`, `put "https://`, `put http://`, `put https://`}},
+			{Source: `(?:failed to do request|failed to get filesystem from image|failed to copy|error pinging docker registry \S+): .*?(?P<reason>connection reset by peer|stream error: stream ID \d+; \w+|i/o timeout|TLS handshake timeout|no such host)`, Line: 15, Column: 5, Literals: []string{`error pinging docker registry `, `failed to copy`, `failed to do request`, `failed to get filesystem from image`}},
+		},
+		Unless: []*Pattern{
+			{Source: `(?i)image pull failed|failed to pull image|ErrImagePull|ImagePullBackOff|Back-off pulling image`, Line: 18, Column: 5, Literals: []string{`-off pulling image`, `errimagepull`, `failed to pull image`, `image pull failed`, `imagepullbackoff`, `imagepullbacKoff`}},
+		},
+		Cause: "The job could not talk to the registry at all: its name did not resolve, the connection timed\nout or was refused, or it was cut in the middle of a transfer. No credentials or image name\nwere even checked. From a Kubernetes pod this is usually the network: a registry host that\nonly resolves inside another network, an HTTP proxy the job does not use (`HTTPS_PROXY`,\n`NO_PROXY`), a firewall, or a registry or proxy that was restarting.\n",
+		Fix:   "{{if .registry}}The job could not reach {{.registry}}{{if .reason}} ({{.reason}}){{end}}.\n{{else if .reason}}The connection to the registry failed: {{.reason}}.\n{{end}}Check the registry's host name in the image reference (for GitLab's registry use\n`$CI_REGISTRY` and `$CI_REGISTRY_IMAGE`, not a hand-written host), and that the runner's pods\nmay reach it: set `HTTPS_PROXY`/`NO_PROXY` in the job's `variables:` if the platform needs a\nproxy. A reset or timeout that comes and goes is the network's or the registry's: retry the job,\nor let it retry by itself with `retry: {max: 2, when: [script_failure]}`.\n",
+		References: []Reference{
+			{Title: `GitLab, Container registry troubleshooting`, URL: `https://docs.gitlab.com/user/packages/container_registry/troubleshoot_container_registry/`},
+			{Title: `GitLab CI/CD YAML syntax, retry`, URL: `https://docs.gitlab.com/ci/yaml/#retry`},
+		},
+		Examples: Examples{
+			Match:   []string{`error pushing image: failed to push to destination registry.un.org/ola/etips-api:: Post "https://registry.un.org/v2/ola/etips-api/blobs/uploads/": read tcp 10.208.49.75:52696->157.150.185.69:443: read: connection reset by peer`, ` error building image: error building stage: failed to get filesystem from image: stream error: stream ID 5; INTERNAL_ERROR`, `Error response from daemon: Get https://registry-1.docker.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)`, `ERROR: failed to solve: registry.internal.example/base/node:20: failed to resolve source metadata for registry.internal.example/base/node:20: failed to do request: Head "https://registry.internal.example/v2/base/node/manifests/20": dial tcp: lookup registry.internal.example on 10.96.0.10:53: no such host`},
+			NoMatch: []string{`error during connect: Get "http://docker:2375/v1.47/info": dial tcp: lookup docker on 10.10.120.21:53: no such host`, `WARNING: Failed to pull image "registry.example.com/tools/node:20" for container "build" with policy "": image pull failed: rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/tools/node:20": failed to resolve reference "registry.example.com/tools/node:20": failed to do request: Head "https://registry.example.com/v2/tools/node/manifests/20": dial tcp 10.1.2.3:443: i/o timeout`},
+		},
+		File: `builtin/registry-unreachable.yaml`,
 		Line: 1,
 	},
 	{
