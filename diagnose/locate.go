@@ -123,28 +123,48 @@ func (m *Matcher) locateFinding(f *Finding, p *lint.Project, job *ciconfig.Job, 
 // maxWhere bounds the lines a confirmation quotes: the diff shows them all.
 const maxWhere = 3
 
-// confirm records the lint findings that confirm a finding, and the edits
-// of those that apply together.
+// confirm records the lint findings that confirm a finding, and the change
+// that fixes them: lint's plan for those rules in that job, made and
+// checked in memory as `lint --fix` makes it, shown as edits of the files
+// as they are now.
 func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found []lint.Finding) {
 	f.ConfigStatus = "confirmed"
 	var where []string
 	read := fileReader(p.Config)
+	var external []edit.Edit
 	for _, lf := range found {
 		if w := fmt.Sprintf("%s:%d %s", lf.Path, lf.Line, strings.TrimSpace(lf.Source)); !slices.Contains(where, w) {
 			where = append(where, w)
 		}
-		edits := lf.Edits
 		if ext := externalOrigin(p.Config, lf.Path); ext != nil {
 			// The text lives in another project's template: the edit that
 			// the project can make is the guide's, inline configuration
 			// instead of the include.
-			edits, _ = lint.ReplaceInclude(p.Config, *ext, "its "+lf.Path+":"+fmt.Sprint(lf.Line)+" has "+strings.TrimSpace(lf.Source))
+			edits, _ := lint.ReplaceInclude(p.Config, *ext, "its "+lf.Path+":"+fmt.Sprint(lf.Line)+" has "+strings.TrimSpace(lf.Source))
+			if _, err := edit.Patch(append(append([]edit.Edit(nil), external...), edits...), read); err == nil {
+				external = append(external, edits...)
+			}
 		}
-		// Keep only edits that apply together: one that overlaps an
-		// earlier one is left for after the first fix.
-		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), edits...), read); err == nil {
-			f.Edits = append(f.Edits, edits...)
+	}
+	sel := lint.Selection{Rules: m.signature(f.ID).Rules}
+	if job != nil {
+		sel.Job = job.Name
+	}
+	var manual []string
+	if plan, err := lint.Plan(p, sel); err == nil {
+		for _, c := range plan.Changes {
+			f.Edits = append(f.Edits, edit.Between(c.Path, c.Old, c.New)...)
 		}
+		for _, lf := range plan.Left {
+			if strings.HasPrefix(lf.Note, "needs a manual change") {
+				manual = append(manual, fmt.Sprintf("%s:%d %s", lf.Path, lf.Line, lf.Note))
+			}
+		}
+	}
+	// An include replaced by inline configuration goes with the plan when
+	// both apply together.
+	if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), external...), read); err == nil {
+		f.Edits = append(f.Edits, external...)
 	}
 	subject := "the configuration (no job identified)"
 	if job != nil {
@@ -159,6 +179,9 @@ func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found 
 		where = append(where[:maxWhere], fmt.Sprintf("and %d more", len(where)-maxWhere))
 	}
 	f.ConfigNote = fmt.Sprintf("%s confirms it: %s", subject, strings.Join(where, "; "))
+	if len(manual) > 0 {
+		f.ConfigNote += "; " + strings.Join(manual, "; ")
+	}
 	f.diff, _ = edit.Diff(f.Edits, read)
 }
 

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,75 +9,37 @@ import (
 	"github.com/ci-doctor/ci-doctor/edit"
 )
 
-// FixResult says what Fix changed.
-type FixResult struct {
-	// Fixed counts the findings whose edits were written.
-	Fixed int
-	// Files are the files written, relative to the root.
-	Files []string
-	// Skipped says why some findings' edits were not written.
-	Skipped []string
-}
-
-// Fix writes the edits of the findings into the files under root. A
-// finding whose edits overlap those of an earlier one is skipped (run
-// again to apply it). Each file is written atomically, mode kept, and only
-// if it has not changed since it was read.
-func Fix(root string, findings []Finding) FixResult {
-	var res FixResult
-	type group struct {
-		f     Finding
-		edits []edit.Edit
-	}
-	byPath := map[string][]group{}
-	var order []string
-	for _, f := range findings {
-		for _, e := range f.Edits {
-			if _, ok := byPath[e.Path]; !ok {
-				order = append(order, e.Path)
-			}
-		}
-		seen := map[string]bool{}
-		for _, e := range f.Edits {
-			if !seen[e.Path] {
-				seen[e.Path] = true
-				var mine []edit.Edit
-				for _, x := range f.Edits {
-					if x.Path == e.Path {
-						mine = append(mine, x)
-					}
-				}
-				byPath[e.Path] = append(byPath[e.Path], group{f, mine})
-			}
-		}
-	}
-	for _, p := range order {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		src, err := os.ReadFile(full)
+// Write writes the plan's files under root, all or none. Every file must
+// still hold the text the plan was computed from; each is written
+// atomically (edit.WriteFile, mode kept); when one cannot be written, the
+// files written before it get their old text back, so that the project is
+// never left half fixed. The error says what happened to each file.
+func (p *FixPlan) Write(root string) error {
+	full := func(path string) string { return filepath.Join(root, filepath.FromSlash(path)) }
+	for _, c := range p.Changes {
+		cur, err := os.ReadFile(full(c.Path))
 		if err != nil {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %v", p, err))
-			continue
+			return fmt.Errorf("nothing written: %w", err)
 		}
-		var accepted []edit.Edit
-		fixed := 0
-		for _, g := range byPath[p] {
-			if _, err := edit.Apply(src, append(append([]edit.Edit(nil), accepted...), g.edits...)); err != nil {
-				res.Skipped = append(res.Skipped, fmt.Sprintf("%s:%d: [%s] not fixed: %v (run --fix again)", g.f.Path, g.f.Line, g.f.Rule, err))
-				continue
-			}
-			accepted = append(accepted, g.edits...)
-			fixed++
+		if string(cur) != string(c.Old) {
+			return fmt.Errorf("nothing written: %s changed while it was being fixed", c.Path)
 		}
-		out, err := edit.Apply(src, accepted)
+	}
+	for i, c := range p.Changes {
+		err := edit.WriteFile(full(c.Path), c.Old, c.New)
 		if err == nil {
-			err = edit.WriteFile(full, src, out)
-		}
-		if err != nil {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: not written: %v", p, err))
 			continue
 		}
-		res.Files = append(res.Files, p)
-		res.Fixed += fixed
+		var undo []error
+		for _, w := range p.Changes[:i] {
+			if uerr := edit.WriteFile(full(w.Path), w.New, w.Old); uerr != nil {
+				undo = append(undo, uerr)
+			}
+		}
+		if len(undo) > 0 {
+			return fmt.Errorf("%w; and restoring the files written before it failed: %w", err, errors.Join(undo...))
+		}
+		return fmt.Errorf("nothing written (the files written before it were restored): %w", err)
 	}
-	return res
+	return nil
 }

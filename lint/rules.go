@@ -29,6 +29,8 @@ var rules = []*Rule{
 	{ID: "buildkit-missing-sandbox-flag", Summary: "rootless BuildKit needs BUILDKITD_FLAGS: --oci-worker-no-process-sandbox", severity: "critical"},
 	{ID: "buildkit-missing-entrypoint", Summary: "the BuildKit image needs entrypoint: ['sh', '-c'] to run the script", severity: "critical"},
 	{ID: "crane-without-auth", Summary: "crane talks to the registry without crane auth login", severity: "major"},
+	{ID: "crane-not-installed", Summary: "crane runs in an image that does not have it, and the job does not install it", severity: "critical"},
+	{ID: "buildkit-wrong-image", Summary: "buildctl-daemonless.sh runs in an image without BuildKit", severity: "critical"},
 	{ID: "node-version-mismatch", Summary: "the job's node image differs from the Dockerfile's FROM node version", severity: "major"},
 	{ID: "buildkit-missing-platform", Summary: "the image is built for the builder's architecture only", severity: "major", onDemand: true},
 	{ID: "buildkit-push-without-auth", Summary: "BuildKit pushes without registry credentials in ~/.docker/config.json", severity: "major", onDemand: true},

@@ -13,6 +13,45 @@ func init() {
 	ruleByID["buildctl-without-daemon"].check = checkBuildctl
 	ruleByID["buildkit-missing-sandbox-flag"].check = checkSandboxFlag
 	ruleByID["buildkit-missing-entrypoint"].check = checkEntrypoint
+	ruleByID["buildkit-wrong-image"].check = checkBuildKitImage
+}
+
+// lacksBuildKit returns the BuildKit command the job calls in an image
+// without BuildKit, or "". An image named through a variable the file
+// does not set is given the benefit of the doubt.
+func (v *jobView) lacksBuildKit() string {
+	if strings.Contains(v.imageName, "buildkit") || strings.Contains(v.imageName, "$") {
+		return ""
+	}
+	for _, tool := range []string{"buildctl-daemonless.sh", "buildctl"} {
+		if len(v.uses(tool)) > 0 {
+			return tool
+		}
+	}
+	return ""
+}
+
+// checkBuildKitImage reports a BuildKit command in an image that has no
+// BuildKit. The image is replaced only when it serves nothing else: a
+// docker image, which is useless without a daemon anyway. Any other image
+// runs the job's other commands, which the BuildKit image does not have:
+// the build goes into a job of its own (one job, one image).
+func checkBuildKitImage(c *checker, v *jobView) {
+	tool := v.lacksBuildKit()
+	if tool == "" || v.startsBuildkitd() {
+		return
+	}
+	cmd := v.uses(tool)[0]
+	line, col := lineOf(cmd, tool)
+	image := v.imageName
+	if image == "" {
+		image = "the runner's default image"
+	}
+	fix := noteOnly("move the build into a job of its own with image moby/buildkit:rootless (entrypoint ['sh', '-c']), which has BuildKit but not the tools of " + image + "'s other commands; pass files to it with artifacts and needs:")
+	if dockerImage().MatchString(v.imageName) {
+		fix = func() ([]edit.Edit, string) { return setImage(v, "", true) }
+	}
+	c.report(v, "buildkit-wrong-image", cmd.File, line, col, tool+" runs in "+image+", which has no BuildKit", fix)
 }
 
 // The guide's settings for BuildKit rootless on these runners.

@@ -8,10 +8,45 @@ import (
 
 func init() {
 	ruleByID["crane-without-auth"].check = checkCraneAuth
+	ruleByID["crane-not-installed"].check = checkCraneInstalled
 }
 
 // CraneLogin is the guide's authentication step for the GitLab registry.
 const CraneLogin = "crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY"
+
+// CraneInstall is the guide's installation of crane in a job.
+const CraneInstall = `curl -sL "https://github.com/google/go-containerregistry/releases/download/v0.20.2/go-containerregistry_Linux_x86_64.tar.gz" | tar -xzf - -C /usr/local/bin crane`
+
+// lacksCrane reports whether the job calls crane in an image that does not
+// have it (its name does not say crane) and installs it nowhere. An image
+// named through a variable the file does not set is given the benefit of
+// the doubt.
+func (v *jobView) lacksCrane() bool {
+	if len(v.uses("crane")) == 0 || strings.Contains(v.imageName, "crane") || strings.Contains(v.imageName, "$") {
+		return false
+	}
+	for _, c := range v.cmds {
+		if strings.Contains(c.Text, "go-containerregistry") {
+			return false
+		}
+	}
+	return true
+}
+
+func checkCraneInstalled(c *checker, v *jobView) {
+	if !v.lacksCrane() {
+		return
+	}
+	cmd := v.uses("crane")[0]
+	line, col := lineOf(cmd, "crane")
+	image := v.imageName
+	if image == "" {
+		image = "the runner's default image"
+	}
+	c.report(v, "crane-not-installed", cmd.File, line, col,
+		"crane is not in "+image+" and the job does not install it: add the platform guide's install line before it",
+		func() ([]edit.Edit, string) { return insertCommand(cmd, CraneInstall) })
+}
 
 // craneRegistryCommands are the crane subcommands that talk to a registry.
 var craneRegistryCommands = []string{"copy", "cp", "export", "pull", "push", "append", "mutate",

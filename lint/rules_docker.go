@@ -105,11 +105,11 @@ func outcome(lr rewrite.LineResult) string {
 }
 
 // buildkitJob gives a job that now builds with BuildKit what the guide's
-// build job has: the BuildKit image with a shell entrypoint, unless a
-// docker-image finding replaces the image already, and BUILDKITD_FLAGS.
+// build job has: the BuildKit image with a shell entrypoint, and
+// BUILDKITD_FLAGS.
 func buildkitJob(v *jobView) []edit.Edit {
 	var out []edit.Edit
-	if !strings.Contains(v.imageName, buildkitImageName) && !dockerImage().MatchString(v.imageName) {
+	if !strings.Contains(v.imageName, buildkitImageName) {
 		if e, _ := setImage(v, "", true); e != nil {
 			out = append(out, e...)
 		}

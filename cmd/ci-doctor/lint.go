@@ -92,8 +92,9 @@ func projectRoot(file string) string {
 	return filepath.Dir(file)
 }
 
-// lintFile lints one configuration and, with fix, writes the fixes and
-// lints again to report what is left.
+// lintFile lints one configuration and, with fix, plans every fix in
+// memory, writes the plan all or nothing and reports what is left: the
+// findings no fix could remove, and those whose fix was refused, saying why.
 func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Finding, error) {
 	rel := file
 	if r, err := filepath.Rel(root, file); err == nil {
@@ -110,20 +111,25 @@ func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Fin
 	for _, ext := range p.Config.Externals {
 		fmt.Fprintf(ios.ErrOut, "ci-doctor: note: %s:%d: include of %s %s is not read locally; its jobs are not linted\n", ext.File.Path, ext.Start, ext.Kind, ext.Target)
 	}
-	findings := lint.Lint(p.Config, p.Options)
-	if !fix || len(findings) == 0 {
-		return findings, nil
+	if !fix {
+		return lint.Lint(p.Config, p.Options), nil
 	}
-	res := lint.Fix(root, findings)
-	for _, s := range res.Skipped {
-		fmt.Fprintf(ios.ErrOut, "ci-doctor: %s\n", s)
-	}
-	if res.Fixed > 0 {
-		fmt.Fprintf(ios.ErrOut, "fixed %d finding(s) in %s\n", res.Fixed, strings.Join(res.Files, ", "))
-	}
-	p, err = lint.LoadProject(root, rel)
+	plan, err := lint.Plan(p, lint.Selection{})
 	if err != nil {
-		return nil, &inputError{fmt.Errorf("after fixing: %w", err)}
+		return nil, &inputError{err}
 	}
-	return lint.Lint(p.Config, p.Options), nil
+	if len(plan.Changes) == 0 {
+		return plan.Left, nil
+	}
+	if err := plan.Write(root); err != nil {
+		// Nothing was written: the findings are still there, and say so.
+		fmt.Fprintf(ios.ErrOut, "ci-doctor: %v\n", err)
+		return lint.Lint(p.Config, p.Options), nil
+	}
+	var paths []string
+	for _, c := range plan.Changes {
+		paths = append(paths, c.Path)
+	}
+	fmt.Fprintf(ios.ErrOut, "fixed %d finding(s) in %s\n", len(plan.Fixed), strings.Join(paths, ", "))
+	return plan.Left, nil
 }

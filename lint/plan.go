@@ -1,0 +1,298 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"github.com/ci-doctor/ci-doctor/edit"
+)
+
+// FixPlan is what a fix would write, computed and checked in memory before
+// anything is written: `lint --fix` writes it all or nothing, `diagnose
+// --patch` prints it.
+type FixPlan struct {
+	// Changes are the files the fixes change, in the order they were
+	// first changed, with their text before and after.
+	Changes []FileChange
+	// Fixed are the findings whose edits the plan holds.
+	Fixed []Finding
+	// Left is what lint finds in the fixed configuration. A finding whose
+	// edit was refused is among them, its Note saying why it needs a
+	// manual change.
+	Left []Finding
+}
+
+// Selection limits a plan to the findings of some rules (on-demand ones
+// included) in one job, as diagnose wants for a root cause. The zero
+// Selection is what `ci-doctor lint` finds.
+type Selection struct {
+	Rules []string
+	// Job is the job's name; "" for every job.
+	Job string
+}
+
+// find returns what the selection finds in the configuration.
+func (s Selection) find(cfg *ciconfig.Config, opts Options) []Finding {
+	if s.Rules == nil {
+		return Lint(cfg, opts)
+	}
+	var out []Finding
+	for _, j := range cfg.Jobs {
+		if s.Job == "" || j.Name == s.Job {
+			out = append(out, Check(cfg, j, s.Rules, opts)...)
+		}
+	}
+	return out
+}
+
+// FileChange is one file's text before and after a plan.
+type FileChange struct {
+	Path     string
+	Old, New []byte
+}
+
+// maxFixes bounds the fixes of one plan: each round of lint applies one
+// fix and lints again, and a fix that brought back what another removed
+// must not go round for ever.
+const maxFixes = 500
+
+// Plan fixes what Lint finds in the project, one finding at a time, over
+// the project's files in memory: each fix is applied, the configuration is
+// read again (it must parse, hold no key twice and include what it
+// included), and the project is linted again, until no fixable finding is
+// left. Then the whole result is checked: no job may call a tool its image
+// lacks (BuildKit's scripts, crane) that it did not call before. A fix that
+// fails a check is not made, and the plan starts again without it: its
+// finding stays, with the reason. sel limits the fixes (diagnose: the
+// rules that confirm the root cause, in the failed job).
+func Plan(p *Project, sel Selection) (*FixPlan, error) {
+	refused := map[string]string{}
+	for {
+		plan, ov, err := planOnce(p, sel, refused)
+		if err != nil {
+			return nil, err
+		}
+		blamed := blameTools(p.Config, plan, ov)
+		if len(blamed) == 0 {
+			return plan, nil
+		}
+		for k, reason := range blamed {
+			refused[k] = reason
+		}
+	}
+}
+
+// planOnce makes the fixes that pass the checks of one file, leaving out
+// the refused ones, and returns the plan and the files it leaves.
+func planOnce(p *Project, sel Selection, refused map[string]string) (*FixPlan, *overlay, error) {
+	ov := newOverlay(p.Config.FS)
+	cfg := p.Config
+	done := map[string]bool{}
+	plan := &FixPlan{}
+	var order []string
+	for range maxFixes {
+		applied := false
+		for _, f := range sel.find(cfg, p.Options) {
+			if len(f.Edits) == 0 {
+				continue
+			}
+			key := identity(f)
+			if _, ok := refused[key]; ok {
+				continue
+			}
+			if done[key] {
+				// Its edit was made and the finding is still there: the
+				// fix does not fix it, and making it again would not
+				// either.
+				refused[key] = "its automatic fix does not remove it"
+				continue
+			}
+			files, err := applyEdits(ov, f.Edits)
+			if err != nil {
+				// The edits no longer fit the text (they were made before
+				// an earlier fix of the same line): lint again.
+				continue
+			}
+			next := ov.with(files)
+			ncfg, reason := checkFix(cfg, next)
+			if reason != "" {
+				refused[key] = reason
+				continue
+			}
+			for path := range files {
+				if !slices.Contains(order, path) {
+					order = append(order, path)
+				}
+			}
+			ov, cfg = next, ncfg
+			done[key] = true
+			plan.Fixed = append(plan.Fixed, f)
+			applied = true
+			break
+		}
+		if !applied {
+			break
+		}
+	}
+	for _, path := range order {
+		old, err := fs.ReadFile(p.Config.FS, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n := ov.changed[path]; !bytes.Equal(old, n) {
+			plan.Changes = append(plan.Changes, FileChange{Path: path, Old: old, New: n})
+		}
+	}
+	plan.Left = sel.find(cfg, p.Options)
+	for i, f := range plan.Left {
+		if reason, ok := refused[identity(f)]; ok {
+			plan.Left[i].Edits = nil
+			plan.Left[i].Note = joinNote("needs a manual change: "+reason, f.Note)
+		}
+	}
+	return plan, ov, nil
+}
+
+// blameTools checks the whole result for jobs that would call a tool their
+// image lacks and did not before, and returns the fixes of those jobs
+// with the reason, to be left out.
+func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]string {
+	if len(plan.Changes) == 0 {
+		return nil
+	}
+	after, err := before.Reload(ov)
+	if err != nil {
+		return nil // checkFix read every step; this cannot fail
+	}
+	had := map[string]bool{}
+	for _, j := range before.Jobs {
+		for _, m := range missingTools(j) {
+			had[j.Name+"\x00"+m] = true
+		}
+	}
+	blamed := map[string]string{}
+	for _, j := range after.Jobs {
+		for _, m := range missingTools(j) {
+			if had[j.Name+"\x00"+m] {
+				continue
+			}
+			// The fix that wrote the tool's name into the job is to blame;
+			// when none did (the image changed), every fix of the job.
+			var mine, callers []Finding
+			for _, f := range plan.Fixed {
+				if slices.Contains(f.Jobs, j.Name) {
+					mine = append(mine, f)
+					if writesTool(f) {
+						callers = append(callers, f)
+					}
+				}
+			}
+			if len(callers) == 0 {
+				callers = mine
+			}
+			for _, f := range callers {
+				blamed[identity(f)] = "job " + j.Name + " would " + m
+			}
+		}
+	}
+	return blamed
+}
+
+// identity names a finding across rounds of fixes, whose edits move its
+// line: its rule, file, text and jobs.
+func identity(f Finding) string {
+	return f.Rule + "\x00" + f.Path + "\x00" + strings.TrimSpace(f.Source) + "\x00" + strings.Join(f.Jobs, ",")
+}
+
+func joinNote(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
+}
+
+// applyEdits applies a finding's edits to the files they touch, as the
+// overlay has them.
+func applyEdits(ov *overlay, edits []edit.Edit) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	var paths []string
+	for _, e := range edits {
+		if !slices.Contains(paths, e.Path) {
+			paths = append(paths, e.Path)
+		}
+	}
+	for _, path := range paths {
+		src, err := ov.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		var mine []edit.Edit
+		for _, e := range edits {
+			if e.Path == path {
+				mine = append(mine, e)
+			}
+		}
+		out, err := edit.Apply(src, mine)
+		if err != nil {
+			return nil, err
+		}
+		files[path] = out
+	}
+	return files, nil
+}
+
+// checkFix reads the configuration again over next and says what is wrong
+// with the files that changed that was not wrong before, or "".
+func checkFix(before *ciconfig.Config, next *overlay) (*ciconfig.Config, string) {
+	after, err := before.Reload(next)
+	if err != nil {
+		return nil, "the fixed file would not be valid YAML (" + err.Error() + ")"
+	}
+	for _, f := range after.Files {
+		if _, changed := next.changed[f.Path]; !changed {
+			continue
+		}
+		if d := f.DuplicateKeys(); len(d) > 0 {
+			return nil, fmt.Sprintf("it would write a second %q key at %s:%d (the first is at line %d), and GitLab keeps only the last", d[0].Key, d[0].Path, d[0].Line, d[0].First)
+		}
+	}
+	if len(after.Problems) > len(before.Problems) {
+		return nil, "the fixed configuration could not be read whole: " + after.Problems[len(after.Problems)-1].String()
+	}
+	return after, ""
+}
+
+// writesTool reports whether a finding's edits write a call of BuildKit's
+// scripts or crane.
+func writesTool(f Finding) bool {
+	for _, e := range f.Edits {
+		if e.New != nil && (strings.Contains(*e.New, "buildctl") || strings.Contains(*e.New, "crane ")) {
+			return true
+		}
+	}
+	return false
+}
+
+// missingTools says which tools the platform guide uses that the job calls
+// but its image lacks: BuildKit's scripts outside the BuildKit image, crane
+// in an image without it when the job does not install it.
+func missingTools(j *ciconfig.Job) []string {
+	v := &jobView{job: j, cmds: j.Commands(), image: j.Get("image")}
+	v.imageName = imageName(v.image)
+	shown := v.imageName
+	if shown == "" {
+		shown = "the runner's default image"
+	}
+	var out []string
+	if tool := v.lacksBuildKit(); tool != "" {
+		out = append(out, "run "+tool+" in "+shown+", which has no BuildKit")
+	}
+	if v.lacksCrane() {
+		out = append(out, "run crane in "+shown+", which does not have it, without installing it")
+	}
+	return out
+}
