@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
+	"github.com/ci-doctor/ci-doctor/rewrite"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -16,6 +17,9 @@ type jobView struct {
 	// image is the job's image: entry, imageName its name.
 	image     *ciconfig.Entry
 	imageName string
+	// rewrite is the script with its docker commands rewritten, made on
+	// first use (rewritten).
+	rewrite []rewrite.LineResult
 }
 
 func newJobView(c *checker, j *ciconfig.Job) *jobView {

@@ -18,11 +18,7 @@ func init() {
 // work, the job's own image for docker run. The whole script is rewritten
 // at once, as a push decides whether the build before it pushes.
 func checkDockerCommands(c *checker, v *jobView) {
-	texts := make([]string, len(v.cmds))
-	for i, cmd := range v.cmds {
-		texts[i] = cmd.Text
-	}
-	results := rewrite.RewriteScript(texts)
+	results := v.rewritten()
 	// The lines of a script are rewritten together (a build pushes because
 	// a later push line goes), so the first finding carries every edit and
 	// --fix applies all of them or none.
@@ -38,13 +34,30 @@ func checkDockerCommands(c *checker, v *jobView) {
 			subs = append(subs, "docker "+ch.Cmd.Sub)
 		}
 		msg := fmt.Sprintf("%s needs a Docker daemon, which these runners do not have: %s", strings.Join(subs, ", "), outcome(lr))
-		fix := noteOnly(fmt.Sprintf("fixed together with %s:%d", v.cmds[max(first, 0)].File.Path, firstLine(v, results, first)))
+		together := "fixed together with"
+		if oneImage(v, results) != "" {
+			together = "see the note of"
+		}
+		fix := noteOnly(fmt.Sprintf("%s %s:%d", together, v.cmds[max(first, 0)].File.Path, firstLine(v, results, first)))
 		if first < 0 {
 			first = i
 			fix = func() ([]edit.Edit, string) { return rewriteJob(v, results) }
 		}
 		c.report(v, "docker-command", cmd.File, line, col, msg, fix)
 	}
+}
+
+// rewritten returns the job's script lines with their docker commands
+// rewritten, computed once per job.
+func (v *jobView) rewritten() []rewrite.LineResult {
+	if v.rewrite == nil {
+		texts := make([]string, len(v.cmds))
+		for i, cmd := range v.cmds {
+			texts[i] = cmd.Text
+		}
+		v.rewrite = rewrite.RewriteScript(texts)
+	}
+	return v.rewrite
 }
 
 func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
@@ -56,8 +69,16 @@ func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
 }
 
 // rewriteJob turns a job's rewritten script lines into edits, with the
-// image and variable a job that now builds with BuildKit needs.
+// image and variable a job that now builds with BuildKit needs. A job runs
+// in one image: when its rewritten script would need two (BuildKit for a
+// build and a docker run's image, two docker run images, or a docker run
+// image and the job's own image for its other commands), or a docker run
+// gives no command to run, nothing is edited and the note says what to do
+// by hand.
 func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) {
+	if note := oneImage(v, results); note != "" {
+		return nil, note
+	}
 	var edits []edit.Edit
 	var notes []string
 	builds := false
@@ -88,6 +109,61 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 		edits = append(edits, buildkitJob(v)...)
 	}
 	return edits, strings.Join(notes, "; ")
+}
+
+// oneImage says why the job's rewritten script cannot run in one image, or
+// "" when it can.
+func oneImage(v *jobView, results []rewrite.LineResult) string {
+	var need []string
+	add := func(image string) {
+		if !contains(need, image) {
+			need = append(need, image)
+		}
+	}
+	builds, other := false, false
+	for i, lr := range results {
+		if len(lr.Changes) == 0 {
+			other = other || !trivialCommand(v.cmds[i].Text)
+			continue
+		}
+		for _, ch := range lr.Changes {
+			builds = builds || ch.Cmd.Sub == "build"
+			if ch.Result.Action == rewrite.Manual {
+				// Rewriting the rest would leave this command in an
+				// image that cannot run it: the job is changed by hand.
+				return "docker " + ch.Cmd.Sub + " on line " + fmt.Sprint(v.cmds[i].Start) + " has no automatic replacement (" + ch.Result.Note + "), so the job's other docker commands are left as they are too: change the job by hand"
+			}
+			if ch.Result.Action != rewrite.UseImage {
+				continue
+			}
+			if ch.Result.Command == "" || strings.HasPrefix(ch.Result.Command, "-") {
+				return "docker run " + ch.Result.Image + " gives the image no command, so it runs the image's own entrypoint and command, which a job's script does not run: read them with `crane config " + ch.Result.Image + "` and write that command in the script of a job with image: " + ch.Result.Image
+			}
+			add(ch.Result.Image)
+		}
+	}
+	if builds {
+		add(buildkitImageName + ":rootless")
+	}
+	if len(need) > 0 && other && v.imageName != "" && !dockerImage().MatchString(v.imageName) && !strings.Contains(v.imageName, buildkitImageName) {
+		// The job's other commands run in its own image.
+		add(v.imageName)
+	}
+	if len(need) < 2 {
+		return ""
+	}
+	return "this job would need " + fmt.Sprint(len(need)) + " images (" + strings.Join(need, ", ") + ") and a job runs in one: split it into one job per image, the later ones with needs: on the earlier and artifacts: for the files they pass on"
+}
+
+// trivialCommand reports whether a script line only prints, moves or sets
+// things, which any image's shell does.
+func trivialCommand(text string) bool {
+	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	switch word {
+	case "", "echo", "printf", "cd", "export", "set", "mkdir", "ls", "cat", "pwd", "env", "true", "sleep", "date", "unset", "#":
+		return true
+	}
+	return false
 }
 
 // outcome says in words what becomes of a line.

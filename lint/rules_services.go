@@ -76,6 +76,11 @@ func checkDockerImage(c *checker, v *jobView) {
 	if builds {
 		msg += ": build with moby/buildkit:rootless"
 		fix = func() ([]edit.Edit, string) { return useBuildkitImage(v.image) }
+		if note := oneImage(v, v.rewritten()); note != "" {
+			// The build stays a docker build until the job is split:
+			// BuildKit's image alone would not run it.
+			fix = noteOnly(note)
+		}
 	}
 	c.report(v, "docker-image", v.image.File, at.Line, at.Column, msg, fix)
 }

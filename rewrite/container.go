@@ -196,6 +196,11 @@ func rewriteRun(cmd DockerCmd, ctx Context) Result {
 	if workdir != "" {
 		cd = shellQuote(workdir)
 	}
+	if len(args) > 0 && entrypoint == "" && !commandLike(args[0].Value, tidy(image)) {
+		return Result{Action: Manual, Note: "docker run " + tidy(image) + " " + args[0].Raw + ": whether " + args[0].Raw +
+			" is a program or an argument of the image's entrypoint cannot be told from the script; read the image's entrypoint and command with `crane config " +
+			tidy(image) + "` and write the whole command in the script of a job with image: " + tidy(image)}
+	}
 	command := joinRaw(args)
 	if entrypoint != "" {
 		command = strings.TrimSpace(entrypoint + " " + command)
@@ -216,6 +221,41 @@ func rewriteRun(cmd DockerCmd, ctx Context) Result {
 		notes = append(notes, "this job builds with moby/buildkit:rootless: run the command in a job of its own with image: "+tidy(o))
 	}
 	return Result{Action: UseImage, Image: tidy(o), Command: command, Note: strings.Join(notes, "; ")}
+}
+
+// knownPrograms are programs that images commonly run, so that the word
+// after the image in docker run is taken for a command rather than an
+// argument of the image's entrypoint.
+var knownPrograms = []string{
+	"sh", "bash", "ash", "zsh", "python", "python3", "pip", "pip3", "pytest", "tox", "node", "npm", "npx",
+	"yarn", "pnpm", "make", "go", "java", "mvn", "gradle", "./gradlew", "./mvnw", "ruby", "bundle", "rake",
+	"php", "composer", "perl", "cargo", "rustc", "dotnet", "git", "curl", "wget", "cat", "ls", "echo", "env",
+	"true", "test", "cp", "mv", "rm", "tar", "unzip", "jq", "yq", "kubectl", "helm", "terraform", "ansible-playbook",
+	"aws", "gcloud", "az", "crane", "skopeo", "trivy", "grype", "syft", "hadolint", "shellcheck", "eslint", "prettier",
+}
+
+// commandLike reports whether word, the first word after the image in
+// docker run, is a program: one that images commonly run, a path, or the
+// image's own name (hadolint/hadolint runs hadolint). Anything else may
+// be an argument of the image's entrypoint (aquasec/trivy image X runs
+// trivy image X), which a job's script cannot run as it is.
+func commandLike(word, image string) bool {
+	if strings.HasPrefix(word, "/") || strings.HasPrefix(word, "./") {
+		return true
+	}
+	for _, p := range knownPrograms {
+		if word == p {
+			return true
+		}
+	}
+	name := image
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	if i := strings.IndexAny(name, ":@"); i >= 0 {
+		name = name[:i]
+	}
+	return word != "" && !strings.HasPrefix(word, "-") && (strings.Contains(name, word) || strings.Contains(word, name))
 }
 
 // mountSpec returns the source and target of a --mount value.
