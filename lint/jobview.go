@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"os"
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
@@ -24,8 +25,35 @@ type jobView struct {
 
 func newJobView(c *checker, j *ciconfig.Job) *jobView {
 	v := &jobView{c: c, job: j, cmds: j.Commands(), vars: j.Variables(), image: j.Get("image")}
-	v.imageName = imageName(v.image)
+	v.imageName = v.expand(imageName(v.image))
 	return v
+}
+
+// maxExpand bounds the rounds of expansion of a variable whose value names
+// others, and a variable that names itself.
+const maxExpand = 8
+
+// expand replaces $NAME and ${NAME} in s by the values the file gives those
+// variables for this job (its own, its templates' and the global ones), as
+// GitLab does for image: and services:. A variable the file does not set
+// (a predefined one, one set in the project's settings) stays as written.
+func (v *jobView) expand(s string) string {
+	for range maxExpand {
+		if !strings.Contains(s, "$") {
+			return s
+		}
+		next := os.Expand(s, func(name string) string {
+			if val, e := v.variable(name); e != nil {
+				return val
+			}
+			return "${" + name + "}"
+		})
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
 }
 
 // imageName reads "image: x" and "image: {name: x}".

@@ -52,6 +52,7 @@ func checkDindService(c *checker, v *jobView) {
 	seq, items := services(v)
 	for _, item := range items {
 		name, at := serviceName(item)
+		name = v.expand(name)
 		if !strings.Contains(name, "dind") || !dockerImage().MatchString(name) {
 			continue
 		}
