@@ -43,7 +43,7 @@ above, or in the project's .ci-doctor.yml.`,
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
 	cmd.Flags().StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never")
 	cmd.Flags().StringVar(&opts.root, "root", "", "project root that includes are relative to (default: the current directory, or the file's directory when it is outside)")
-	cmd.Flags().BoolVar(&opts.fix, "fix", false, "write the fixes into the files (atomically; every other byte kept)")
+	cmd.Flags().BoolVar(&opts.fix, "fix", false, "fix what can be fixed safely: plan every fix in memory, check the result, then write all files or none")
 	return cmd
 }
 
