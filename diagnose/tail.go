@@ -74,7 +74,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // lifecycle footer, stack frames, the runner's clean-up. They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$)`)
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
+		// Maven's and Gradle's footers
+		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|> Run with --(?:stacktrace|info|debug|scan)|\* Try:|Get more help at )`)
 })
 
 // infoLine finds a tool's own information: kaniko's "INFO[0001] Error while
