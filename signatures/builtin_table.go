@@ -453,6 +453,58 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `kubernetes-api-forbidden`,
+		Title:    `The Kubernetes API refused the deploy (Forbidden or Unauthorized)`,
+		Priority: 66,
+		Patterns: []*Pattern{
+			{Source: `Error from server \(Forbidden\): (?P<reason>.+)$`, Line: 8, Column: 5, Literals: []string{`error from server (forbidden): `}},
+			{Source: `is forbidden: User "(?P<user>[^"]+)" cannot (?P<verb>\w+) resource "(?P<resource>[^"]+)"`, Line: 9, Column: 5, Literals: []string{`is forbidden: user "`}},
+			{Source: `You must be logged in to the server \((?P<reason>Unauthorized|the server has asked for the client to provide credentials)\)`, Line: 11, Column: 5, Literals: []string{`you must be logged in to the server (`}},
+		},
+		Unless: []*Pattern{
+			{Source: `Job failed|Preparation failed|exceeded quota`, Line: 14, Column: 5, Literals: []string{`exceeded quota`, `job failed`, `preparation failed`}},
+			{Source: `Error from server \(Forbidden\): <html`, Line: 16, Column: 5, Literals: []string{`error from server (forbidden): <html`}},
+		},
+		Cause: "The cluster knows who is asking and does not let them: the identity the job deploys with (the\nGitLab agent's service account, or the user of the job's kubeconfig) has no role that allows\nthis action in this namespace, or its token expired.\n",
+		Fix:   "{{if .user}}{{.user}} may not {{.verb}} {{.resource}}.\n{{else if .reason}}The API said: {{.reason}}.\n{{end}}Grant the identity the job uses a Role (or ClusterRole) with the verbs and resources the\ndeploy needs, bound in the target namespace (RoleBinding); with the GitLab agent, also check the\nagent's `ci_access` and `access_as` settings, which decide whose rights the job gets. For\n`Unauthorized`, renew the token in the job's kubeconfig variable.\n",
+		References: []Reference{
+			{Title: `Kubernetes, Using RBAC Authorization`, URL: `https://kubernetes.io/docs/reference/access-authn-authz/rbac/`},
+			{Title: `GitLab, Restrict project and group access by using impersonation (access_as)`, URL: `https://docs.gitlab.com/user/clusters/agent/ci_cd_workflow/#restrict-project-and-group-access-by-using-impersonation`},
+		},
+		Examples: Examples{
+			Match:   []string{`Error from server (Forbidden): deployments.apps "web" is forbidden: User "system:serviceaccount:gitlab-agent:gitlab-agent" cannot get resource "deployments" in API group "apps" in the namespace "production"`, `error: You must be logged in to the server (Unauthorized)`},
+			NoMatch: []string{`ERROR: Job failed (system failure): prepare environment: setting up build pod: pods "runner-abc" is forbidden: exceeded quota: compute-resources`, `$ kubectl auth can-i create deployments`},
+		},
+		File: `builtin/kubernetes-api-forbidden.yaml`,
+		Line: 1,
+	},
+	{
+		ID:       `kubernetes-api-unreachable`,
+		Title:    `kubectl or helm has no cluster to talk to (no kubeconfig, cluster unreachable)`,
+		Priority: 68,
+		Patterns: []*Pattern{
+			{Source: `The connection to the server (?P<server>\S+) was refused - did you specify the right host or port\?`, Line: 8, Column: 5, Literals: []string{` was refused - did you specify the right host or port?`}},
+			{Source: `Kubernetes cluster unreachable(?:: (?P<reason>.+))?$`, Line: 9, Column: 5, Literals: []string{`kubernetes cluster unreachable`}},
+			{Source: `Unable to connect to the server: (?P<reason>(?:dial tcp|net/http|EOF|context deadline|proxyconnect).*)$`, Line: 11, Column: 5, Literals: []string{`unable to connect to the server: `}},
+		},
+		Unless: []*Pattern{
+			{Source: `x509: `, Line: 14, Column: 5, Literals: []string{`x509: `}},
+		},
+		Cause:   "The deploy command found no Kubernetes API to talk to. Without a kubeconfig, kubectl and helm\ntry `localhost:8080`, where nothing listens in a job; with one, the API server's address did\nnot resolve or answer from the runner's network. In GitLab CI a job gets a cluster through the\nGitLab agent for Kubernetes (a context per agent, chosen with `kubectl config use-context`),\nor through a `KUBECONFIG` file variable: neither was set up for this job.\n",
+		Fix:     "{{if .server}}The client tried {{.server}}, the address it uses when it has no configuration.\n{{else if .reason}}The client said: {{.reason}}.\n{{end}}Give the job a cluster: with the GitLab agent for Kubernetes, allow this project in the\nagent's configuration (`ci_access`) and select its context before deploying\n(`kubectl config use-context <agent-project-path>:<agent-name>`); or store a kubeconfig in a\nCI/CD variable of type File named `KUBECONFIG`. If a context is set and the address still does\nnot answer, the API server is not reachable from the runners' network: ask the platform team.\n",
+		Snippet: "deploy:\n  image:\n    name: bitnami/kubectl:1.31\n    entrypoint: [\"\"]\n  script:\n    - kubectl config get-contexts\n    - kubectl config use-context acme/platform/agents:production\n    - kubectl apply -f k8s/\n",
+		References: []Reference{
+			{Title: `GitLab, Using GitLab CI/CD with a Kubernetes cluster (the agent)`, URL: `https://docs.gitlab.com/user/clusters/agent/ci_cd_workflow/`},
+			{Title: `GitLab, CI/CD variables of type File`, URL: `https://docs.gitlab.com/ci/variables/#use-file-type-cicd-variables`},
+		},
+		Examples: Examples{
+			Match:   []string{`The connection to the server localhost:8080 was refused - did you specify the right host or port?`, `Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": dial tcp 127.0.0.1:8080: connect: connection refused`, `Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout`},
+			NoMatch: []string{`Unable to connect to the server: x509: certificate signed by unknown authority`, `$ kubectl apply -f k8s/`},
+		},
+		File: `builtin/kubernetes-api-unreachable.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `log-truncated`,
 		Title:    `Job log truncated by the runner's output limit`,
 		Priority: 10,
