@@ -262,11 +262,15 @@ func stripComposeService(text []byte) []byte {
 func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }
 
 // stripQuote removes a Markdown quote ("> ") that a log pasted in an issue
-// or a chat keeps. npm's "> pkg@1.0.0 build" header loses its marker too,
-// which no signature relies on.
+// or a chat keeps, and the frame that Terraform draws around an error
+// ("│ "). npm's "> pkg@1.0.0 build" header loses its marker too, which no
+// signature relies on.
 func stripQuote(text []byte) []byte {
 	if len(text) >= 2 && text[0] == '>' && text[1] == ' ' {
 		return text[2:]
+	}
+	if rest, ok := bytes.CutPrefix(text, []byte("│ ")); ok {
+		return rest
 	}
 	return text
 }

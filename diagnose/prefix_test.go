@@ -36,6 +36,7 @@ func TestStripPrefixes(t *testing.T) {
 		{"a version is not a line number", "1.2.3 released", "1.2.3 released"},
 		{"compose service", "dind_1  | mount: permission denied", "mount: permission denied"},
 		{"markdown quote", "> Killed", "Killed"},
+		{"terraform frame", "│ Error: Kubernetes cluster unreachable", "Error: Kubernetes cluster unreachable"},
 		{"echoed command keeps its dollar", `$ echo level=error msg="x"`, `$ echo level=error msg="x"`},
 		{"markdown table row", "| a | b |", "| a | b |"},
 		{"plain", "npm ERR! code 1", "npm ERR! code 1"},
