@@ -60,25 +60,63 @@ type FileChange struct {
 // must not go round for ever.
 const maxFixes = 500
 
-// Plan fixes what Lint finds in the project, one finding at a time, over
-// the project's files in memory: each fix is applied, the configuration is
-// read again (it must parse, hold no key twice and include what it
-// included), and the project is linted again, until no fixable finding is
-// left. Then the whole result is checked: no job may call a tool its image
-// lacks (BuildKit's scripts, crane) that it did not call before. A fix that
-// fails a check is not made, and the plan starts again without it: its
-// finding stays, with the reason. sel limits the fixes (diagnose: the
-// rules that confirm the root cause, in the failed job).
+// Plan fixes what Lint finds in the project (its child pipelines
+// included), one finding at a time, over the project's files in memory:
+// each fix is applied, the configuration is read again (it must parse,
+// hold no key twice and include what it included), and the project is
+// linted again, until no fixable finding is left. Then the whole result is
+// checked: no job may call a tool its image lacks (BuildKit's scripts,
+// crane) that it did not call before. A fix that fails a check is not
+// made, and the plan starts again without it: its finding stays, with the
+// reason. sel limits the fixes (diagnose: the rules that confirm the root
+// cause, in the failed job).
 func Plan(p *Project, sel Selection) (*FixPlan, error) {
-	refused := map[string]string{}
-	for {
-		plan, ov, err := planOnce(p, sel, refused)
+	ov := newOverlay(p.Config.FS)
+	plan := &FixPlan{}
+	var order []string
+	for _, cfg := range p.configs() {
+		// A child pipeline is read as the parent's fixes left the files
+		// they share.
+		start, err := cfg.Reload(ov)
 		if err != nil {
 			return nil, err
 		}
-		blamed := blameTools(p.Config, plan, ov)
+		sub, next, paths, err := planConfig(start, p.Options, sel, ov)
+		if err != nil {
+			return nil, err
+		}
+		plan.Fixed = append(plan.Fixed, sub.Fixed...)
+		plan.Left = mergeFindings(plan.Left, sub.Left)
+		for _, path := range paths {
+			if !slices.Contains(order, path) {
+				order = append(order, path)
+			}
+		}
+		ov = next
+	}
+	for _, path := range order {
+		old, err := fs.ReadFile(p.Config.FS, path)
+		if err != nil {
+			return nil, err
+		}
+		if n := ov.changed[path]; !bytes.Equal(old, n) {
+			plan.Changes = append(plan.Changes, FileChange{Path: path, Old: old, New: n})
+		}
+	}
+	return plan, nil
+}
+
+// planConfig plans the fixes of one configuration over the files as base
+// has them, starting again without the fixes that the whole result's check
+// refuses. It returns the plan (without Changes), the files it leaves and
+// the paths it changed.
+func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay) (*FixPlan, *overlay, []string, error) {
+	refused := map[string]string{}
+	for {
+		plan, ov, paths := planOnce(cfg, opts, sel, base, refused)
+		blamed := blameTools(cfg, plan, ov)
 		if len(blamed) == 0 {
-			return plan, nil
+			return plan, ov, paths, nil
 		}
 		for k, reason := range blamed {
 			refused[k] = reason
@@ -87,16 +125,16 @@ func Plan(p *Project, sel Selection) (*FixPlan, error) {
 }
 
 // planOnce makes the fixes that pass the checks of one file, leaving out
-// the refused ones, and returns the plan and the files it leaves.
-func planOnce(p *Project, sel Selection, refused map[string]string) (*FixPlan, *overlay, error) {
-	ov := newOverlay(p.Config.FS)
-	cfg := p.Config
+// the refused ones, and returns the plan, the files it leaves and the
+// paths it changed.
+func planOnce(start *ciconfig.Config, opts Options, sel Selection, base *overlay, refused map[string]string) (*FixPlan, *overlay, []string) {
+	ov, cfg := base, start
 	done := map[string]bool{}
 	plan := &FixPlan{}
 	var order []string
 	for range maxFixes {
 		applied := false
-		for _, f := range sel.find(cfg, p.Options) {
+		for _, f := range sel.find(cfg, opts) {
 			if len(f.Edits) == 0 {
 				continue
 			}
@@ -138,30 +176,21 @@ func planOnce(p *Project, sel Selection, refused map[string]string) (*FixPlan, *
 			break
 		}
 	}
-	for _, path := range order {
-		old, err := fs.ReadFile(p.Config.FS, path)
-		if err != nil {
-			return nil, nil, err
-		}
-		if n := ov.changed[path]; !bytes.Equal(old, n) {
-			plan.Changes = append(plan.Changes, FileChange{Path: path, Old: old, New: n})
-		}
-	}
-	plan.Left = sel.find(cfg, p.Options)
+	plan.Left = sel.find(cfg, opts)
 	for i, f := range plan.Left {
 		if reason, ok := refused[identity(f)]; ok {
 			plan.Left[i].Edits = nil
 			plan.Left[i].Note = joinNote("needs a manual change: "+reason, f.Note)
 		}
 	}
-	return plan, ov, nil
+	return plan, ov, order
 }
 
 // blameTools checks the whole result for jobs that would call a tool their
 // image lacks and did not before, and returns the fixes of those jobs
 // with the reason, to be left out.
 func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]string {
-	if len(plan.Changes) == 0 {
+	if len(plan.Fixed) == 0 {
 		return nil
 	}
 	after, err := before.Reload(ov)

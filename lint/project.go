@@ -12,6 +12,9 @@ import (
 type Project struct {
 	Config  *ciconfig.Config
 	Options Options
+	// children are the configurations of the child pipelines that the
+	// trigger jobs of Config run from the project's own files.
+	children []*ciconfig.Config
 }
 
 // LoadProject reads the configuration file path (relative to root) and the
@@ -41,5 +44,7 @@ func NewProject(cfg *ciconfig.Config) (*Project, error) {
 		}
 		opts.Ignore, opts.PrivilegedTags = s.Ignore, s.PrivilegedTags
 	}
-	return &Project{Config: cfg, Options: opts}, nil
+	p := &Project{Config: cfg, Options: opts}
+	p.loadChildren()
+	return p, nil
 }

@@ -54,7 +54,7 @@ func TestRealConfigs(t *testing.T) {
 				return
 			}
 			d.configs++
-			findings := Lint(p.Config, p.Options)
+			findings := p.Lint()
 			golden.Check(t, dir+".out", findingLines(findings, p.Config))
 			checkFormats(t, findings)
 

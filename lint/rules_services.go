@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,6 +25,17 @@ func init() {
 var dockerImage = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?:[:@].*)?$`)
 })
+
+// dindImage reports whether a service image is Docker-in-Docker: the
+// official docker image's dind tags, or any image whose name says dind
+// (registry.gitlab.com/libvirt/libvirt-ci/docker-dind, a mirror's copy).
+func dindImage(name string) bool {
+	if dockerImage().MatchString(name) {
+		return strings.Contains(name, "dind")
+	}
+	repo, _, _ := strings.Cut(name, ":")
+	return strings.Contains(path.Base(repo), "dind")
+}
 
 // services lists the job's services: the entry and, per item, its node and name.
 func services(v *jobView) (*ciconfig.Entry, []*yaml.Node) {
@@ -53,7 +65,7 @@ func checkDindService(c *checker, v *jobView) {
 	for _, item := range items {
 		name, at := serviceName(item)
 		name = v.expand(name)
-		if !strings.Contains(name, "dind") || !dockerImage().MatchString(name) {
+		if !dindImage(name) {
 			continue
 		}
 		itemLine := seq.File.ItemLine(item)

@@ -112,7 +112,7 @@ func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Fin
 		fmt.Fprintf(ios.ErrOut, "ci-doctor: note: %s:%d: include of %s %s is not read locally; its jobs are not linted\n", ext.File.Path, ext.Start, ext.Kind, ext.Target)
 	}
 	if !fix {
-		return lint.Lint(p.Config, p.Options), nil
+		return p.Lint(), nil
 	}
 	plan, err := lint.Plan(p, lint.Selection{})
 	if err != nil {
@@ -124,7 +124,7 @@ func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Fin
 	if err := plan.Write(root); err != nil {
 		// Nothing was written: the findings are still there, and say so.
 		fmt.Fprintf(ios.ErrOut, "ci-doctor: %v\n", err)
-		return lint.Lint(p.Config, p.Options), nil
+		return p.Lint(), nil
 	}
 	var paths []string
 	for _, c := range plan.Changes {
