@@ -1,0 +1,105 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestWriteAllOrNothing checks that a plan is not written at all when one
+// of its files changed after it was planned.
+func TestWriteAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/cases/templates")); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadProject(dir, ".gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) < 2 {
+		t.Fatalf("the plan changes %d files, want 2 or more", len(plan.Changes))
+	}
+	before := map[string][]byte{}
+	for _, c := range plan.Changes {
+		before[c.Path] = c.Old
+	}
+	last := plan.Changes[len(plan.Changes)-1].Path
+	edited := append([]byte("# edited meanwhile\n"), before[last]...)
+	if err := os.WriteFile(filepath.Join(dir, last), edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = plan.Write(dir)
+	if err == nil || !strings.Contains(err.Error(), "nothing written") {
+		t.Fatalf("Write = %v, want an error saying nothing was written", err)
+	}
+	for _, c := range plan.Changes {
+		got, _ := os.ReadFile(filepath.Join(dir, c.Path))
+		want := before[c.Path]
+		if c.Path == last {
+			want = edited
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s was written", c.Path)
+		}
+	}
+}
+
+// TestPlanRefusesDuplicateKey checks that a fix that would write a second
+// key into a mapping is not made, and says why.
+func TestPlanRefusesDuplicateKey(t *testing.T) {
+	dir := t.TempDir()
+	// Two docker run of different images in one job would each set the
+	// job's image: the plan must leave the job alone.
+	src := "two:\n  image: docker:27\n  script:\n    - docker run --rm alpine:3.20 echo one\n    - docker run --rm busybox:1.36 echo two\n"
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadProject(dir, ".gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range plan.Changes {
+		if strings.Count(string(c.New), "image:") > 1 {
+			t.Errorf("the plan writes two image: keys:\n%s", c.New)
+		}
+	}
+	found := false
+	for _, f := range plan.Left {
+		found = found || (f.Rule == "docker-command" && strings.Contains(f.Note, "2 images"))
+	}
+	if !found {
+		t.Errorf("no docker-command finding left saying the job needs 2 images: %+v", plan.Left)
+	}
+}
+
+// TestCheckFixDuplicateKey checks the check that every fix passes: a file
+// that would hold a key twice is refused, with the key and both lines.
+func TestCheckFixDuplicateKey(t *testing.T) {
+	dir := t.TempDir()
+	src := "build:\n  image: alpine:3.20\n  script:\n    - make\n"
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadProject(dir, ".gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := newOverlay(p.Config.FS).with(map[string][]byte{".gitlab-ci.yml": []byte("build:\n  image: alpine:3.20\n  image: node:20\n  script:\n    - make\n")})
+	if _, reason := checkFix(p.Config, next); !strings.Contains(reason, `second "image" key at .gitlab-ci.yml:3 (the first is at line 2)`) {
+		t.Errorf("checkFix reason = %q", reason)
+	}
+	broken := newOverlay(p.Config.FS).with(map[string][]byte{".gitlab-ci.yml": []byte("build:\n  image: [alpine\n")})
+	if _, reason := checkFix(p.Config, broken); !strings.Contains(reason, "not be valid YAML") {
+		t.Errorf("checkFix reason = %q", reason)
+	}
+}
