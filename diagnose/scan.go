@@ -38,7 +38,28 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 	if err := s.scan(r); err != nil {
 		return nil, err
 	}
-	return s.finish(), nil
+	rep := s.finish()
+	if rep.RootCause() != nil || rep.Job.Status == "succeeded" || s.tail.first > 1 {
+		return rep, nil
+	}
+	// Nothing explains the failure of a short log: read it again with its
+	// wrapped lines joined (see unwrap).
+	joined, origin := unwrap(s.tail.buf)
+	if joined == nil {
+		return rep, nil
+	}
+	again := newRun(m, source)
+	if err := again.scan(bytes.NewReader(joined)); err != nil {
+		return rep, nil
+	}
+	rep2 := again.finish()
+	if rep2.RootCause() == nil {
+		return rep, nil
+	}
+	rep2.renumber(origin)
+	rep2.Lines, rep2.Job.LongLines = rep.Lines, rep.Job.LongLines
+	rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
+	return rep2, nil
 }
 
 // scan reads r chunk by chunk and hands every candidate line to the run.
