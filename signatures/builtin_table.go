@@ -573,6 +573,28 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `multiplatform-docker-driver`,
+		Title:    `A multi-platform build on buildx's docker driver`,
+		Priority: 78,
+		Patterns: []*Pattern{
+			{Source: `multiple platforms feature is currently not supported for docker driver`, Line: 9, Column: 5, Literals: []string{`multiple platforms feature is currently not supported for docker driver`}},
+			{Source: `Multi-platform build is not supported for the docker driver`, Line: 10, Column: 5, Literals: []string{`multi-platform build is not supported for the docker driver`}},
+		},
+		Cause:   "The build asks for several platforms (`--platform linux/amd64,linux/arm64`), and buildx was\nusing its default `docker` driver: the Docker daemon's own image store, which holds one\nplatform per tag. It needs a BuildKit of its own (`docker buildx create --use`), and on these\nrunners there is no Docker daemon for buildx in the first place.\n",
+		Fix:     "Build for several platforms with BuildKit rootless, as the platform guide does (section\n\"Multi-platform build\"): `buildctl-daemonless.sh build` with `--opt platform=linux/amd64,linux/arm64`\nand `--output type=image,name=...,push=true`, in a job with image `moby/buildkit:rootless`,\n`entrypoint: ['sh', '-c']` and `BUILDKITD_FLAGS: --oci-worker-no-process-sandbox`. Elsewhere,\n`docker buildx create --use` before the build gives buildx a driver that can.\n",
+		Snippet: "build:\n  image:\n    name: moby/buildkit:rootless\n    entrypoint: ['sh', '-c']\n  variables:\n    BUILDKITD_FLAGS: --oci-worker-no-process-sandbox\n  script:\n    - buildctl-daemonless.sh build\n      --frontend dockerfile.v0\n      --local context=.\n      --local dockerfile=.\n      --opt platform=linux/amd64,linux/arm64\n      --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,push=true\n",
+		References: []Reference{
+			{Title: `Platform guide: Multi-platform build`},
+			{Title: `Docker, Multi-platform builds (drivers)`, URL: `https://docs.docker.com/build/building/multi-platform/`},
+		},
+		Examples: Examples{
+			Match:   []string{`Error: buildx failed with: ERROR: multiple platforms feature is currently not supported for docker driver. Please switch to a different driver (eg. "docker buildx create --use")`, `ERROR: failed to build: Multi-platform build is not supported for the docker driver.`},
+			NoMatch: []string{`$ docker buildx build --platform linux/amd64,linux/arm64 -t "$CI_REGISTRY_IMAGE" --push .`},
+		},
+		File: `builtin/multiplatform-docker-driver.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `no-space-left`,
 		Title:    `Disk full (no space left on device)`,
 		Priority: 85,
@@ -949,7 +971,7 @@ var builtin = []*Signature{
 	},
 	{
 		ID:       `userns-mapping-failed`,
-		Title:    `buildah or podman cannot create a user namespace in the job's container`,
+		Title:    `buildah or podman cannot set up its sandbox in the job's container (user namespace, mounts)`,
 		Priority: 86,
 		Patterns: []*Pattern{
 			{Source: `there might not be enough IDs available in the namespace`, Line: 9, Column: 5, Literals: []string{`there might not be enough ids available in the namespace`}},
@@ -964,11 +986,12 @@ var builtin = []*Signature{
 			{Source: `Found no [UG]ID ranges set aside for user "(?P<user>[^"]*)"`, Line: 31, Column: 5, Literals: []string{`id ranges set aside for user "`}},
 			{Source: `writing "[^"]*" to /proc/\S+/[ug]id_map: .*(?:operation not permitted|invalid argument)`, Line: 34, Column: 5, Literals: []string{`invalid argument`, `operation not permitted`}},
 			{Source: `^cannot clone: (?:Operation not permitted|Invalid argument)`, Line: 36, Column: 5, Literals: []string{`cannot clone: invalid argument`, `cannot clone: operation not permitted`}},
+			{Source: `fuse-overlayfs: cannot mount|fuse: device not found|(?:re)?mount \S+, flags: 0x[0-9a-f]+: permission denied|mounting an overlay over build context directory|error creating overlay mount to \S+`, Line: 41, Column: 5, Literals: []string{`: permission denied`, `error creating overlay mount to `, `fuse-overlayfs: cannot mount`, `fuse: device not found`, `mounting an overlay over build context directory`}},
 		},
 		Unless: []*Pattern{
-			{Source: `rootlesskit`, Line: 39, Column: 5, Literals: []string{`rootlesskit`}},
+			{Source: `rootlesskit`, Line: 44, Column: 5, Literals: []string{`rootlesskit`}},
 		},
-		Cause:   "buildah and podman build rootless by creating a user namespace and mapping a range of user\nids into it with the setuid helpers `newuidmap`/`newgidmap` and the ranges in `/etc/subuid`\nand `/etc/subgid`. A job's container on these Kubernetes runners is unprivileged: it cannot\ncreate the namespace (`unshare(CLONE_NEWUSER)` and mount namespaces are refused), the\nhelpers lack their setuid bit or capabilities, or the image has no subordinate id range for\nits user, so the build stops when it unpacks a layer or runs a `RUN` step.\n",
+		Cause:   "buildah and podman build rootless by creating a user namespace and mapping a range of user\nids into it with the setuid helpers `newuidmap`/`newgidmap` and the ranges in `/etc/subuid`\nand `/etc/subgid`. A job's container on these Kubernetes runners is unprivileged: it cannot\ncreate the namespace (`unshare(CLONE_NEWUSER)` and mount namespaces are refused), the\nhelpers lack their setuid bit or capabilities, or the image has no subordinate id range for\nits user. Their storage needs mounts too: overlay (through fuse-overlayfs and `/dev/fuse`,\nwhich a pod does not have) and remounts, which the pod's sandbox refuses. The build stops when\nit unpacks a layer or runs a `RUN` step.\n",
 		Fix:     "{{if .helper}}`{{.helper}}` could not map the user ids{{if .reason}} ({{.reason}}){{end}}.\n{{else if .reason}}The user namespace was refused ({{.reason}}).\n{{end}}Build the image with BuildKit rootless, which this platform supports without a user\nnamespace from the pod: image `moby/buildkit:rootless` with `entrypoint: ['sh', '-c']`,\n`BUILDKITD_FLAGS: --oci-worker-no-process-sandbox` and `buildctl-daemonless.sh build` (snippet\nbelow). If the job must keep buildah, run it without a new namespace: `BUILDAH_ISOLATION:\nchroot` and `STORAGE_DRIVER: vfs` (buildah's documentation for running in a container), and\nuse an image built for it (`quay.io/buildah/stable`), which sets up `/etc/subuid`.\n",
 		Snippet: "build:\n  stage: build\n  image:\n    name: moby/buildkit:rootless\n    entrypoint: ['sh', '-c']\n  variables:\n    BUILDKITD_FLAGS: --oci-worker-no-process-sandbox\n  before_script:\n    - mkdir -p ~/.docker\n    - echo \"{\\\"auths\\\":{\\\"$CI_REGISTRY\\\":{\\\"auth\\\":\\\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\\\"}}}\" > ~/.docker/config.json\n  script:\n    - buildctl-daemonless.sh build\n      --frontend dockerfile.v0\n      --local context=.\n      --local dockerfile=.\n      --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,push=true\n",
 		References: []Reference{
@@ -977,7 +1000,7 @@ var builtin = []*Signature{
 			{Title: `podman, rootless troubleshooting (/etc/subuid, newuidmap)`, URL: `https://github.com/containers/podman/blob/main/troubleshooting.md`},
 		},
 		Examples: Examples{
-			Match:   []string{`Error: error writing "0 0 4294967295\n" to /proc/16/uid_map: write /proc/16/uid_map: operation not permitted`, `WARN[0000] Found no UID ranges set aside for user "builder" in /etc/subuid.`, `| time="2024-02-13T08:51:23Z" level=error msg="invalid internal status, try resetting the pause process with \"/usr/bin/podman system migrate\": command required for rootless mode with multiple IDs: exec: \"newuidmap\": executable file not found in $PATH"`, `Error during unshare(CLONE_NEWUSER): Operation not permitted`, `error running subprocess: creating new mount namespace for [/bin/sh -c apk add --update --no-cache nodejs npm libc6-compat]: operation not permitted`, `  Error processing tar file(exit status 1): there might not be enough IDs available in the namespace (requested 100:0 for /var/cache/apt/archives/partial): lchown /var/cache/apt/archives/partial: invalid argument`, `WARN[0000] error running newuidmap: exit status 1: newuidmap: write to uid_map failed: Invalid argument `, `ERRO[0000] cannot setup namespace using newuidmap: exit status 1`, `Error: cannot set up namespace using "/usr/bin/newuidmap": exit status 1`, `potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/gshadow): Check /etc/subuid and /etc/subgid if configured locally and run "podman system migrate": lchown /etc/gshadow: invalid argument`, `Error: cannot find UID/GID for user builder: No subuid ranges found for user "builder" in /etc/subuid - check rootless mode in man pages.`, `cannot clone: Operation not permitted`},
+			Match:   []string{`time="2024-07-17T13:11:36-07:00" level=error msg="While applying layer: ApplyLayer stdout:  stderr: remount /, flags: 0x44000: permission denied exit status 1"`, `Error: mount /storage/.local/share/containers/storage/overlay:/storage/.local/share/containers/storage/overlay, flags: 0x1000: permission denied`, `error mounting new container: error mounting build container "2eb93270c9036f7f6fb335b6882d7b9268c20f453cb70121cc727f8580ce698e": error creating overlay mount to /var/lib/containers/storage/overlay/5e69c48334b8272f41883e53d07ad011bd609f9fe3f40803c685901e579afc4f/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first`, `Error: error writing "0 0 4294967295\n" to /proc/16/uid_map: write /proc/16/uid_map: operation not permitted`, `WARN[0000] Found no UID ranges set aside for user "builder" in /etc/subuid.`, `| time="2024-02-13T08:51:23Z" level=error msg="invalid internal status, try resetting the pause process with \"/usr/bin/podman system migrate\": command required for rootless mode with multiple IDs: exec: \"newuidmap\": executable file not found in $PATH"`, `Error during unshare(CLONE_NEWUSER): Operation not permitted`, `error running subprocess: creating new mount namespace for [/bin/sh -c apk add --update --no-cache nodejs npm libc6-compat]: operation not permitted`, `  Error processing tar file(exit status 1): there might not be enough IDs available in the namespace (requested 100:0 for /var/cache/apt/archives/partial): lchown /var/cache/apt/archives/partial: invalid argument`, `WARN[0000] error running newuidmap: exit status 1: newuidmap: write to uid_map failed: Invalid argument `, `ERRO[0000] cannot setup namespace using newuidmap: exit status 1`, `Error: cannot set up namespace using "/usr/bin/newuidmap": exit status 1`, `potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/gshadow): Check /etc/subuid and /etc/subgid if configured locally and run "podman system migrate": lchown /etc/gshadow: invalid argument`, `Error: cannot find UID/GID for user builder: No subuid ranges found for user "builder" in /etc/subuid - check rootless mode in man pages.`, `cannot clone: Operation not permitted`},
 			NoMatch: []string{`Writing manifest to image destination`, `$ echo "user:100000:65536" > /etc/subuid`, `STEP 2/5: RUN apk add --no-cache curl`},
 		},
 		File: `builtin/userns-mapping-failed.yaml`,
