@@ -74,7 +74,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // lifecycle footer, stack frames, the runner's clean-up. They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |npm ERR! (?:code ELIFECYCLE|errno|Exit status|Failed at|This is probably|A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|> Run with --(?:stacktrace|info|debug|scan)|\* Try:|Get more help at )`)
 })
@@ -85,6 +85,13 @@ var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 // returned a non-zero code: 1").
 var infoLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:(?:INFO|DEBU|TRAC)\[\d+\] |time=\S+ level=(?:info|debug|trace) )`)
+})
+
+// debugLine finds a tool's debugging output, which is never the error
+// itself, whatever it looks like: helm's "upgrade.go:79: [debug] ..." is no
+// compiler's file:line.
+var debugLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\[(?:debug|DEBUG|trace|TRACE)\] `)
 })
 
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
@@ -142,7 +149,7 @@ func (s *run) fallback() *Unmatched {
 		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
 		switch {
-		case boilerplate().Match(l.Text):
+		case boilerplate().Match(l.Text), debugLine().Match(l.Text):
 		case wentWrong || keyLine().Match(l.Text):
 			if len(keys) < maxKey-1 {
 				keys = append(keys, e)
