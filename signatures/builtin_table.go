@@ -160,11 +160,12 @@ var builtin = []*Signature{
 			{Source: `^[^$]*Couldn't connect to Docker daemon at (?P<host>\S+) - is it running\?`, Line: 23, Column: 5, Literals: []string{`couldn't connect to docker daemon at `}},
 			{Source: `^[^$]*dial unix (?P<host>\S*docker\.sock)(?:: connect)?: (?:no such file or directory|connection refused)`, Line: 27, Column: 5, Literals: []string{`connection refused`, `no such file or directory`}},
 			{Source: `unable to resolve docker endpoint: open (?P<host>\S*/(?:ca|cert|key)\.pem): no such file or directory`, Line: 31, Column: 5, Literals: []string{`unable to resolve docker endpoint: open `}},
+			{Source: `could not create a builder instance with TLS data loaded from environment`, Line: 34, Column: 5, Literals: []string{`could not create a builder instance with tls data loaded from environment`}},
 		},
 		Unless: []*Pattern{
-			{Source: `Preparation failed: `, Line: 35, Column: 5, Literals: []string{`preparation failed: `}},
-			{Source: `Job failed \(system failure\)`, Line: 36, Column: 5, Literals: []string{`job failed (system failure)`}},
-			{Source: `Failed to pull image with policy`, Line: 38, Column: 5, Literals: []string{`failed to pull image with policy`}},
+			{Source: `Preparation failed: `, Line: 38, Column: 5, Literals: []string{`preparation failed: `}},
+			{Source: `Job failed \(system failure\)`, Line: 39, Column: 5, Literals: []string{`job failed (system failure)`}},
+			{Source: `Failed to pull image with policy`, Line: 41, Column: 5, Literals: []string{`failed to pull image with policy`}},
 		},
 		Cause:   "A `docker` command (or docker-compose, or a tool using the Docker API) needs a Docker daemon,\nand there is none: the job's container has a Docker client but nothing listens on the socket\nor address it tries. These runners are Kubernetes pods without privileged mode: no Docker\ndaemon runs on them, none can be mounted in, and a `docker:dind` service cannot start (it needs\nprivileged mode), so `tcp://docker:2375` or `2376` has nothing behind it either. `docker build`,\n`push`, `pull`, `run` and `cp` cannot work here, whatever the image or `DOCKER_HOST` says.\n",
 		Fix:     "{{if .host}}The job tried to reach a Docker daemon at {{.host}} and nothing answered.\n{{end}}Don't try to reach a daemon: replace each docker command with a tool that works without one.\n- `docker build` (and build + push): build with BuildKit rootless, image `moby/buildkit:rootless`\n  with `entrypoint: ['sh', '-c']`, `BUILDKITD_FLAGS: --oci-worker-no-process-sandbox` and\n  `buildctl-daemonless.sh build ... --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,push=true`\n  (snippet below).\n- `docker tag` + `docker push`, `docker pull`: `crane copy SOURCE DESTINATION` after\n  `crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY`.\n- `docker cp` out of an image: `crane export IMAGE - | tar -xf - ...`.\n- `docker run IMAGE ...`: use that image as the job's `image:` and run the command in `script:`.\nRemove `services: [docker:dind]`, `image: docker:*` and the variables `DOCKER_HOST` and\n`DOCKER_TLS_CERTDIR` from the job: they only point the client at a daemon that cannot exist here.\n",
@@ -179,7 +180,7 @@ var builtin = []*Signature{
 		},
 		Rules: []string{`dind-service`, `docker-command`, `docker-image`, `docker-host-variable`, `docker-tls-certdir-variable`, `docker-driver-variable`},
 		Examples: Examples{
-			Match:   []string{`ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`, `Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?`, `Cannot connect to the Docker daemon at tcp://docker:2375/. Is the docker daemon running?`, "docker: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory\nRun \"docker run -help\" for more information.\n", "ERROR: error during connect: Get \"http://docker:2375/v1.47/info\": dial tcp: lookup docker on 10.10.120.21:53: no such host\nerrors pretty printing info\n", `Couldn't connect to Docker daemon at http://docker:2375 - is it running?`, `error during connect: This error may indicate that the docker daemon is not running.: Get "http://%2F%2F.%2Fpipe%2Fdocker_engine/v1.24/version": open //./pipe/docker_engine: The system cannot find the file specified.`, `unable to resolve docker endpoint: open /certs/client/ca.pem: no such file or directory`, `time="2020-03-13T21:29:43Z" level=error msg="failed to dial gRPC: cannot connect to the Docker daemon. Is 'docker daemon' running on this host?: dial tcp 0.0.0.0:2376: connect: connection refused"`, ` error during connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker on 169.XXX.XXX.XXX:53: no such host`, `Get http:///var/run/docker.sock/v1.19/info: dial unix /var/run/docker.sock: no such file or directory. Are you trying to connect to a TLS-enabled daemon without TLS?`},
+			Match:   []string{`ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`, `Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?`, `Cannot connect to the Docker daemon at tcp://docker:2375/. Is the docker daemon running?`, "docker: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory\nRun \"docker run -help\" for more information.\n", "ERROR: error during connect: Get \"http://docker:2375/v1.47/info\": dial tcp: lookup docker on 10.10.120.21:53: no such host\nerrors pretty printing info\n", `Couldn't connect to Docker daemon at http://docker:2375 - is it running?`, `error during connect: This error may indicate that the docker daemon is not running.: Get "http://%2F%2F.%2Fpipe%2Fdocker_engine/v1.24/version": open //./pipe/docker_engine: The system cannot find the file specified.`, `unable to resolve docker endpoint: open /certs/client/ca.pem: no such file or directory`, `time="2020-03-13T21:29:43Z" level=error msg="failed to dial gRPC: cannot connect to the Docker daemon. Is 'docker daemon' running on this host?: dial tcp 0.0.0.0:2376: connect: connection refused"`, ` error during connect: Post http://docker:2375/v1.40/auth: dial tcp: lookup docker on 169.XXX.XXX.XXX:53: no such host`, `Get http:///var/run/docker.sock/v1.19/info: dial unix /var/run/docker.sock: no such file or directory. Are you trying to connect to a TLS-enabled daemon without TLS?`, `ERROR: could not create a builder instance with TLS data loaded from environment.`},
 			NoMatch: []string{`ERROR: Preparation failed: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running? (executor_docker.go:982:0s)`, `$ echo "Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running? -> see docs/ci.md"`, "Client:\n Version:           27.3.1\n API version:       1.47\n Context:           default\n", "time=\"2026-07-13T14:06:20+03:00\" level=warning msg=\"/builds/acme/shop/docker-compose.yml: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion\""},
 		},
 		File: `builtin/docker-daemon-unreachable.yaml`,
@@ -456,6 +457,27 @@ var builtin = []*Signature{
 			NoMatch: []string{`	ContainersNotReady: "containers with unready status: [build helper]"`, `Waiting for pod gitlab-runner/runner-abc-project-1-concurrent-0 to be running, status is Pending`, `ERROR: Job failed (system failure): prepare environment: setting up trapping scripts on emptyDir: unable to upgrade connection: container not found ("build"). Check https://docs.gitlab.com/runner/shells/index.html#shell-profile-loading for more information`},
 		},
 		File: `builtin/k8s-pod-start-failed.yaml`,
+		Line: 1,
+	},
+	{
+		ID:       `kaniko-not-in-container`,
+		Title:    `kaniko refuses to build because it does not see a container around it`,
+		Priority: 76,
+		Patterns: []*Pattern{
+			{Source: `kaniko should only be run inside of a container`, Line: 9, Column: 5, Literals: []string{`kaniko should only be run inside of a container`}},
+		},
+		Cause:   "kaniko checks that it runs in a container before it unpacks images over its own file system,\nand refuses otherwise. Its check reads `/proc/1/cgroup`, which on hosts with cgroup v2 (most\nKubernetes nodes and CI machines since 2022) no longer names a container, so kaniko refuses\nin a container too; it also refuses when it is started outside its own image (`docker run`\nwith another entrypoint, a CI step that runs the executor binary on the host).\n",
+		Fix:     "On these runners build with BuildKit rootless, as the platform guide does: image\n`moby/buildkit:rootless` with `entrypoint: ['sh', '-c']`, `BUILDKITD_FLAGS:\n--oci-worker-no-process-sandbox` and `buildctl-daemonless.sh build`. If a job must keep kaniko,\nrun it in its own image (`gcr.io/kaniko-project/executor:debug`, `entrypoint: [\"\"]`) and add\n`--force` to `/kaniko/executor` when the check is wrong on a cgroup v2 node.\n",
+		Snippet: "build:\n  image:\n    name: moby/buildkit:rootless\n    entrypoint: ['sh', '-c']\n  variables:\n    BUILDKITD_FLAGS: --oci-worker-no-process-sandbox\n  script:\n    - buildctl-daemonless.sh build\n      --frontend dockerfile.v0\n      --local context=.\n      --local dockerfile=.\n      --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,push=true\n",
+		References: []Reference{
+			{Title: `Platform guide: Build images with BuildKit rootless`},
+			{Title: `kaniko, Running kaniko (flags, --force)`, URL: `https://github.com/GoogleContainerTools/kaniko#additional-flags`},
+		},
+		Examples: Examples{
+			Match:   []string{`kaniko should only be run inside of a container, run with the --force flag if you are sure you want to continue`},
+			NoMatch: []string{`$ /kaniko/executor --context $CI_PROJECT_DIR --dockerfile Dockerfile --destination $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA`},
+		},
+		File: `builtin/kaniko-not-in-container.yaml`,
 		Line: 1,
 	},
 	{
