@@ -215,7 +215,7 @@ var builtin = []*Signature{
 		Title:    `Image or binary built for another CPU architecture (exec format error)`,
 		Priority: 88,
 		Patterns: []*Pattern{
-			{Source: `(?i)(?:: |"|“|\] )exec format error`, Line: 9, Column: 5, Literals: []string{`exec format error`}},
+			{Source: `(?i)(?:: |"|“|\] |\. )exec format error`, Line: 9, Column: 5, Literals: []string{`exec format error`}},
 			{Source: `no matching manifest for (?P<platform>\S+) in the manifest list entries`, Line: 12, Column: 5, Literals: []string{` in the manifest list entries`}},
 			{Source: `qemu-\w+: Could not open '/lib\S*/ld-\S+'`, Line: 13, Column: 5, Literals: []string{`: could not open '/lib`}},
 		},
@@ -232,7 +232,7 @@ var builtin = []*Signature{
 		},
 		Rules: []string{`buildkit-missing-platform`},
 		Examples: Examples{
-			Match:   []string{`exec /usr/local/bin/docker-entrypoint.sh: exec format error`, "Using docker image sha256:d2dd15fe8974bd03dc7a050e625f3d18e33985a6c1852857ba9ab6bfff72b8c9 for koreader/koappimage:1.0.0-22.04 with digest koreader/koappimage@sha256:a627f4cda5b2397a6a3b206dd662de1a8b37384035a9c109fd4c1ea6b3489a17 ...\nexec /usr/bin/sh: exec format error\n", `standard_init_linux.go:228: exec user process caused: exec format error`, `standard_init_linux.go:211: exec user process caused "exec format error"`, "#7 [2/9] RUN mix do local.hex --force, local.rebar --force\n#7 0.223 exec /bin/sh: exec format error\n#7 ERROR: process \"/bin/sh -c mix do local.hex --force, local.rebar --force\" did not complete successfully: exit code: 1\n", `bash: /usr/local/bin/kubectl: cannot execute binary file: Exec format error`, `docker: Error response from daemon: no matching manifest for linux/arm64/v8 in the manifest list entries.`, `OSError: [Errno 8] Exec format error: '/workspace/xgboost'`, `standard_init_linux.go:211: exec user process caused “exec format error”`},
+			Match:   []string{`exec /usr/local/bin/docker-entrypoint.sh: exec format error`, "Using docker image sha256:d2dd15fe8974bd03dc7a050e625f3d18e33985a6c1852857ba9ab6bfff72b8c9 for koreader/koappimage:1.0.0-22.04 with digest koreader/koappimage@sha256:a627f4cda5b2397a6a3b206dd662de1a8b37384035a9c109fd4c1ea6b3489a17 ...\nexec /usr/bin/sh: exec format error\n", `standard_init_linux.go:228: exec user process caused: exec format error`, `standard_init_linux.go:211: exec user process caused "exec format error"`, "#7 [2/9] RUN mix do local.hex --force, local.rebar --force\n#7 0.223 exec /bin/sh: exec format error\n#7 ERROR: process \"/bin/sh -c mix do local.hex --force, local.rebar --force\" did not complete successfully: exit code: 1\n", `bash: /usr/local/bin/kubectl: cannot execute binary file: Exec format error`, `docker: Error response from daemon: no matching manifest for linux/arm64/v8 in the manifest list entries.`, `OSError: [Errno 8] Exec format error: '/workspace/xgboost'`, `standard_init_linux.go:211: exec user process caused “exec format error”`, `Error: An error occurred trying to start process '/usr/bin/bash' with working directory '/home/runner/work/app/app'. Exec format error`},
 			NoMatch: []string{`ERROR: Preparation failed: fork/exec /usr/bin/docker-machine: exec format error`, `standard_init_linux.go:228: exec user process caused: no such file or directory`, `exec /usr/local/bin/docker-entrypoint.sh: no such file or directory`, `exec: "sh": executable file not found in $PATH`, `    ✓ maps ENOEXEC to an exec format error message (3 ms)`},
 		},
 		File: `builtin/exec-format-error.yaml`,
