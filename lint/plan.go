@@ -112,7 +112,7 @@ func Plan(p *Project, sel Selection) (*FixPlan, error) {
 // the paths it changed.
 func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay) (*FixPlan, *overlay, []string, error) {
 	refused := map[string]string{}
-	for {
+	for range maxAttempts {
 		plan, ov, paths := planOnce(cfg, opts, sel, base, refused)
 		blamed := blameTools(cfg, plan, ov)
 		if len(blamed) == 0 {
@@ -122,7 +122,13 @@ func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay
 			refused[k] = reason
 		}
 	}
+	// Fixes keep undoing each other's tools: make none of them.
+	return &FixPlan{Left: sel.find(cfg, opts)}, base, nil, nil
 }
+
+// maxAttempts bounds how often a configuration's plan starts again without
+// the fixes that the whole result's check refused.
+const maxAttempts = 20
 
 // planOnce makes the fixes that pass the checks of one file, leaving out
 // the refused ones, and returns the plan, the files it leaves and the
