@@ -939,6 +939,27 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `seccomp-blocked-syscall`,
+		Title:    `The node's container runtime refused a system call that the image's newer C library makes`,
+		Priority: 80,
+		Patterns: []*Pattern{
+			{Source: `^runtime/cgo: pthread_create failed: (?P<reason>Operation not permitted)`, Line: 8, Column: 5, Literals: []string{`runtime/cgo: pthread_create failed: operation not permitted`}},
+			{Source: `(?:^|\s)make(?:\[\d+\])?: (?P<program>/(?:usr/)?bin/(?:ba|da)?sh): (?P<reason>Operation not permitted)$`, Line: 12, Column: 5, Literals: []string{`operation not permitted`}},
+		},
+		Cause: "A program in the job's image asked the kernel for a system call that the seccomp profile of\nthe runner's container runtime does not know, and the profile answered \"Operation not\npermitted\" instead of \"not implemented\", so the C library did not fall back to the older\ncall. Images built on a recent C library (glibc 2.33 and later: `clone3` for threads,\n`faccessat2` to check a program before running it; Alpine 3.14 and later likewise) hit this\non nodes whose container runtime (Docker Engine, containerd and runc, libseccomp) is older\nthan the image. Threads cannot start (`pthread_create failed`) or no shell can be run (`make:\n/bin/sh: Operation not permitted`). A `docker:dind` service that is newer than the node shows\nit on `RUN` steps too.\n",
+		Fix:   "{{if .program}}make could not run `{{.program}}` ({{.reason}}).\n{{else if .reason}}A thread could not be created ({{.reason}}).\n{{end}}The job cannot change the node's seccomp profile. Pin the job's image (and a `docker:dind`\nservice) to the last tag that worked, one built on an older C library, instead of `latest`,\nand ask the platform team to update the container runtime on the runner's nodes: runtimes\nthat answer an unknown system call with \"not implemented\" (Docker Engine 20.10.10 and later;\nDocker 20.10.9 and older cannot run glibc 2.34 images; a current containerd and runc with an\nup-to-date libseccomp) run these images.\n",
+		References: []Reference{
+			{Title: `docker-library/official-images issue 16829, "operation not permitted", a libseccomp story`, URL: `https://github.com/docker-library/official-images/issues/16829`},
+			{Title: `moby/moby pull request 42681, clone3 in the default seccomp policy`, URL: `https://github.com/moby/moby/pull/42681`},
+		},
+		Examples: Examples{
+			Match:   []string{`runtime/cgo: pthread_create failed: Operation not permitted`, `#8 11.48 make: /bin/sh: Operation not permitted`},
+			NoMatch: []string{`make: /bin/sh: No such file or directory`, `runtime/cgo: pthread_create failed: Resource temporarily unavailable`},
+		},
+		File: `builtin/seccomp-blocked-syscall.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `service-container-failed`,
 		Title:    `A service container of the job exited or never became healthy`,
 		Priority: 65,
