@@ -30,6 +30,30 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `build-dir-owned-by-another-user`,
+		Title:    `The job's image runs as a user that does not own the build directory`,
+		Priority: 64,
+		Patterns: []*Pattern{
+			{Source: `fatal: detected dubious ownership in repository at '(?P<path>[^']+)'`, Line: 8, Column: 5, Literals: []string{`fatal: detected dubious ownership in repository at '`}},
+			{Source: `fatal: unsafe repository \('(?P<path>[^']+)' is owned by someone else\)`, Line: 9, Column: 5, Literals: []string{`fatal: unsafe repository ('`}},
+			{Source: `^mkdir: cannot create directory [‘'"](?P<path>/builds/[^’'"]*)[’'"]: Permission denied`, Line: 13, Column: 5, Literals: []string{`mkdir: cannot create directory `}},
+			{Source: `\bcd: (?:can't cd to )?(?P<path>/builds/\S+?):? Permission denied`, Line: 14, Column: 5, Literals: []string{` permission denied`}},
+		},
+		Cause:   "The runner clones the repository into the build directory (`/builds/...`) as one user, and\nthe job's image runs its script as another: an image that declares a non-root `USER`, or a\nrunner whose helper and build containers run with different ids. The script then may not\ncreate or enter directories there, and git refuses to work in a repository that another user\nowns (\"dubious ownership\", git 2.35.2 and later), so `git describe`, `git log` and tools that\ncall git (analyzers, release tools) fail with exit status 128.\n",
+		Fix:     "{{if .path}}The directory is `{{.path}}`.\n{{end}}For git, trust the checkout in the job, as GitLab's documentation does:\n`git config --global --add safe.directory \"$CI_PROJECT_DIR\"` in `before_script`. For files,\nrun the job in an image whose user may write the build directory (the image's root, or an\nimage built from it with `USER root`), or ask the platform team to give the job's pod a\nsecurity context that matches the image's user (`run_as_user` and `fs_group` under\n`[runners.kubernetes.pod_security_context]`).\n",
+		Snippet: "before_script:\n  - git config --global --add safe.directory \"$CI_PROJECT_DIR\"\n",
+		References: []Reference{
+			{Title: `GitLab, pipeline secret detection, troubleshooting: "fatal: detected dubious ownership in repository at '/builds/<project dir>'"`},
+			{Title: `GitLab Runner, Kubernetes executor (pod security context)`, URL: `https://docs.gitlab.com/runner/executors/kubernetes/`},
+		},
+		Examples: Examples{
+			Match:   []string{`mkdir: cannot create directory ‘/builds/pdidev’: Permission denied`, `fatal: detected dubious ownership in repository at '/builds/acme/web-shop'`},
+			NoMatch: []string{`$ git config --global --add safe.directory /builds/pymor/pymor`, `mkdir: cannot create directory ‘/builds/acme’: File exists`},
+		},
+		File: `builtin/build-dir-owned-by-another-user.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `buildkit-rootless-sandbox`,
 		Title:    `Rootless BuildKit blocked by the pod's sandbox (/proc or user namespace)`,
 		Priority: 87,
