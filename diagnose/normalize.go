@@ -66,7 +66,7 @@ func (n *normalizer) normalize(raw []byte, num int, l *Line) {
 		raw = raw[i+1:]
 	}
 	n.buf = appendVisible(n.buf[:0], raw)
-	visible := bytes.TrimRight(n.buf, " \t")
+	visible := dropPageLinks(bytes.TrimRight(n.buf, " \t"))
 	text := stripPrefixes(visible)
 	l.Indent = 0
 	if len(text) > 0 {

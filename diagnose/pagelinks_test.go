@@ -1,0 +1,25 @@
+package diagnose
+
+import "testing"
+
+func TestDropPageLinks(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// real excerpts (testdata/logs/real and holdout)
+		{"Cannot connect to the Docker daemon at unix:///run/user/[10](https://gitlab.com/rhcontainerbot/pkg-builder/-/jobs/3104542584#L10)00/podman/podman.sock",
+			"Cannot connect to the Docker daemon at unix:///run/user/1000/podman/podman.sock"},
+		{"runner-csrvkpu-project-2[9](https://gitlab.com/xxxxxx/xxxxx/-/jobs/xxxxxxxxxx#L9)177080-concurrent-0",
+			"runner-csrvkpu-project-29177080-concurrent-0"},
+		{"sha256:7c1[3](https://gitlab.domain.com/g/p/-/jobs/13#L3)f6c[4](https://gitlab.domain.com/g/p/-/jobs/13#L4)2",
+			"sha256:7c13f6c42"},
+		// left alone: a Markdown link of the text itself, no line anchor, no digits
+		{"see [the docs](https://docs.gitlab.com/ci/#L1)", "see [the docs](https://docs.gitlab.com/ci/#L1)"},
+		{"[12](https://example.com/a#top) x", "[12](https://example.com/a#top) x"},
+		{"[12](https://example.com/a#L12", "[12](https://example.com/a#L12"},
+		{"no links #L here", "no links #L here"},
+	} {
+		b := []byte(c.in)
+		if got := string(dropPageLinks(b)); got != c.want {
+			t.Errorf("dropPageLinks(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
