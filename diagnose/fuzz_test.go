@@ -24,6 +24,7 @@ func FuzzNormalize(f *testing.F) {
 	f.Add([]byte("2026-11-27T12:54:19.022043Z 01E \x1b[31;1mERROR\x1b[0;m"))
 	f.Add([]byte("section_start:1:step_script\r\x1b[0Kx\rsection_end:1:step_script\r\x1b[0K"))
 	f.Add([]byte("#12 0.345 \xff\x00\x1b]0;t\x07"))
+	f.Add([]byte("project-2[9](https://gitlab.com/g/p/-/jobs/1#L9)177[1](http://x#L1)"))
 	addLogSeeds(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var n normalizer
