@@ -1,23 +1,38 @@
 package lint
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
-// TestWriteAllOrNothing checks that a plan is not written at all when one
-// of its files changed after it was planned.
-func TestWriteAllOrNothing(t *testing.T) {
+// tempProject copies fsys into a new temporary folder and loads the
+// project of its .gitlab-ci.yml, for tests that write to it.
+func tempProject(t *testing.T, fsys fs.FS) (string, *Project) {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/cases/templates")); err != nil {
+	if err := os.CopyFS(dir, fsys); err != nil {
 		t.Fatal(err)
 	}
 	p, err := LoadProject(dir, ".gitlab-ci.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, p
+}
+
+// ciFile is a file system holding only a .gitlab-ci.yml with src.
+func ciFile(src string) fs.FS {
+	return fstest.MapFS{".gitlab-ci.yml": {Data: []byte(src)}}
+}
+
+// TestWriteAllOrNothing checks that a plan is not written at all when one
+// of its files changed after it was planned.
+func TestWriteAllOrNothing(t *testing.T) {
+	dir, p := tempProject(t, os.DirFS("testdata/cases/templates"))
 	plan, err := Plan(p, Selection{})
 	if err != nil {
 		t.Fatal(err)
@@ -53,17 +68,9 @@ func TestWriteAllOrNothing(t *testing.T) {
 // TestPlanRefusesDuplicateKey checks that a fix that would write a second
 // key into a mapping is not made, and says why.
 func TestPlanRefusesDuplicateKey(t *testing.T) {
-	dir := t.TempDir()
 	// Two docker run of different images in one job would each set the
 	// job's image: the plan must leave the job alone.
-	src := "two:\n  image: docker:27\n  script:\n    - docker run --rm alpine:3.20 echo one\n    - docker run --rm busybox:1.36 echo two\n"
-	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, err := LoadProject(dir, ".gitlab-ci.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := tempProject(t, ciFile("two:\n  image: docker:27\n  script:\n    - docker run --rm alpine:3.20 echo one\n    - docker run --rm busybox:1.36 echo two\n"))
 	plan, err := Plan(p, Selection{})
 	if err != nil {
 		t.Fatal(err)
@@ -85,15 +92,7 @@ func TestPlanRefusesDuplicateKey(t *testing.T) {
 // TestCheckFixDuplicateKey checks the check that every fix passes: a file
 // that would hold a key twice is refused, with the key and both lines.
 func TestCheckFixDuplicateKey(t *testing.T) {
-	dir := t.TempDir()
-	src := "build:\n  image: alpine:3.20\n  script:\n    - make\n"
-	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, err := LoadProject(dir, ".gitlab-ci.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := tempProject(t, ciFile("build:\n  image: alpine:3.20\n  script:\n    - make\n"))
 	next := newOverlay(p.Config.FS).with(map[string][]byte{".gitlab-ci.yml": []byte("build:\n  image: alpine:3.20\n  image: node:20\n  script:\n    - make\n")})
 	if _, reason := checkFix(p.Config, next); !strings.Contains(reason, `second "image" key at .gitlab-ci.yml:3 (the first is at line 2)`) {
 		t.Errorf("checkFix reason = %q", reason)

@@ -73,14 +73,7 @@ func TestFix(t *testing.T) {
 			continue
 		}
 		t.Run(e.Name(), func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata/cases", e.Name()))); err != nil {
-				t.Fatal(err)
-			}
-			p, err := LoadProject(dir, ".gitlab-ci.yml")
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, p := tempProject(t, os.DirFS(filepath.Join("testdata/cases", e.Name())))
 			plan, err := Plan(p, Selection{})
 			if err != nil {
 				t.Fatal(err)
