@@ -316,8 +316,8 @@ func writesTool(f Finding) bool {
 // but its image lacks: BuildKit's scripts outside the BuildKit image, crane
 // in an image without it when the job does not install it.
 func missingTools(j *ciconfig.Job) []string {
-	v := &jobView{job: j, cmds: j.Commands(), vars: j.Variables(), image: j.Get("image")}
-	v.imageName = v.expand(imageName(v.image))
+	// No checker: the two questions read no option of the rules.
+	v := newJobView(nil, j)
 	shown := v.imageName
 	if shown == "" {
 		shown = "the runner's default image"
