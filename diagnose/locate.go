@@ -141,7 +141,7 @@ func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found 
 			// the project can make is the guide's, inline configuration
 			// instead of the include.
 			edits, _ := lint.ReplaceInclude(p.Config, *ext, "its "+lf.Path+":"+fmt.Sprint(lf.Line)+" has "+strings.TrimSpace(lf.Source))
-			if _, err := edit.Patch(append(append([]edit.Edit(nil), external...), edits...), read); err == nil {
+			if applyTogether(external, edits, read) {
 				external = append(external, edits...)
 			}
 		}
@@ -163,7 +163,7 @@ func (m *Matcher) confirm(f *Finding, p *lint.Project, job *ciconfig.Job, found 
 	}
 	// An include replaced by inline configuration goes with the plan when
 	// both apply together.
-	if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), external...), read); err == nil {
+	if applyTogether(f.Edits, external, read) {
 		f.Edits = append(f.Edits, external...)
 	}
 	subject := "the configuration (no job identified)"
@@ -196,6 +196,13 @@ func (r *Report) Patch(p *lint.Project) (string, error) {
 }
 
 // fileReader reads the configuration's files from what was loaded, so that
+// applyTogether reports whether more applies together with base: an edit
+// that overlaps one of base is left for after the first fix.
+func applyTogether(base, more []edit.Edit, read func(string) ([]byte, error)) bool {
+	_, err := edit.Patch(append(slices.Clip(base), more...), read)
+	return err == nil
+}
+
 // edits are checked against the very text they were computed from.
 func fileReader(cfg *ciconfig.Config) func(string) ([]byte, error) {
 	return func(path string) ([]byte, error) {
@@ -240,7 +247,7 @@ func includeOrigin(f *Finding, cfg *ciconfig.Config) {
 	for _, ext := range cfg.Externals {
 		origins = append(origins, fmt.Sprintf("%s:%d include of %s %s", ext.File.Path, ext.Start, ext.Kind, ext.Target))
 		edits, _ := lint.ReplaceInclude(cfg, ext, "it sets a pull_policy the runner does not allow")
-		if _, err := edit.Patch(append(append([]edit.Edit(nil), f.Edits...), edits...), fileReader(cfg)); err == nil {
+		if applyTogether(f.Edits, edits, fileReader(cfg)) {
 			f.Edits = append(f.Edits, edits...)
 		}
 	}

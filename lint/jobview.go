@@ -29,6 +29,15 @@ func newJobView(c *checker, j *ciconfig.Job) *jobView {
 	return v
 }
 
+// shownImage names the job's image for a message: its name, or what runs
+// a job that has none.
+func (v *jobView) shownImage() string {
+	if v.imageName == "" {
+		return "the runner's default image"
+	}
+	return v.imageName
+}
+
 // maxExpand bounds the rounds of expansion of a variable whose value names
 // others, and a variable that names itself.
 const maxExpand = 8

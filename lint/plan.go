@@ -318,10 +318,7 @@ func writesTool(f Finding) bool {
 func missingTools(j *ciconfig.Job) []string {
 	// No checker: the two questions read no option of the rules.
 	v := newJobView(nil, j)
-	shown := v.imageName
-	if shown == "" {
-		shown = "the runner's default image"
-	}
+	shown := v.shownImage()
 	var out []string
 	if tool := v.lacksBuildKit(); tool != "" {
 		out = append(out, "run "+tool+" in "+shown+", which has no BuildKit")

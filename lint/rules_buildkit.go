@@ -43,10 +43,7 @@ func checkBuildKitImage(c *checker, v *jobView) {
 	}
 	cmd := v.uses(tool)[0]
 	line, col := lineOf(cmd, tool)
-	image := v.imageName
-	if image == "" {
-		image = "the runner's default image"
-	}
+	image := v.shownImage()
 	fix := noteOnly("move the build into a job of its own with image moby/buildkit:rootless (entrypoint ['sh', '-c']), which has BuildKit but not the tools of " + image + "'s other commands; pass files to it with artifacts and needs:")
 	if dockerImage().MatchString(v.imageName) {
 		fix = func() ([]edit.Edit, string) { return setImage(v, "", true) }

@@ -39,10 +39,7 @@ func checkCraneInstalled(c *checker, v *jobView) {
 	}
 	cmd := v.uses("crane")[0]
 	line, col := lineOf(cmd, "crane")
-	image := v.imageName
-	if image == "" {
-		image = "the runner's default image"
-	}
+	image := v.shownImage()
 	c.report(v, "crane-not-installed", cmd.File, line, col,
 		"crane is not in "+image+" and the job does not install it: add the platform guide's install line before it",
 		func() ([]edit.Edit, string) { return insertCommand(cmd, CraneInstall) })

@@ -22,6 +22,11 @@ func checkDockerCommands(c *checker, v *jobView) {
 	// The lines of a script are rewritten together (a build pushes because
 	// a later push line goes), so the first finding carries every edit and
 	// --fix applies all of them or none.
+	// Whether the job keeps one image is the same for each of its lines.
+	together := "fixed together with"
+	if oneImage(v, results) != "" {
+		together = "see the note of"
+	}
 	first := -1
 	for i, lr := range results {
 		if len(lr.Changes) == 0 {
@@ -34,10 +39,6 @@ func checkDockerCommands(c *checker, v *jobView) {
 			subs = append(subs, "docker "+ch.Cmd.Sub)
 		}
 		msg := fmt.Sprintf("%s needs a Docker daemon, which these runners do not have: %s", strings.Join(subs, ", "), outcome(lr))
-		together := "fixed together with"
-		if oneImage(v, results) != "" {
-			together = "see the note of"
-		}
 		fix := noteOnly(fmt.Sprintf("%s %s:%d", together, v.cmds[max(first, 0)].File.Path, firstLine(v, results, first)))
 		if first < 0 {
 			first = i
