@@ -102,3 +102,29 @@ func TestCheckFixDuplicateKey(t *testing.T) {
 		t.Errorf("checkFix reason = %q", reason)
 	}
 }
+
+// TestPlanKeepsEmptiedListValid checks that a list whose every command
+// the fix deletes keeps a no-op item: an after_script without a value is
+// not a valid job (a real case: globalcosmos/neptoon's buildx clean-up).
+func TestPlanKeepsEmptiedListValid(t *testing.T) {
+	_, p := tempProject(t, ciFile(`build:
+  image: docker:24.0.5
+  services:
+    - docker:24.0.5-dind
+  script:
+    - docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA --push .
+  after_script:
+    - docker buildx rm multiarch-builder || true
+    - docker context rm tls-environment || true
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 1 {
+		t.Fatalf("the plan changes %d files, want 1", len(plan.Changes))
+	}
+	if got := string(plan.Changes[0].New); !strings.Contains(got, "  after_script:\n    - 'true'\n") {
+		t.Errorf("after_script is not kept with a no-op:\n%s", got)
+	}
+}

@@ -83,11 +83,12 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 	var edits []edit.Edit
 	var notes []string
 	builds := false
+	keep := keepLast(v, results)
 	for i, lr := range results {
 		if len(lr.Changes) == 0 {
 			continue
 		}
-		e, note := replaceCommand(v.cmds[i], lr)
+		e, note := replaceCommand(v.cmds[i], lr, keep[i])
 		if note != "" {
 			notes = append(notes, note)
 		}
@@ -221,11 +222,33 @@ func setImage(v *jobView, name string, buildkit bool) ([]edit.Edit, string) {
 	return []edit.Edit{edit.Insert(f.Path, j.Def.Line()+1, block)}, ""
 }
 
+// keepLast marks, for each list (a section of one file) whose commands are
+// all deleted, its last command, which is kept as a no-op: an empty
+// script, or an after_script left without a value, is not a valid job.
+func keepLast(v *jobView, results []rewrite.LineResult) []bool {
+	type list struct {
+		section string
+		file    *ciconfig.File
+	}
+	last, kept := map[list]int{}, map[list]bool{}
+	for i, cmd := range v.cmds {
+		l := list{cmd.Section, cmd.File}
+		last[l] = i
+		kept[l] = kept[l] || !results[i].Deleted
+	}
+	out := make([]bool, len(v.cmds))
+	for l, i := range last {
+		out[i] = !kept[l]
+	}
+	return out
+}
+
 // replaceCommand writes a rewritten script line back into the YAML: as
 // the same kind of item (a list item, a line of a block), keeping the
 // indentation, with a buildctl command laid out one option per line as
-// the guide does.
-func replaceCommand(cmd ciconfig.Command, lr rewrite.LineResult) ([]edit.Edit, string) {
+// the guide does. keepOne says that the list would be left empty: a
+// deleted item becomes a no-op instead.
+func replaceCommand(cmd ciconfig.Command, lr rewrite.LineResult, keepOne bool) ([]edit.Edit, string) {
 	f := cmd.File
 	item := strings.HasPrefix(strings.TrimLeft(f.Line(cmd.Item), " "), "- ")
 	if lr.New == lr.Old && !lr.Deleted {
@@ -247,7 +270,7 @@ func replaceCommand(cmd ciconfig.Command, lr rewrite.LineResult) ([]edit.Edit, s
 		start, end := f.Span(cmd.Item)
 		ind := indent(f, cmd.Item)
 		if lr.Deleted {
-			if onlyItem(f, start, end) {
+			if keepOne || onlyItem(f, start, end) {
 				return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), ind+"- 'true'")}, ""
 			}
 			return []edit.Edit{edit.Delete(f.Path, start, end, f.Text(start, end))}, ""
