@@ -110,6 +110,11 @@ type Unmatched struct {
 	LastCommand *Evidence `json:"last_command"`
 	// Lines are the lines most likely to hold the error, in order.
 	Lines []Evidence `json:"lines"`
+	// Key is the one line most likely to state the error: the first line
+	// shaped like an error message, else the last error-looking line; nil
+	// when no line looks like either. Reports group unexplained failures
+	// by it.
+	Key *Evidence `json:"key,omitempty"`
 }
 
 // RootCause returns the root-cause finding, or nil.

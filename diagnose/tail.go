@@ -165,6 +165,12 @@ func (s *run) fallback() *Unmatched {
 	if lastKey != nil {
 		keys = append(keys, *lastKey)
 	}
+	switch {
+	case len(keys) > 0:
+		u.Key = &keys[0]
+	case len(likely) > 0:
+		u.Key = &likely[len(likely)-1]
+	}
 	u.Lines = append(u.Lines, keys...)
 	// The latest other error lines fill the rest, in the log's order.
 	fill := likely[max(0, len(likely)-(maxUnmatched-len(keys))):]

@@ -32,6 +32,9 @@ type Options struct {
 	// RetryWait is the first wait between retries, doubled each time (and
 	// replaced by Retry-After when GitLab sends one); 500 ms when zero.
 	RetryWait time.Duration
+	// MaxInFlight bounds the requests open at once, a streamed log counting
+	// until it has arrived; no bound when zero.
+	MaxInFlight int
 }
 
 // Client reads jobs, logs, pipelines and files, and writes notes.
@@ -108,14 +111,14 @@ func httpClient(opts Options) (*http.Client, error) {
 		}
 	}
 	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
-	return &http.Client{Transport: &http.Transport{
+	return &http.Client{Transport: limitInFlight(&http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   opts.Timeout,
 		ResponseHeaderTimeout: opts.Timeout,
-		MaxIdleConnsPerHost:   8,
-	}}, nil
+		MaxIdleConnsPerHost:   max(8, opts.MaxInFlight),
+	}, opts.MaxInFlight)}, nil
 }
 
 // retryReads retries reads on 429, 5xx and dropped connections; never a

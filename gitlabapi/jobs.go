@@ -21,11 +21,22 @@ type Job struct {
 	Ref, SHA      string
 	PipelineID    int64
 	WebURL        string
+	// CreatedAt and FinishedAt are zero when GitLab sends null; ErasedAt
+	// is set when the job's log and artifacts were erased.
+	CreatedAt, FinishedAt, ErasedAt time.Time
 }
 
 func jobOf(j *gitlab.Job) Job {
 	return Job{ID: j.ID, Name: j.Name, Stage: j.Stage, Status: j.Status, FailureReason: j.FailureReason,
-		Ref: j.Ref, SHA: j.Pipeline.Sha, PipelineID: j.Pipeline.ID, WebURL: j.WebURL}
+		Ref: j.Ref, SHA: j.Pipeline.Sha, PipelineID: j.Pipeline.ID, WebURL: j.WebURL,
+		CreatedAt: timeOf(j.CreatedAt), FinishedAt: timeOf(j.FinishedAt), ErasedAt: timeOf(j.ErasedAt)}
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // Job reads one job.

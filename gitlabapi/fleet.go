@@ -1,0 +1,106 @@
+package gitlabapi
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	gitlab "gitlab.com/gitlab-org/api/client-go"
+)
+
+// Project is what the fleet report needs of a project.
+type Project struct {
+	ID   int64
+	Path string // path_with_namespace
+	// DefaultBranch is empty for a project with no commit yet.
+	DefaultBranch string
+	// CIConfigPath is the configuration file; empty for .gitlab-ci.yml.
+	CIConfigPath string
+	WebURL       string
+	Archived     bool
+}
+
+func projectOf(p *gitlab.Project) Project {
+	return Project{ID: p.ID, Path: p.PathWithNamespace, DefaultBranch: p.DefaultBranch,
+		CIConfigPath: p.CIConfigPath, WebURL: p.WebURL, Archived: p.Archived}
+}
+
+// Project reads one project, by full path or id.
+func (c *Client) Project(ctx context.Context, project string) (Project, error) {
+	p, resp, err := c.gl.Projects.GetProject(project, nil, gitlab.WithContext(ctx))
+	if err != nil {
+		return Project{}, classify("project "+project, err, resp)
+	}
+	return projectOf(p), nil
+}
+
+// GroupProjects calls fn with every project of a group and its subgroups,
+// archived ones and those only shared into the group left out, in the
+// order of their ids (stable across offset pages, facts 6.2).
+func (c *Client) GroupProjects(ctx context.Context, group string, fn func(Project) error) error {
+	what := "the projects of group " + group
+	opts := &gitlab.ListGroupProjectsOptions{
+		ListOptions:      gitlab.ListOptions{PerPage: 100},
+		IncludeSubGroups: gitlab.Ptr(true),
+		WithShared:       gitlab.Ptr(false),
+		Archived:         gitlab.Ptr(false),
+		OrderBy:          gitlab.Ptr("id"),
+		Sort:             gitlab.Ptr("asc"),
+	}
+	var next []gitlab.RequestOptionFunc
+	for {
+		projects, resp, err := c.gl.Groups.ListGroupProjects(group, opts, append(next, gitlab.WithContext(ctx))...)
+		if err != nil {
+			return classify(what, err, resp)
+		}
+		for _, p := range projects {
+			if p.Archived { // an instance that ignores archived=false
+				continue
+			}
+			if err := fn(projectOf(p)); err != nil {
+				return err
+			}
+		}
+		more, ok := gitlab.WithNext(resp)
+		if !ok {
+			return nil
+		}
+		next = []gitlab.RequestOptionFunc{more}
+	}
+}
+
+// ProjectFailedJobs calls fn with the project's failed jobs created at or
+// after since, newest first, retried ones included (each is a failure that
+// cost a run). It reads keyset pages, the only pagination GitLab
+// recommends for this list (facts 6.1), and stops at the first page that
+// reaches past since: the list is ordered by id, which grows with time.
+func (c *Client) ProjectFailedJobs(ctx context.Context, projectID int64, since time.Time, fn func(Job) error) error {
+	project := strconv.FormatInt(projectID, 10)
+	what := fmt.Sprintf("the failed jobs of project %d", projectID)
+	opts := &gitlab.ListJobsOptions{
+		ListOptions: gitlab.ListOptions{PerPage: 100, Pagination: "keyset", OrderBy: "id", Sort: "desc"},
+		Scope:       &[]gitlab.BuildStateValue{gitlab.Failed},
+	}
+	var next []gitlab.RequestOptionFunc
+	for {
+		jobs, resp, err := c.gl.Jobs.ListProjectJobs(project, opts, append(next, gitlab.WithContext(ctx))...)
+		if err != nil {
+			return classify(what, err, resp)
+		}
+		for _, j := range jobs {
+			job := jobOf(j)
+			if !job.CreatedAt.IsZero() && job.CreatedAt.Before(since) {
+				return nil
+			}
+			if err := fn(job); err != nil {
+				return err
+			}
+		}
+		more, ok := gitlab.WithNext(resp)
+		if !ok || len(jobs) == 0 {
+			return nil
+		}
+		next = []gitlab.RequestOptionFunc{more}
+	}
+}
