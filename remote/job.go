@@ -61,7 +61,7 @@ func Job(ctx context.Context, c *gitlabapi.Client, m *diagnose.Matcher, project 
 	r.Job.Name, r.Job.Stage, r.Job.URL = job.Name, job.Stage, job.WebURL
 	p := o.Local
 	if p == nil {
-		p, err = repoProject(ctx, c, project, job.SHA, o.ConfigPath)
+		p, err = RepoProject(ctx, c, project, job.SHA, o.ConfigPath)
 		if err != nil {
 			r.Notes = append(r.Notes, "configuration not read: "+err.Error())
 		}
@@ -72,8 +72,9 @@ func Job(ctx context.Context, c *gitlabapi.Client, m *diagnose.Matcher, project 
 	return r, nil
 }
 
-// repoProject reads the configuration at a commit through the API.
-func repoProject(ctx context.Context, c *gitlabapi.Client, project, sha, path string) (*lint.Project, error) {
+// RepoProject reads the configuration at a commit (or a branch) through
+// the API, with the includes it names; path is ".gitlab-ci.yml" when empty.
+func RepoProject(ctx context.Context, c *gitlabapi.Client, project, sha, path string) (*lint.Project, error) {
 	if path == "" {
 		path = ".gitlab-ci.yml"
 	}

@@ -30,7 +30,7 @@ func Pipeline(ctx context.Context, c *gitlabapi.Client, m *diagnose.Matcher, pro
 	o.Current = false
 	// The jobs of a pipeline share a commit: read its configuration once.
 	if o.Local == nil && len(jobs) > 0 {
-		if p, err := repoProject(ctx, c, project, jobs[0].SHA, o.ConfigPath); err == nil {
+		if p, err := RepoProject(ctx, c, project, jobs[0].SHA, o.ConfigPath); err == nil {
 			o.Local = p
 		}
 	}

@@ -23,6 +23,9 @@ const (
 	// exitInput: an input (a log, a signature folder, a job from the
 	// GitLab API) could not be read or is invalid.
 	exitInput = 3
+	// exitInterrupted: Ctrl-C or SIGTERM stopped a long command (report)
+	// after it kept what it had done; 128 + SIGINT, as shells report it.
+	exitInterrupted = 130
 )
 
 // ci-doctor run exits with the wrapped command's own exit code.

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -217,30 +216,11 @@ func postComment(ctx context.Context, ios *iostreams.IOStreams, c *gitlabapi.Cli
 	return nil
 }
 
-// writeCodeQuality writes the Code Quality report atomically: a temporary
-// file beside it, then a rename, so that a job never uploads half a report.
+// writeCodeQuality writes the Code Quality report atomically, so that a
+// job never uploads half a report.
 func writeCodeQuality(path string, reports []*diagnose.Report) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ci-doctor-*.json")
+	err := writeFileAtomic(path, func(w io.Writer) error { return diagnose.WriteCodeQuality(w, reports) })
 	if err != nil {
-		return &inputError{fmt.Errorf("--codequality: %w", err)}
-	}
-	defer os.Remove(tmp.Name())
-	w := redact.NewWriter(tmp)
-	err = diagnose.WriteCodeQuality(w, reports)
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
-		tmp.Close()
-		return &inputError{fmt.Errorf("--codequality: %w", err)}
-	}
-	if err := tmp.Close(); err != nil {
-		return &inputError{fmt.Errorf("--codequality: %w", err)}
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return &inputError{fmt.Errorf("--codequality: %w", err)}
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return &inputError{fmt.Errorf("--codequality: %w", err)}
 	}
 	return nil

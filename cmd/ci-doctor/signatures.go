@@ -18,7 +18,7 @@ func newSignaturesCmd(ios *iostreams.IOStreams, g *globalOptions) *cobra.Command
 		Use:   "signatures",
 		Short: "List and test the signature database",
 	}
-	cmd.AddCommand(newSignaturesListCmd(ios, g), newSignaturesTestCmd(ios, g), newSignaturesPatternsCmd(ios, g))
+	cmd.AddCommand(newSignaturesListCmd(ios, g), newSignaturesTestCmd(ios, g), newSignaturesPatternsCmd(ios, g), newSignaturesNewCmd(ios))
 	return cmd
 }
 

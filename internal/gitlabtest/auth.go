@@ -2,6 +2,7 @@ package gitlabtest
 
 import (
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 )
@@ -110,7 +111,9 @@ func (s *Server) runningJob(value string) *Job {
 }
 
 // canRead says whether who may see project p; GitLab answers 404, not 403,
-// to hide the private ones. The caller holds s.mu.
+// to hide the private ones. Members of the project's group or of a group
+// it is shared with, or of their ancestors, may read it too. The caller
+// holds s.mu.
 func (s *Server) canRead(p *Project, who identity) bool {
 	switch {
 	case who.job != nil && who.job.ProjectID == p.ID:
@@ -119,8 +122,36 @@ func (s *Server) canRead(p *Project, who identity) bool {
 		return true
 	case who.tok == nil:
 		return false
+	case len(p.Members) == 0 || p.Members[who.tok.value]:
+		return true
+	case s.groupMember(path.Dir(p.Path), who.tok.value):
+		return true
 	}
-	return len(p.Members) == 0 || p.Members[who.tok.value]
+	return slices.ContainsFunc(p.Shared, func(g string) bool { return s.groupMember(g, who.tok.value) })
+}
+
+// canReadGroup says whether who may see group g, like canRead for
+// projects. The caller holds s.mu.
+func (s *Server) canReadGroup(g *Group, who identity) bool {
+	switch {
+	case !g.Private:
+		return true
+	case who.tok == nil:
+		return false
+	}
+	return len(g.Members) == 0 || s.groupMember(g.Path, who.tok.value)
+}
+
+// groupMember says whether token value is a member of the group at
+// fullPath or of one of its ancestors, as GitLab's inherited membership
+// has it. The caller holds s.mu.
+func (s *Server) groupMember(fullPath, value string) bool {
+	for p := strings.ToLower(fullPath); p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if g := s.groupPaths[p]; g != nil && g.Members[value] {
+			return true
+		}
+	}
+	return false
 }
 
 // bearer returns the token of an "Authorization: Bearer" header or of the

@@ -7,9 +7,10 @@
 //
 //	s := gitlabtest.New(t, gitlabtest.Options{RelativeRoot: "/gitlab"})
 //	s.AddToken("glpat-read", gitlabtest.PersonalToken, "read_api")
+//	s.AddGroup(gitlabtest.Group{ID: 2, Path: "group/sub", Private: true})
 //	s.AddProject(gitlabtest.Project{ID: 7, Path: "group/sub/app", Private: true})
 //	s.AddJob(gitlabtest.Job{ID: 42, ProjectID: 7, PipelineID: 3, Name: "test",
-//		Status: "failed", FailureReason: "script_failure",
+//		Status: "failed", FailureReason: "script_failure", CreatedAt: time.Now(),
 //		Trace: gitlabtest.GrowingTrace("line 1\n", "line 2\n")})
 //	s.AddJobToken("job-token", 42) // valid while job 42 is "running"
 //	s.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Status: 429, RetryAfter: "1", Times: 1})
@@ -19,7 +20,15 @@
 // s.Client(). Then assert on what the server saw: s.Notes(7, 5) returns the
 // notes posted to merge request !5, s.Requests() every request with its
 // route, status and redacted credentials, and Request.TokenInURL flags a
-// token that travelled in a URL.
+// token that travelled in a URL. s.RouteCount("GET /projects/:id/jobs")
+// counts a route's requests and s.InFlightMax() the most answered at once.
+//
+// For benchmarks, Options{Latency: 50 * time.Millisecond} makes every
+// request take a remote instance's round trip (slept in parallel), and
+// Options{RateLimit: 600} throttles each user to 600 API requests a
+// minute as Rack::Attack does (Options.Now sets the clock it reads).
+// AddProject and AddJob stay cheap for thousands of jobs, and job lists
+// read a per-project index.
 //
 // # Routes
 //
@@ -29,6 +38,8 @@
 // does not match, as in GitLab. HEAD is answered like GET.
 //
 //	GET  /projects/:id                                      project
+//	GET  /groups/:id/projects                               projects, paginated, include_subgroups, with_shared, archived, simple, order_by, sort
+//	GET  /projects/:id/jobs                                 jobs, scope[]=..., offset pages without_count or keyset (no job token)
 //	GET  /projects/:id/jobs/:job_id                         job             (no job token)
 //	GET  /projects/:id/jobs/:job_id/trace                   log, text/plain (no job token)
 //	GET  /job                                               the job token's job (job token only)
@@ -46,7 +57,7 @@
 //
 //   - No credentials on the jobs, /job and notes routes, or on any write:
 //     401 {"message":"401 Unauthorized"}. The other reads are open to
-//     anonymous requests on public projects, as GitLab's
+//     anonymous requests on public projects and groups, as GitLab's
 //     authenticate_non_get! routes are.
 //   - An unknown or wrong-kind token, or a job token whose job is not
 //     running, where it is read: 401 {"message":"401 Unauthorized"}.
@@ -59,7 +70,10 @@
 //     provided by the access token.","scope":"api read_api"}. read_api and
 //     read_repository (raw files only) allow reads; writes need api.
 //   - A project that is unknown or hidden from the caller: 404
-//     {"message":"404 Project Not Found"} (404, not 403, hides private ones).
+//     {"message":"404 Project Not Found"} (404, not 403, hides private ones);
+//     a group: 404 {"message":"404 Group Not Found"}. A private project is
+//     readable by its Members (any token when empty) and by the Members of
+//     its group, of a group it is shared with, or of their ancestors.
 //   - Unknown job, pipeline, merge request or note: 404
 //     {"message":"404 Not found"} (ActiveRecord::RecordNotFound); GET /job
 //     with another kind of token: 404 {"message":"404 Job Not Found"}; raw
@@ -76,7 +90,29 @@
 //     filename="<id>.log"; a job without Trace gives 200 and an empty body.
 //   - Lists paginate like GitLab: page, per_page (default 20, max 100),
 //     X-Page, X-Per-Page, X-Total, X-Total-Pages, X-Next-Page, X-Prev-Page
-//     and a Link header with rel="prev", "next", "first", "last".
+//     and a Link header with rel="prev", "next", "first", "last". The
+//     project jobs list pages without_count: no X-Total, X-Total-Pages or
+//     rel="last", and past an offset of 50,000 a 405 pointing to keyset.
+//   - Project jobs: newest first (id DESC), retried jobs included. With
+//     pagination=keyset (order_by=id and sort=desc, the only order
+//     allowed; others: 405 {"error":"Keyset pagination is not yet
+//     available for this type of request"}) the only pagination header is
+//     Link rel="next", present while more jobs follow, whose URL carries
+//     cursor=<URL-safe base64 of {"id":"<last id>","_kd":"n"}>, GitLab's
+//     Gitlab::Pagination::Keyset cursor. Clients should treat it as opaque.
+//   - Group projects: the group's own, its subgroups' with
+//     include_subgroups=true, its ancestors' with include_ancestor_groups,
+//     and (unless with_shared=false) those shared with the group itself;
+//     archived=true/false filters, absent lists both. order_by id, name,
+//     path, created_at (default; ordered by id, as the API does),
+//     updated_at, last_activity_at, similarity, star_count; sort desc by
+//     default; id breaks ties. simple=true answers BasicProjectDetails
+//     (no visibility, archived or ci_config_path).
+//   - Job times are UTC with milliseconds ("2026-12-01T10:02:03.123Z");
+//     see Job for their defaults. An erased job's trace is empty (200).
+//   - With Options.RateLimit: RateLimit-Name, -Limit, -Observed,
+//     -Remaining and -Reset on every API answer; past the limit 429 with
+//     Retry-After, RateLimit-ResetTime and "Retry later\n" in text/plain.
 //
 // Every JSON answer is application/json. Web URLs (web_url) are
 // <URL>/<project path>/-/jobs/<id> and the like, relative root included.
@@ -91,5 +127,11 @@
 // The insufficient_scope body lists the scopes GitLab 16.x registered;
 // newer releases may add ai_workflows to some routes. Job tokens follow the
 // job token documentation: the newest GitLab source also opens the
-// pipeline routes to them, which this server does not.
+// pipeline routes and GET /projects/:id/jobs to them, which this server
+// does not. Not modelled: the jobs_index application limit (429 with a
+// JSON body) and other per-endpoint limits, group visibility, search,
+// owned, starred and min_access_level filters on group projects, and
+// keyset pages of anything but project jobs. A cursor that does not
+// decode answers 500, as an uncaught parse error would in GitLab
+// (unverified); keyset per_page is capped at 100 like offset pages.
 package gitlabtest

@@ -1,9 +1,8 @@
 package gitlabtest
 
 import (
-	"path"
 	"strconv"
-	"strings"
+	"time"
 )
 
 // The JSON shapes below follow GitLab's API entities (lib/api/entities),
@@ -26,60 +25,6 @@ func (s *Server) userJSON(username string) *userJSON {
 	return &userJSON{
 		ID: s.userID(username), Username: username, Name: username, State: "active",
 		AvatarURL: "https://www.gravatar.com/avatar/0?s=80&d=identicon", WebURL: s.URL + "/" + username,
-	}
-}
-
-type namespaceJSON struct {
-	ID       int64  `json:"id"`
-	Name     string `json:"name"`
-	Path     string `json:"path"`
-	Kind     string `json:"kind"`
-	FullPath string `json:"full_path"`
-	WebURL   string `json:"web_url"`
-}
-
-type projectJSON struct {
-	ID                int64         `json:"id"`
-	Description       *string       `json:"description"`
-	Name              string        `json:"name"`
-	NameWithNamespace string        `json:"name_with_namespace"`
-	Path              string        `json:"path"`
-	PathWithNamespace string        `json:"path_with_namespace"`
-	CreatedAt         string        `json:"created_at"`
-	DefaultBranch     string        `json:"default_branch"`
-	HTTPURLToRepo     string        `json:"http_url_to_repo"`
-	WebURL            string        `json:"web_url"`
-	Namespace         namespaceJSON `json:"namespace"`
-	Visibility        string        `json:"visibility"`
-	CIConfigPath      *string       `json:"ci_config_path"`
-}
-
-func (s *Server) projectJSON(p *Project) projectJSON {
-	ns := path.Dir(p.Path)
-	visibility := "public"
-	if p.Private {
-		visibility = "private"
-	}
-	var ciConfig *string
-	if p.CIConfigPath != "" {
-		ciConfig = &p.CIConfigPath
-	}
-	return projectJSON{
-		ID:                p.ID,
-		Name:              path.Base(p.Path),
-		NameWithNamespace: strings.ReplaceAll(p.Path, "/", " / "),
-		Path:              path.Base(p.Path),
-		PathWithNamespace: p.Path,
-		CreatedAt:         timestamp(0),
-		DefaultBranch:     p.DefaultBranch,
-		HTTPURLToRepo:     s.projectURL(p) + ".git",
-		WebURL:            s.projectURL(p),
-		Namespace: namespaceJSON{
-			ID: p.ID * 10, Name: path.Base(ns), Path: path.Base(ns), Kind: "group",
-			FullPath: ns, WebURL: s.URL + "/groups/" + ns,
-		},
-		Visibility:   visibility,
-		CIConfigPath: ciConfig,
 	}
 }
 
@@ -191,10 +136,14 @@ func (s *Server) jobJSON(j *Job) jobJSON {
 		// A job added without its pipeline still names one, as GitLab's do.
 		pl = &Pipeline{ID: j.PipelineID, ProjectID: j.ProjectID, SHA: j.SHA, Ref: j.Ref, Status: j.Status, Source: "push"}
 	}
+	times := j.times()
 	out := jobJSON{
 		ID: j.ID, Status: j.Status, Stage: j.Stage, Name: j.Name, Ref: j.Ref,
 		AllowFailure: j.AllowFailure,
-		CreatedAt:    timestamp(j.ID),
+		CreatedAt:    formatTime(times.created),
+		StartedAt:    nullTime(times.started),
+		FinishedAt:   nullTime(times.finished),
+		ErasedAt:     nullTime(j.ErasedAt),
 		User:         s.userJSON(j.User),
 		Commit:       s.commitJSON(j.ProjectID, j.SHA),
 		Pipeline:     s.pipelineBasicJSON(pl),
@@ -208,15 +157,33 @@ func (s *Server) jobJSON(j *Job) jobJSON {
 	if proj := s.projects[j.ProjectID]; proj != nil {
 		out.WebURL = s.projectURL(proj) + "/-/jobs/" + strconv.FormatInt(j.ID, 10)
 	}
-	if started(j.Status) {
-		t, q := timestamp(j.ID+5), 5.0
-		out.StartedAt, out.QueuedDuration = &t, &q
-	}
-	if finished(j.Status) {
-		t, d := timestamp(j.ID+60), 55.0
-		out.FinishedAt, out.Duration = &t, &d
+	if !times.started.IsZero() {
+		q := times.started.Sub(times.created).Seconds()
+		out.QueuedDuration = &q
+		if !times.finished.IsZero() {
+			d := times.finished.Sub(times.started).Seconds()
+			out.Duration = &d
+		}
 	}
 	return out
+}
+
+// jobTimes are a job's times with the defaults of Job's documentation
+// filled in; zero means null.
+type jobTimes struct{ created, started, finished time.Time }
+
+func (j *Job) times() jobTimes {
+	t := jobTimes{created: j.CreatedAt, started: j.StartedAt, finished: j.FinishedAt}
+	if t.created.IsZero() {
+		t.created = baseTime.Add(time.Duration(j.ID) * time.Second)
+	}
+	if t.started.IsZero() && started(j.Status) {
+		t.started = t.created.Add(5 * time.Second)
+	}
+	if t.finished.IsZero() && finished(j.Status) {
+		t.finished = t.created.Add(60 * time.Second)
+	}
+	return t
 }
 
 func (s *Server) commitJSON(projectID int64, sha string) commitJSON {

@@ -1,12 +1,10 @@
 package gitlabtest
 
 import (
-	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // jobStatuses are CommitStatus::AVAILABLE_STATUSES, the values scope[]
@@ -55,6 +53,9 @@ func (c *call) getTrace() {
 	n := c.s.traceCalls[j.ID]
 	c.s.traceCalls[j.ID]++
 	trace, id := j.Trace, j.ID
+	if !j.ErasedAt.IsZero() {
+		trace = nil // erasing a job removes its log
+	}
 	c.s.mu.Unlock()
 
 	log := ""
@@ -109,15 +110,11 @@ func (c *call) getPipeline() {
 // newest first, retried jobs left out unless include_retried=true, scope
 // (a string or scope[] array) filtering on status.
 func (c *call) listPipelineJobs() {
-	q := c.r.URL.Query()
-	scope := append(q["scope[]"], q["scope"]...)
-	for _, st := range scope {
-		if !slices.Contains(jobStatuses, st) {
-			writeError(c.w, http.StatusBadRequest, "scope does not have a valid value")
-			return
-		}
+	scope, ok := c.scopeParam()
+	if !ok {
+		return
 	}
-	includeRetried, ok := c.boolParam("include_retried")
+	includeRetried, ok := c.boolParam("include_retried", false)
 	if !ok {
 		return
 	}
@@ -132,31 +129,41 @@ func (c *call) listPipelineJobs() {
 		return
 	}
 	var jobs []*Job
-	for _, j := range c.s.jobs {
-		if j.PipelineID == pl.ID && j.ProjectID == pl.ProjectID && (includeRetried || !j.Retried) &&
-			(len(scope) == 0 || slices.Contains(scope, j.Status)) {
+	list := c.s.projJobs[pl.ProjectID]
+	for i := len(list) - 1; i >= 0; i-- {
+		if j := list[i]; j.PipelineID == pl.ID && (includeRetried || !j.Retried) && inScope(scope, j) {
 			jobs = append(jobs, j)
 		}
 	}
-	slices.SortFunc(jobs, func(a, b *Job) int { return cmp.Compare(b.ID, a.ID) })
 	lo, hi := c.paginate(pg, len(jobs), url.Values{"include_retried": {"false"}})
-	out := []jobJSON{}
-	for _, j := range jobs[lo:hi] {
+	c.writeJobs(jobs[lo:hi])
+}
+
+// scopeParam reads scope, one status or a scope[] array, answering 400 as
+// Grape's values validator does for a status GitLab does not know.
+func (c *call) scopeParam() ([]string, bool) {
+	q := c.r.URL.Query()
+	scope := append(q["scope[]"], q["scope"]...)
+	for _, st := range scope {
+		if !slices.Contains(jobStatuses, st) {
+			writeError(c.w, http.StatusBadRequest, "scope does not have a valid value")
+			return nil, false
+		}
+	}
+	return scope, true
+}
+
+// inScope says whether j's status is one scope asks for; no scope asks
+// for all.
+func inScope(scope []string, j *Job) bool {
+	return len(scope) == 0 || slices.Contains(scope, j.Status)
+}
+
+// writeJobs answers a JSON list of jobs; the caller holds s.mu.
+func (c *call) writeJobs(jobs []*Job) {
+	out := make([]jobJSON, 0, len(jobs))
+	for _, j := range jobs {
 		out = append(out, c.s.jobJSON(j))
 	}
 	writeJSON(c.w, http.StatusOK, out)
-}
-
-// boolParam reads an optional Grape Boolean query parameter, answering 400
-// when it is not one.
-func (c *call) boolParam(name string) (bool, bool) {
-	v := c.r.URL.Query().Get(name)
-	switch strings.ToLower(v) {
-	case "", "false", "0", "f", "no":
-		return false, true
-	case "true", "1", "t", "yes":
-		return true, true
-	}
-	writeError(c.w, http.StatusBadRequest, name+" is invalid")
-	return false, false
 }

@@ -18,16 +18,17 @@ const maxNoteLength = 1_000_000
 // listNotes answers GET /projects/:id/merge_requests/:noteable_id/notes,
 // newest first unless sort=asc, ordered by created_at or updated_at.
 func (c *call) listNotes() {
-	q := c.r.URL.Query()
-	for param, allowed := range map[string][]string{
-		"order_by":        {"created_at", "updated_at"},
-		"sort":            {"asc", "desc"},
-		"activity_filter": {"all_notes", "only_comments", "only_activity"},
-	} {
-		if v, given := q[param]; given && !slices.Contains(allowed, v[len(v)-1]) {
-			writeError(c.w, http.StatusBadRequest, param+" does not have a valid value")
-			return
-		}
+	orderBy, ok := c.enumParam("order_by", []string{"created_at", "updated_at"}, "created_at")
+	if !ok {
+		return
+	}
+	sort, ok := c.enumParam("sort", []string{"asc", "desc"}, "desc")
+	if !ok {
+		return
+	}
+	filter, ok := c.enumParam("activity_filter", []string{"all_notes", "only_comments", "only_activity"}, "all_notes")
+	if !ok {
+		return
 	}
 	pg, ok := c.parsePager()
 	if !ok {
@@ -40,17 +41,17 @@ func (c *call) listNotes() {
 		return
 	}
 	var notes []*storedNote
-	if q.Get("activity_filter") != "only_activity" { // every stored note is a comment
+	if filter != "only_activity" { // every stored note is a comment
 		notes = slices.Clone(c.s.notes[mrKey{mr.ProjectID, mr.IID}])
 	}
 	key := func(n *storedNote) int64 { return n.created }
-	if q.Get("order_by") == "updated_at" {
+	if orderBy == "updated_at" {
 		key = func(n *storedNote) int64 { return n.updated }
 	}
 	slices.SortFunc(notes, func(a, b *storedNote) int {
 		return cmp.Or(cmp.Compare(key(a), key(b)), cmp.Compare(a.ID, b.ID))
 	})
-	if q.Get("sort") != "asc" {
+	if sort != "asc" {
 		slices.Reverse(notes)
 	}
 	lo, hi := c.paginate(pg, len(notes), url.Values{

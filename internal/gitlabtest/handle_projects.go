@@ -82,8 +82,8 @@ func (s *Server) knownRef(p *Project, ref string) bool {
 			return true
 		}
 	}
-	for _, j := range s.jobs {
-		if j.ProjectID == p.ID && (j.SHA == ref || j.Ref == ref) {
+	for _, j := range s.projJobs[p.ID] {
+		if j.SHA == ref || j.Ref == ref {
 			return true
 		}
 	}

@@ -1,5 +1,7 @@
 package gitlabtest
 
+import "time"
+
 // TokenKind says how GitLab recognises a token: which headers and query
 // parameters may carry it and which routes accept it.
 type TokenKind int
@@ -36,6 +38,30 @@ type Project struct {
 	// every valid token may. A job token may always read its own job's
 	// project.
 	Members map[string]bool
+	// Archived projects answer archived: true; group project lists filter
+	// on it with archived=true or false.
+	Archived bool
+	// Shared lists the full paths of groups the project is shared with
+	// (besides its own); GET /groups/:id/projects lists it there unless
+	// with_shared=false, and their members may read it.
+	Shared []string
+}
+
+// Group is a group or subgroup. A project belongs to the group whose full
+// path is its namespace (path.Dir of Project.Path); the subgroups of
+// "acme" are the groups whose path starts with "acme/".
+type Group struct {
+	ID int64
+	// Path is the full path, e.g. "acme/platform".
+	Path string
+	// Private hides the group from anonymous requests and from tokens
+	// missing from Members.
+	Private bool
+	// Members lists the tokens that belong to the group; empty means every
+	// valid token may read a private group. Members of a group may also
+	// read the private projects of the group, of its subgroups and those
+	// shared with it, as GitLab's inherited membership allows.
+	Members map[string]bool
 }
 
 // Job is a CI job (a build).
@@ -54,8 +80,15 @@ type Job struct {
 	// User is the username of who triggered the job; empty gives null.
 	User string
 	// Retried jobs are left out of pipeline job lists unless the request
-	// asks for include_retried=true.
+	// asks for include_retried=true; project job lists show them.
 	Retried bool
+	// CreatedAt defaults to a fixed time derived from the job id.
+	// StartedAt and FinishedAt, when zero, follow Status: 5 s and 60 s
+	// after CreatedAt for a job that has started or finished, else null.
+	// ErasedAt, when set, marks an erased job: erased_at is shown and the
+	// trace is empty. Times are shown in UTC with milliseconds, as GitLab
+	// does ("2026-12-01T10:02:03.123Z").
+	CreatedAt, StartedAt, FinishedAt, ErasedAt time.Time
 	// Trace returns the log as the call-th GET of the trace returns it,
 	// counting from 0, so a test can make the log grow between requests
 	// (see GrowingTrace). Nil answers 200 with an empty body, like a job

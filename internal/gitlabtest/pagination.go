@@ -12,14 +12,20 @@ import (
 // do it: page defaults to 1, per_page to 20 and at most 100; headers
 // X-Page, X-Per-Page, X-Next-Page and X-Prev-Page (empty when there is
 // none), X-Total, X-Total-Pages (at least 1) and a Link header with
-// rel="prev", "next", "first" and "last" in that order.
+// rel="prev", "next", "first" and "last" in that order. Lists GitLab
+// paginates without_count (project jobs) leave out X-Total, X-Total-Pages
+// and rel="last".
 const (
 	defaultPerPage = 20
 	maxPerPage     = 100
 )
 
 // pager is a validated page request.
-type pager struct{ page, perPage int }
+type pager struct {
+	page, perPage int
+	// withoutCount answers as Kaminari's without_count does: no totals.
+	withoutCount bool
+}
 
 // parsePager reads page and per_page, answering 400 like Grape's
 // validators when they are not integers or per_page is 0.
@@ -66,32 +72,38 @@ func (c *call) paginate(pg pager, total int, defaults url.Values) (lo, hi int) {
 	}
 	var links []string
 	if prev != "" {
-		links = append(links, "<"+c.pageURL(pg, prev, defaults)+`>; rel="prev"`)
+		links = append(links, "<"+c.pageURL(pg, url.Values{"page": {prev}}, defaults)+`>; rel="prev"`)
 	}
 	if next != "" {
-		links = append(links, "<"+c.pageURL(pg, next, defaults)+`>; rel="next"`)
+		links = append(links, "<"+c.pageURL(pg, url.Values{"page": {next}}, defaults)+`>; rel="next"`)
 	}
-	links = append(links,
-		"<"+c.pageURL(pg, "1", defaults)+`>; rel="first"`,
-		"<"+c.pageURL(pg, strconv.Itoa(pages), defaults)+`>; rel="last"`)
+	links = append(links, "<"+c.pageURL(pg, url.Values{"page": {"1"}}, defaults)+`>; rel="first"`)
+	if !pg.withoutCount {
+		links = append(links, "<"+c.pageURL(pg, url.Values{"page": {strconv.Itoa(pages)}}, defaults)+`>; rel="last"`)
+	}
 	h := c.w.Header()
 	h.Set("X-Per-Page", strconv.Itoa(pg.perPage))
 	h.Set("X-Page", strconv.Itoa(pg.page))
 	h.Set("X-Next-Page", next)
 	h.Set("X-Prev-Page", prev)
 	h.Set("Link", strings.Join(links, ", "))
-	h.Set("X-Total", strconv.Itoa(total))
-	h.Set("X-Total-Pages", strconv.Itoa(pages))
+	if !pg.withoutCount {
+		h.Set("X-Total", strconv.Itoa(total))
+		h.Set("X-Total-Pages", strconv.Itoa(pages))
+	}
 	lo = min((pg.page-1)*pg.perPage, total)
 	return lo, min(lo+pg.perPage, total)
 }
 
-// pageURL is the request URL for another page. Like GitLab it carries every
-// Grape parameter, path ones (id, pipeline_id...) and defaults included,
-// encoded with Rails' to_query: keys sorted, arrays as key[]=value.
-func (c *call) pageURL(pg pager, page string, defaults url.Values) string {
+// pageURL is the request URL for another page: the request's with set's
+// values (page, cursor) put in. Like GitLab it carries every Grape
+// parameter, path ones (id, pipeline_id...) and defaults (page=1 too)
+// included, encoded with Rails' to_query: keys sorted, arrays as
+// key[]=value.
+func (c *call) pageURL(pg pager, set, defaults url.Values) string {
 	params := map[string][]string{}
 	arrays := map[string]bool{}
+	params["page"] = []string{"1"}
 	for k, v := range defaults {
 		params[k] = v
 	}
@@ -107,7 +119,9 @@ func (c *call) pageURL(pg pager, page string, defaults url.Values) string {
 	for k, v := range c.params {
 		params[k] = []string{v}
 	}
-	params["page"] = []string{page}
+	for k, v := range set {
+		params[k] = v
+	}
 	params["per_page"] = []string{strconv.Itoa(pg.perPage)}
 	var parts []string
 	for k, vs := range params {

@@ -92,4 +92,23 @@ func (s *Server) record(r *http.Request, body []byte, rt *route, status int) {
 		}
 	}
 	s.requests = append(s.requests, req)
+	if rt != nil {
+		s.routeCount[rt]++
+	}
+}
+
+// RouteCount returns how many requests matched a route named as for Fail,
+// e.g. "GET /projects/:id/jobs/:job_id/trace", whatever they were answered;
+// it costs the same however many requests were recorded. An unknown route
+// fails the test.
+func (s *Server) RouteCount(routeSpec string) int {
+	s.t.Helper()
+	rt := findRoute(routeSpec)
+	if rt == nil {
+		s.t.Fatalf("gitlabtest: RouteCount(%q): no such route", routeSpec)
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.routeCount[rt]
 }

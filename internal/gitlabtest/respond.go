@@ -37,5 +37,18 @@ var baseTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 // timestamp formats baseTime plus offset seconds as GitLab does, e.g.
 // "2026-01-02T03:04:05.000Z".
 func timestamp(offset int64) string {
-	return baseTime.Add(time.Duration(offset) * time.Second).Format("2006-01-02T15:04:05.000Z")
+	return formatTime(baseTime.Add(time.Duration(offset) * time.Second))
+}
+
+// formatTime formats t as GitLab's API does: UTC, milliseconds, e.g.
+// "2026-12-01T10:02:03.123Z".
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// nullTime is formatTime, or nil (JSON null) for the zero time.
+func nullTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := formatTime(t)
+	return &s
 }

@@ -25,9 +25,13 @@ type route struct {
 
 // routes lists the endpoints served. Job-token access follows the job
 // token documentation (doc/ci/jobs/ci_job_token.md): GET /job, merge
-// requests, reading their notes, commit merge requests and raw files.
+// requests, reading their notes, commit merge requests and raw files. The
+// newest GitLab source also opens GET /projects/:id/jobs to job tokens
+// with fine-grained permissions; here it stays closed, as documented.
 var routes = []*route{
 	{method: "GET", pattern: "/projects/:id", handle: (*call).getProject},
+	{method: "GET", pattern: "/groups/:id/projects", handle: (*call).listGroupProjects},
+	{method: "GET", pattern: "/projects/:id/jobs", authAlways: true, handle: (*call).listProjectJobs},
 	{method: "GET", pattern: "/projects/:id/jobs/:job_id", authAlways: true, handle: (*call).getJob},
 	{method: "GET", pattern: "/projects/:id/jobs/:job_id/trace", authAlways: true, handle: (*call).getTrace},
 	{method: "GET", pattern: "/job", authAlways: true, jobToken: true, handle: (*call).getTokenJob},
@@ -180,19 +184,28 @@ func (c *call) intParam(name string) int64 {
 // is unknown or hidden from the caller. The caller holds s.mu.
 func (c *call) project() (*Project, bool) {
 	id := c.params["id"]
-	var found *Project
+	found := c.s.projPaths[strings.ToLower(id)]
 	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
 		found = c.s.projects[n]
-	} else {
-		for _, p := range c.s.projects {
-			if strings.EqualFold(p.Path, id) {
-				found = p
-				break
-			}
-		}
 	}
 	if found == nil || !c.s.canRead(found, c.who) {
 		writeMessage(c.w, http.StatusNotFound, "404 Project Not Found")
+		return nil, false
+	}
+	return found, true
+}
+
+// group resolves :id of a group route, numeric or a full path
+// (case-insensitive), and answers 404 "Group Not Found" (find_group!) when
+// it is unknown or hidden from the caller. The caller holds s.mu.
+func (c *call) group() (*Group, bool) {
+	id := c.params["id"]
+	found := c.s.groupPaths[strings.ToLower(id)]
+	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+		found = c.s.groups[n]
+	}
+	if found == nil || !c.s.canReadGroup(found, c.who) {
+		writeMessage(c.w, http.StatusNotFound, "404 Group Not Found")
 		return nil, false
 	}
 	return found, true

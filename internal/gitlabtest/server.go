@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Options configures a Server.
@@ -20,6 +21,18 @@ type Options struct {
 	// TLS serves HTTPS with httptest's self-signed certificate; CertPEM
 	// returns it so tests can hand it to the client as a custom CA.
 	TLS bool
+	// Latency is slept before answering every request, outside any lock so
+	// requests overlap, to model a remote instance in benchmarks (50 ms is
+	// a typical round trip to GitLab.com).
+	Latency time.Duration
+	// RateLimit, when positive, throttles each user (or, for requests
+	// without a known token, each client address) to that many API
+	// requests per clock minute, as Rack::Attack does: RateLimit-* headers
+	// on every API answer, then 429 "Retry later". 0 turns it off.
+	RateLimit int
+	// Now is the clock the rate limit reads; nil means time.Now. Tests set
+	// it to stay inside one minute, or to cross into the next.
+	Now func() time.Time
 }
 
 // Server is a fake GitLab instance answering the REST API v4 routes listed
@@ -34,12 +47,18 @@ type Server struct {
 	t    testing.TB
 	srv  *httptest.Server
 	root string
+	opts Options
+	load inFlight
 
 	mu         sync.Mutex
 	tokens     map[string]*token
 	users      map[string]int64
+	groups     map[int64]*Group
+	groupPaths map[string]*Group // by lower-case full path
 	projects   map[int64]*Project
+	projPaths  map[string]*Project // by lower-case full path
 	jobs       map[int64]*Job
+	projJobs   map[int64][]*Job // each project's jobs by ascending id
 	pipelines  map[int64]*Pipeline
 	mrs        map[mrKey]*MergeRequest
 	files      map[fileKey][]byte
@@ -49,6 +68,8 @@ type Server struct {
 	traceCalls map[int64]int
 	faults     map[*route][]*faultState
 	requests   []Request
+	routeCount map[*route]int
+	rate       rateWindow
 }
 
 // New starts a Server that t's cleanup closes.
@@ -57,16 +78,23 @@ func New(t testing.TB, opts Options) *Server {
 	s := &Server{
 		t:          t,
 		root:       cleanRoot(opts.RelativeRoot),
+		opts:       opts,
 		tokens:     map[string]*token{},
 		users:      map[string]int64{},
+		groups:     map[int64]*Group{},
+		groupPaths: map[string]*Group{},
 		projects:   map[int64]*Project{},
+		projPaths:  map[string]*Project{},
 		jobs:       map[int64]*Job{},
+		projJobs:   map[int64][]*Job{},
 		pipelines:  map[int64]*Pipeline{},
 		mrs:        map[mrKey]*MergeRequest{},
 		files:      map[fileKey][]byte{},
 		notes:      map[mrKey][]*storedNote{},
 		traceCalls: map[int64]int{},
 		faults:     map[*route][]*faultState{},
+		routeCount: map[*route]int{},
+		rate:       rateWindow{counts: map[string]int{}},
 	}
 	if opts.TLS {
 		s.srv = httptest.NewTLSServer(s)
@@ -94,10 +122,14 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 // ServeHTTP answers one request as GitLab would and records it. New already
 // serves it; it is exported so a test can mount the fake elsewhere.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.load.enter()()
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sw := &statusWriter{ResponseWriter: w}
-	rt := s.dispatch(sw, r)
+	var rt *route
+	if s.delay(r) {
+		rt = s.dispatch(sw, r)
+	}
 	s.record(r, body, rt, sw.code())
 }
 
@@ -112,6 +144,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) *route {
 		return nil
 	}
 	rt, params, allowed := matchRoute(r.Method, rest)
+	if !s.throttle(w, r) {
+		return rt // Rack::Attack answers before any routing
+	}
 	if rt == nil {
 		if allowed != "" {
 			w.Header().Set("Allow", allowed)

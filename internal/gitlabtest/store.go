@@ -1,10 +1,12 @@
 package gitlabtest
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // token is a registered credential.
@@ -72,15 +74,32 @@ func (s *Server) SetUsername(value, username string) {
 	tok.user = username
 }
 
+// AddGroup adds or replaces a group.
+func (s *Server) AddGroup(g Group) {
+	g.Members = maps.Clone(g.Members)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.groups[g.ID]; old != nil {
+		delete(s.groupPaths, strings.ToLower(old.Path))
+	}
+	s.groups[g.ID] = &g
+	s.groupPaths[strings.ToLower(g.Path)] = &g
+}
+
 // AddProject adds or replaces a project.
 func (s *Server) AddProject(p Project) {
 	if p.DefaultBranch == "" {
 		p.DefaultBranch = "main"
 	}
 	p.Members = maps.Clone(p.Members)
+	p.Shared = slices.Clone(p.Shared)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old := s.projects[p.ID]; old != nil {
+		delete(s.projPaths, strings.ToLower(old.Path))
+	}
 	s.projects[p.ID] = &p
+	s.projPaths[strings.ToLower(p.Path)] = &p
 }
 
 // AddJob adds or replaces a job and resets its trace read count.
@@ -88,9 +107,32 @@ func (s *Server) AddJob(j Job) {
 	j.TagList = slices.Clone(j.TagList)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old := s.jobs[j.ID]; old != nil {
+		s.unindexJob(old)
+	}
 	s.jobs[j.ID] = &j
+	s.indexJob(&j)
 	delete(s.traceCalls, j.ID)
 }
+
+// indexJob puts j in its project's id-ordered list: an append when jobs
+// come in id order, as they usually do. The caller holds s.mu.
+func (s *Server) indexJob(j *Job) {
+	list := s.projJobs[j.ProjectID]
+	i, _ := slices.BinarySearchFunc(list, j.ID, byJobID)
+	s.projJobs[j.ProjectID] = slices.Insert(list, i, j)
+}
+
+// unindexJob takes j out of its project's list; the caller holds s.mu.
+func (s *Server) unindexJob(j *Job) {
+	list := s.projJobs[j.ProjectID]
+	if i, found := slices.BinarySearchFunc(list, j.ID, byJobID); found {
+		s.projJobs[j.ProjectID] = slices.Delete(list, i, i+1)
+	}
+}
+
+// byJobID orders jobs by id, for binary searches.
+func byJobID(j *Job, id int64) int { return cmp.Compare(j.ID, id) }
 
 // AddPipeline adds or replaces a pipeline.
 func (s *Server) AddPipeline(p Pipeline) {

@@ -15,8 +15,9 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
-	// InTTY and OutTTY say whether In and Out are terminals.
-	InTTY, OutTTY bool
+	// InTTY, OutTTY and ErrTTY say whether In, Out and ErrOut are
+	// terminals.
+	InTTY, OutTTY, ErrTTY bool
 	// Getenv reads the environment.
 	Getenv func(string) string
 	// Unredacted are the streams before secrets are masked: for what
@@ -39,6 +40,7 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv: os.Getenv,
 	}
 }
