@@ -10,6 +10,7 @@ import (
 
 	"github.com/ci-doctor/ci-doctor/fleet"
 	"github.com/ci-doctor/ci-doctor/internal/gitlabtest"
+	"github.com/ci-doctor/ci-doctor/store/storetest"
 )
 
 // reportServer is gitlab's fake instance with group "group", the project's
@@ -33,7 +34,14 @@ func reportServer(t *testing.T) (*gitlabtest.Server, map[string]string) {
 }
 
 func TestReportEndToEnd(t *testing.T) {
-	s, env := reportServer(t)
+	storetest.Each(t, func(t *testing.T, dsn string) {
+		s, env := reportServer(t)
+		env["CI_DOCTOR_DB"] = dsn
+		reportEndToEnd(t, s, env)
+	})
+}
+
+func reportEndToEnd(t *testing.T, s *gitlabtest.Server, env map[string]string) {
 	code, out, errOut := runWith(t, env, "report", "--group", "group", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

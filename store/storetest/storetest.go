@@ -16,8 +16,13 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the admin connection
 )
 
-// PostgresEnv names the variable holding the PostgreSQL the tests may use.
-const PostgresEnv = "CI_DOCTOR_TEST_POSTGRES"
+// PostgresEnv names the variable holding the PostgreSQL the tests may use;
+// with RequireEnv set to 1 (as .ci/run does), a test that needs it fails
+// instead of skipping when it is missing.
+const (
+	PostgresEnv = "CI_DOCTOR_TEST_POSTGRES"
+	RequireEnv  = "CI_DOCTOR_REQUIRE_POSTGRES"
+)
 
 // Each runs test against a fresh SQLite file and, when PostgresEnv is set,
 // against a fresh PostgreSQL schema, in parallel subtests named "sqlite"
@@ -46,8 +51,12 @@ func Postgres(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		t.Skip(PostgresEnv + " is not set; to test PostgreSQL too, run\n" +
-			"  eval \"$(scripts/postgres-test-server.sh start /tmp/ci-doctor-pg)\"; go test ./...")
+		how := PostgresEnv + " is not set; to test PostgreSQL too, run\n" +
+			"  eval \"$(scripts/postgres-test-server.sh start /tmp/ci-doctor-pg)\"; go test ./..."
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatal(how)
+		}
+		t.Skip(how)
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
