@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ci-doctor/ci-doctor/diagnose"
 	"github.com/ci-doctor/ci-doctor/gitlabapi"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
-	"github.com/ci-doctor/ci-doctor/internal/redact"
 	"github.com/ci-doctor/ci-doctor/remote"
 )
 
@@ -194,17 +192,11 @@ func postComment(ctx context.Context, ios *iostreams.IOStreams, c *gitlabapi.Cli
 		fmt.Fprintln(ios.ErrOut, "ci-doctor: --comment: the pipeline belongs to no open merge request; nothing posted")
 		return nil
 	}
-	var body strings.Builder
 	marker := fmt.Sprintf("<!-- ci-doctor %s %d -->", t.Kind, t.ID)
 	if t.Kind == gitlabapi.KindJob && len(reports) == 1 && reports[0].Job.Name != "" {
-		marker = "<!-- ci-doctor job " + reports[0].Job.Name + " -->"
+		marker = remote.JobMarker(reports[0].Job.Name)
 	}
-	body.WriteString(marker + "\n")
-	rd, _ := diagnose.NewRenderer("markdown", diagnose.RenderOptions{})
-	if err := rd.Render(&body, reports); err != nil {
-		return err
-	}
-	updated, err := c.UpsertNote(ctx, t.Project, iid, marker, redact.String(body.String()))
+	updated, err := remote.PostNote(ctx, c, t.Project, iid, marker, reports)
 	if err != nil {
 		return &inputError{err}
 	}
