@@ -1,20 +1,17 @@
 package fleet_test
 
 import (
-	"context"
 	"fmt"
-	"runtime"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
-	"github.com/ci-doctor/ci-doctor/diagnose"
-	"github.com/ci-doctor/ci-doctor/fleet"
-	"github.com/ci-doctor/ci-doctor/gitlabapi"
 	"github.com/ci-doctor/ci-doctor/internal/gitlabtest"
-	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
 // The scale the fleet report is measured at (issue 13): 200 projects, 5,000
@@ -68,88 +65,52 @@ func newBenchServer(b *testing.B, jobs int64) *gitlabtest.Server {
 	return s
 }
 
-// BenchmarkFleet runs the first report over the whole fleet, then a second
-// one with nothing new, and reports their times against what the latency
-// and the concurrency allow, the requests made, and the peak heap.
+// BenchmarkFleet runs `ci-doctor report` over the whole fleet, as a user
+// does (its own process, so that its peak memory is its own, not the fake
+// GitLab's), then a second time with nothing new, and reports their times
+// against what the latency and the concurrency allow, the requests made,
+// and the report's peak RSS, at 1,000 and at 5,000 jobs.
 //
 //	go test -run '^$' -bench Fleet -benchtime 1x ./fleet
 func BenchmarkFleet(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "ci-doctor")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/ci-doctor").CombinedOutput(); err != nil {
+		b.Fatalf("building ci-doctor: %v\n%s", err, out)
+	}
 	for _, jobs := range []int64{1000, 5000} {
-		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) { benchmarkFleet(b, jobs) })
+		b.Run(fmt.Sprintf("jobs=%d", jobs), func(b *testing.B) { benchmarkFleet(b, bin, jobs) })
 	}
 }
 
-func benchmarkFleet(b *testing.B, jobs int64) {
+func benchmarkFleet(b *testing.B, bin string, jobs int64) {
 	for b.Loop() {
 		s := newBenchServer(b, jobs)
-		c, err := gitlabapi.New(gitlabapi.Options{Base: s.URL, Auth: gitlabapi.Auth{Token: token}, MaxInFlight: benchInFlight})
-		if err != nil {
-			b.Fatal(err)
+		db := filepath.Join(b.TempDir(), "fleet.db")
+		report := func(args ...string) (time.Duration, int64) {
+			cmd := exec.Command(bin, append([]string{"report", "--group", "fleet", "--quiet", "--format", "json", "--output", os.DevNull,
+				"--since", now.Add(-30 * 24 * time.Hour).Format(time.DateOnly), "--concurrency", fmt.Sprint(benchInFlight)}, args...)...)
+			cmd.Env = append(os.Environ(), "GITLAB_HOST="+s.URL, "GITLAB_TOKEN="+token, "CI_DOCTOR_DB="+db)
+			start := time.Now()
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v: %v\n%s", cmd.Args, err, out)
+			}
+			return time.Since(start), cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 		}
-		m, err := diagnose.Compile(signatures.Builtin())
-		if err != nil {
-			b.Fatal(err)
-		}
-		st := openSQLite(b)
-		o := fleet.Options{Group: "fleet", Since: now.Add(-30 * 24 * time.Hour), Failures: true, Readiness: true,
-			Workers: benchInFlight, SignaturesVersion: "bench"}
-
-		peak := sampleHeap()
-		start := time.Now()
-		cr, err := fleet.Crawl(context.Background(), c, m, st, o)
-		first := time.Since(start)
-		heap := peak()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if int64(cr.Counts.New) != jobs {
-			b.Fatalf("first run found %d new jobs, want %d", cr.Counts.New, jobs)
-		}
+		first, rss := report()
 		requests := len(s.Requests())
 		ideal := time.Duration(requests) * benchLatency / benchInFlight
-
-		o.Readiness = false
-		start = time.Now()
-		if _, err := fleet.Crawl(context.Background(), c, m, st, o); err != nil {
-			b.Fatal(err)
+		if got := int64(s.RouteCount(traceRoute)); got != jobs {
+			b.Fatalf("the first run read %d logs, want %d", got, jobs)
 		}
-		second := time.Since(start)
+		second, _ := report("--failures-only")
 		again := len(s.Requests()) - requests
-		traces := s.RouteCount(traceRoute)
 
 		b.ReportMetric(first.Seconds(), "first-run-s")
 		b.ReportMetric(float64(requests), "first-run-requests")
 		b.ReportMetric(first.Seconds()/ideal.Seconds(), "first/ideal")
-		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(rss)/1024, "peak-RSS-MiB")
 		b.ReportMetric(second.Seconds(), "second-run-s")
 		b.ReportMetric(float64(again), "second-run-requests")
-		b.ReportMetric(float64(int64(traces)-jobs), "second-run-logs")
-	}
-}
-
-// sampleHeap samples the heap in use every 10 ms until the returned
-// function is called, which returns the highest sample.
-func sampleHeap() func() uint64 {
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	})
-	return func() uint64 {
-		close(stop)
-		wg.Wait()
-		return peak.Load()
+		b.ReportMetric(float64(int64(s.RouteCount(traceRoute))-jobs), "second-run-logs")
 	}
 }

@@ -50,8 +50,8 @@ type Counts struct {
 
 // Crawled is what a crawl covered.
 type Crawled struct {
-	// Scope is "group PATH" or "project PATH".
-	Scope    string
+	// Name is "group PATH" or "project PATH".
+	Name     string
 	Host     string
 	Projects []gitlabapi.Project
 	Counts   Counts
@@ -98,7 +98,7 @@ func (cr *crawl) listProjects(ctx context.Context) error {
 	case cr.o.Group != "" && cr.o.Project != "":
 		return errors.New("give a group or a project, not both")
 	case cr.o.Group != "":
-		cr.out.Scope = "group " + cr.o.Group
+		cr.out.Name = "group " + cr.o.Group
 		err := cr.c.GroupProjects(ctx, cr.o.Group, func(p gitlabapi.Project) error {
 			cr.out.Projects = append(cr.out.Projects, p)
 			return nil
@@ -111,7 +111,7 @@ func (cr *crawl) listProjects(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		cr.out.Scope = "project " + p.Path
+		cr.out.Name = "project " + p.Path
 		cr.out.Projects = []gitlabapi.Project{p}
 	default:
 		return errors.New("give a group or a project")

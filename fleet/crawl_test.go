@@ -23,7 +23,7 @@ func options(group string) fleet.Options {
 
 func summarise(t *testing.T, st *store.Store, cr *fleet.Crawled) *fleet.Summary {
 	t.Helper()
-	s, err := fleet.Summarise(context.Background(), st, cr, fleet.SummaryOptions{Since: now.Add(-14 * 24 * time.Hour), Until: now, Failures: true, Readiness: true})
+	s, err := fleet.Summarise(context.Background(), st, cr.Scope(), fleet.SummaryOptions{Since: now.Add(-14 * 24 * time.Hour), Until: now, Failures: true, Readiness: true})
 	if err != nil {
 		t.Fatal(err)
 	}

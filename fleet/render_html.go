@@ -53,6 +53,26 @@ var parseReport = sync.OnceValues(func() (*template.Template, error) {
 
 // RenderHTML writes the summary as a single self-contained HTML page.
 func RenderHTML(w io.Writer, s *Summary) error {
+	return RenderHTMLPage(w, s, PageOptions{})
+}
+
+// PageOptions add to the page what a live dashboard (`ci-doctor serve`)
+// shows and a published file does not.
+type PageOptions struct {
+	// Filters, when set, puts a form at the top that reloads the page
+	// with other filters (a GET of the same address).
+	Filters *Filters
+}
+
+// Filters are the dashboard's current filters and their choices.
+type Filters struct {
+	Project, Cause, Window string
+	// Causes and Windows are the choices offered; the project is typed.
+	Causes, Windows []string
+}
+
+// RenderHTMLPage writes the page with the options.
+func RenderHTMLPage(w io.Writer, s *Summary, o PageOptions) error {
 	t, err := parseReport()
 	if err != nil {
 		return fmt.Errorf("parsing the HTML report template: %w", err)
@@ -60,6 +80,7 @@ func RenderHTML(w io.Writer, s *Summary) error {
 	colours := causeColours(s)
 	page := htmlPage{
 		Summary:   s,
+		Filters:   o.Filters,
 		CSS:       template.CSS(reportCSS),
 		JS:        template.JS(reportJS),
 		Colours:   colours,
@@ -90,6 +111,7 @@ type htmlPage struct {
 	DiagnosedPercent int
 	Chart            *barChart
 	Readiness        readinessTable
+	Filters          *Filters
 }
 
 // TrendRank orders trends from the one that needs the least attention to

@@ -14,41 +14,67 @@ import (
 // Unrecognised is the Timeline series of the failures no signature explains.
 const Unrecognised = "unrecognised"
 
+// Scope is what a summary covers: some of a host's projects.
+type Scope struct {
+	// Name is "group PATH", "project PATH" or what a dashboard shows.
+	Name string
+	Host string
+	// ProjectIDs lists the projects; nil means every project of Host,
+	// and an empty list none (a group without projects).
+	ProjectIDs []int64
+	// Notes say what limits the data: they are the summary's notes.
+	Notes []string
+}
+
+// Scope is the summary's scope of what the crawl covered.
+func (cr *Crawled) Scope() Scope {
+	ids := make([]int64, len(cr.Projects))
+	for i, p := range cr.Projects {
+		ids[i] = p.ID
+	}
+	return Scope{Name: cr.Name, Host: cr.Host, ProjectIDs: ids, Notes: cr.Notes}
+}
+
 // SummaryOptions say what Summarise covers.
 type SummaryOptions struct {
 	// Since and Until bound the jobs' times: Since <= FailedAt < Until.
 	Since, Until time.Time
 	// Failures and Readiness say which halves to include.
 	Failures, Readiness bool
+	// Project (a full path) and Cause (a cause id, "-" for none) narrow
+	// the summary, for the dashboard's filters; empty means all.
+	Project, Cause string
 }
 
-// Summarise builds the report of what the crawl covered from the store,
-// so that jobs stored by earlier runs count too.
-func Summarise(ctx context.Context, st *store.Store, cr *Crawled, o SummaryOptions) (*Summary, error) {
-	s := &Summary{Scope: cr.Scope, Since: o.Since.UTC(), Until: o.Until.UTC(), Notes: cr.Notes,
+// Summarise builds the report of a scope from the store, so that jobs
+// stored by earlier runs (or by serve) count too.
+func Summarise(ctx context.Context, st *store.Store, sc Scope, o SummaryOptions) (*Summary, error) {
+	s := &Summary{Scope: sc.Name, Since: o.Since.UTC(), Until: o.Until.UTC(), Notes: sc.Notes,
 		Causes: []Cause{}, Unrecognised: []Template{}, Readiness: []ProjectReadiness{}}
 	s.Timeline = newTimeline(s.Since, s.Until)
-	ids := make([]int64, len(cr.Projects))
-	for i, p := range cr.Projects {
-		ids[i] = p.ID
+	if sc.ProjectIDs != nil && len(sc.ProjectIDs) == 0 {
+		return s, nil
 	}
-	if o.Failures && len(ids) > 0 {
+	if o.Failures {
 		t := newTally(s)
-		err := st.Diagnoses(ctx, store.Filter{Host: cr.Host, ProjectIDs: ids, Since: o.Since, Until: o.Until}, func(d store.Diagnosis) error {
+		f := store.Filter{Host: sc.Host, ProjectIDs: sc.ProjectIDs, Since: o.Since, Until: o.Until, Project: o.Project, CauseID: o.Cause}
+		if err := st.Diagnoses(ctx, f, func(d store.Diagnosis) error {
 			t.add(d)
 			return nil
-		})
-		if err != nil {
+		}); err != nil {
 			return nil, err
 		}
 		t.finish()
 	}
-	if o.Readiness && len(ids) > 0 {
-		rs, err := st.Readiness(ctx, cr.Host, ids)
+	if o.Readiness {
+		rs, err := st.Readiness(ctx, sc.Host, sc.ProjectIDs)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rs {
+			if o.Project != "" && r.Project != o.Project {
+				continue
+			}
 			findings := r.Findings
 			if findings == nil {
 				findings = map[string]int{}

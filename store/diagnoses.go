@@ -39,7 +39,13 @@ type Filter struct {
 	Since      time.Time // FailedAt >= Since (zero: no bound)
 	Until      time.Time // FailedAt < Until (zero: no bound)
 	TemplateID string    // when set, only diagnoses with this template id (Host may then be "": any host)
+	Project    string    // when set, only this project (path_with_namespace, exact)
+	CauseID    string    // when set, only this cause; NoCause selects the diagnoses no signature explains
 }
+
+// NoCause is the Filter.CauseID that selects the diagnoses with no cause
+// (stored with CauseID ""), since "" already means "any cause".
+const NoCause = "-"
 
 // diagnosisColumns lists the diagnoses columns in Diagnosis field order; the
 // insert and the select below both follow it.
@@ -108,9 +114,7 @@ func (s *Store) PutDiagnoses(ctx context.Context, ds []Diagnosis) error {
 	}
 	defer stmt.Close()
 	for _, d := range ds {
-		if _, err := stmt.ExecContext(ctx, d.Host, d.ProjectID, d.JobID, d.Project, d.JobName, d.Stage, d.Ref,
-			d.PipelineID, d.WebURL, s.d.timeArg(d.FailedAt), d.FailureReason, d.CauseID, d.CauseTitle, d.Evidence,
-			d.TemplateID, d.Template, d.Note, d.ToolVersion, d.SignaturesVersion, s.d.timeArg(d.DiagnosedAt)); err != nil {
+		if _, err := stmt.ExecContext(ctx, s.diagnosisArgs(d)...); err != nil {
 			return fmt.Errorf("storing diagnosis of job %d: %w", d.JobID, s.d.explain(err))
 		}
 	}
@@ -118,6 +122,13 @@ func (s *Store) PutDiagnoses(ctx context.Context, ds []Diagnosis) error {
 		return fmt.Errorf("storing diagnoses: %w", s.d.explain(err))
 	}
 	return nil
+}
+
+// diagnosisArgs are upsertDiagnosis's arguments for d.
+func (s *Store) diagnosisArgs(d Diagnosis) []any {
+	return []any{d.Host, d.ProjectID, d.JobID, d.Project, d.JobName, d.Stage, d.Ref,
+		d.PipelineID, d.WebURL, s.d.timeArg(d.FailedAt), d.FailureReason, d.CauseID, d.CauseTitle, d.Evidence,
+		d.TemplateID, d.Template, d.Note, d.ToolVersion, d.SignaturesVersion, s.d.timeArg(d.DiagnosedAt)}
 }
 
 // Diagnoses calls fn with each stored diagnosis f selects, ordered by FailedAt
@@ -180,6 +191,16 @@ func (s *Store) diagnosisWhere(f Filter) (string, []any, error) {
 	}
 	if f.TemplateID != "" {
 		add("template_id = %s", f.TemplateID)
+	}
+	if f.Project != "" {
+		add("project = %s", f.Project)
+	}
+	switch f.CauseID {
+	case "":
+	case NoCause:
+		conds = append(conds, "cause_id = ''")
+	default:
+		add("cause_id = %s", f.CauseID)
 	}
 	return strings.Join(conds, " AND "), args, nil
 }

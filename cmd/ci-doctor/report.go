@@ -151,7 +151,7 @@ func runReport(ios *iostreams.IOStreams, g *globalOptions, opts *reportOptions) 
 	case err != nil:
 		return &inputError{err}
 	}
-	summary, err := fleet.Summarise(ctx, st, crawled, fleet.SummaryOptions{Since: since, Until: now.Add(time.Second),
+	summary, err := fleet.Summarise(ctx, st, crawled.Scope(), fleet.SummaryOptions{Since: since, Until: now.Add(time.Second),
 		Failures: !opts.readinessOnly, Readiness: !opts.failuresOnly})
 	if err != nil {
 		return &inputError{fmt.Errorf("the store: %w", err)}

@@ -53,7 +53,7 @@ tested database of signatures and prints the cause, the fix and the evidence.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
 	cmd.PersistentFlags().StringArrayVar(&g.signatureDirs, "signatures", nil,
 		"also load the signatures in `DIR` (repeatable; also $"+signaturesEnv+", folders separated by '"+string(filepath.ListSeparator)+"')")
-	cmd.AddCommand(newDiagnoseCmd(ios, g), newRunCmd(ios, g), newLintCmd(ios), newSignaturesCmd(ios, g), newExplainCmd(ios, g), newReportCmd(ios, g), newVersionCmd(ios))
+	cmd.AddCommand(newDiagnoseCmd(ios, g), newRunCmd(ios, g), newLintCmd(ios), newSignaturesCmd(ios, g), newExplainCmd(ios, g), newReportCmd(ios, g), newServeCmd(ios, g), newVersionCmd(ios))
 	for _, c := range buildCommands {
 		cmd.AddCommand(c(ios))
 	}
