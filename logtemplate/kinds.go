@@ -3,6 +3,7 @@ package logtemplate
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // timeREs match the times and dates tools print: ISO 8601 and RFC 3339
@@ -41,7 +42,7 @@ func ip(s string, i, j int) (int, bool) {
 
 // digestName is the algorithm part of a digest, which image must not take
 // for an image name (manifest-sha256:eff0...).
-var digestName = regexp.MustCompile(`(?:^|[._-])(?:sha\d+|md5)$`)
+var digestName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[._-])(?:sha\d+|md5)$`) })
 
 // digestRE matches a content digest (sha256:4a2bc8...).
 const digestRE = `\b(?:sha(?:1|224|256|384|512)|md5):[0-9a-fA-F]{7,}\b`
@@ -63,7 +64,7 @@ func image(s string, i, j int) (int, bool) {
 	}
 	m := s[i:j]
 	name, tag, _ := strings.Cut(m[strings.LastIndexByte(m, '/')+1:], ":")
-	if digestName.MatchString(name) {
+	if digestName().MatchString(name) {
 		return j, false
 	}
 	if tag == "" || !allDigits(tag) {

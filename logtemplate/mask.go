@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -48,24 +49,27 @@ type rule struct {
 // numbers; a time holds numbers and colons; an image reference a host and
 // a digest; a path a UUID), and quoted strings go last,
 // when what they hold has been masked and a single placeholder or a short
-// word can be told from a varying name.
-var rules = []rule{
-	{re: regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>` + "`" + `‘’“”]+|[\w.-]+@[\w.-]+\.[A-Za-z]+:[\w./~-]+`), ph: phURL, accept: trimTrailing(".,;:!?)]}"), need: []string{"://", "@"}},
-	{re: regexp.MustCompile(`[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b`), ph: phEmail, need: []string{"@"}},
-	{re: regexp.MustCompile(timeREs[0]), ph: phTime, accept: notInWord},
-	{re: regexp.MustCompile(timeREs[1]), ph: phTime, accept: notInWord, need: months},
-	{re: regexp.MustCompile(timeREs[2]), ph: phTime, accept: notInWord},
-	{re: regexp.MustCompile(ipv4RE + `|` + ipv6RE), ph: phIP, accept: ip},
-	{re: regexp.MustCompile(imageRE), ph: phImage, accept: image},
-	{re: regexp.MustCompile(pathRE), ph: phPath, accept: path},
-	{re: regexp.MustCompile(hostRE), ph: phHost, accept: host},
-	{re: regexp.MustCompile(`(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`), ph: phUUID, accept: notInWord},
-	{re: regexp.MustCompile(digestRE), ph: phHex},
-	{re: regexp.MustCompile(`0x[0-9a-fA-F]+|[0-9a-f]{7,}|[0-9A-F]{7,}`), ph: phHex, accept: hexID},
-	{re: regexp.MustCompile(`[A-Za-z0-9]{16,}`), ph: phID, accept: randomID},
-	{re: regexp.MustCompile(durRE), ph: phDur, accept: notInWord},
-	{re: regexp.MustCompile(`\d+(?:\.\d+)*`), ph: phNum, accept: number},
-}
+// word can be told from a varying name. They are compiled on first use: a
+// program that masks no line (every `ci-doctor diagnose`) pays nothing.
+var rules = sync.OnceValue(func() []rule {
+	return []rule{
+		{re: regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>` + "`" + `‘’“”]+|[\w.-]+@[\w.-]+\.[A-Za-z]+:[\w./~-]+`), ph: phURL, accept: trimTrailing(".,;:!?)]}"), need: []string{"://", "@"}},
+		{re: regexp.MustCompile(`[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b`), ph: phEmail, need: []string{"@"}},
+		{re: regexp.MustCompile(timeREs[0]), ph: phTime, accept: notInWord},
+		{re: regexp.MustCompile(timeREs[1]), ph: phTime, accept: notInWord, need: months},
+		{re: regexp.MustCompile(timeREs[2]), ph: phTime, accept: notInWord},
+		{re: regexp.MustCompile(ipv4RE + `|` + ipv6RE), ph: phIP, accept: ip},
+		{re: regexp.MustCompile(imageRE), ph: phImage, accept: image},
+		{re: regexp.MustCompile(pathRE), ph: phPath, accept: path},
+		{re: regexp.MustCompile(hostRE), ph: phHost, accept: host},
+		{re: regexp.MustCompile(`(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`), ph: phUUID, accept: notInWord},
+		{re: regexp.MustCompile(digestRE), ph: phHex},
+		{re: regexp.MustCompile(`0x[0-9a-fA-F]+|[0-9a-f]{7,}|[0-9A-F]{7,}`), ph: phHex, accept: hexID},
+		{re: regexp.MustCompile(`[A-Za-z0-9]{16,}`), ph: phID, accept: randomID},
+		{re: regexp.MustCompile(durRE), ph: phDur, accept: notInWord},
+		{re: regexp.MustCompile(`\d+(?:\.\d+)*`), ph: phNum, accept: number},
+	}
+})
 
 // Mask returns the line's template: its varying parts replaced by
 // placeholders. The line is one already normalised log line (no ANSI
@@ -73,7 +77,7 @@ var rules = []rule{
 // the words that say what failed ("error", "npm ERR! code ELIFECYCLE") stay.
 func Mask(line string) string {
 	s := strings.Join(strings.Fields(line), " ")
-	for _, r := range rules {
+	for _, r := range rules() {
 		s = r.apply(s)
 	}
 	return maskQuotes(s)

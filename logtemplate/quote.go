@@ -3,6 +3,7 @@ package logtemplate
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // quotePairs maps each opening quote to its closing one: ASCII quotes and
@@ -16,11 +17,13 @@ var quotePairs = map[rune]rune{'"': '"', '\'': '\'', '`': '`', '‘': '’', '�
 // "executor", possibly 'null', `Cargo.toml`. Longer text, text with a
 // space, a slash or a hyphen (a command, a release or project name) varies
 // from job to job, and Cluster merges the kept words that do.
-var keptWord = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,19}(?:\.[A-Za-z0-9]{1,8})?$`)
+var keptWord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,19}(?:\.[A-Za-z0-9]{1,8})?$`)
+})
 
 // placeholderOnly is quoted text that a rule already masked whole: the
 // quotes stay around it, as they tell how the tool printed the value.
-var placeholderOnly = regexp.MustCompile(`^<[A-Z]+>$`)
+var placeholderOnly = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^<[A-Z]+>$`) })
 
 // maskQuotes replaces quoted strings with <QUOTED>, keeping the quotes
 // around a kept word, an empty string or a single placeholder. A single
@@ -50,7 +53,7 @@ func maskQuotes(s string) string {
 			continue
 		}
 		inner := string(rs[i+1 : end])
-		if inner == "" || keptWord.MatchString(inner) || placeholderOnly.MatchString(inner) {
+		if inner == "" || keptWord().MatchString(inner) || placeholderOnly().MatchString(inner) {
 			i = end
 			continue
 		}

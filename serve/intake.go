@@ -18,7 +18,7 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) {
 	event := r.Header.Get("X-Gitlab-Event")
 	log := s.log.With("event", event, "delivery", r.Header.Get("X-Gitlab-Webhook-UUID"), "idempotency_key", r.Header.Get("Idempotency-Key"))
 	if !s.secretOK(r.Header.Get("X-Gitlab-Token")) {
-		s.metrics.refused.WithLabelValues("secret").Inc()
+		s.metrics.refused("secret").Inc()
 		log.Warn("event refused: missing or wrong X-Gitlab-Token", "remote", r.RemoteAddr)
 		http.Error(w, "missing or wrong X-Gitlab-Token", http.StatusUnauthorized)
 		return
@@ -27,35 +27,35 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		s.metrics.refused.WithLabelValues("too_large").Inc()
+		s.metrics.refused("too_large").Inc()
 		log.Warn("event refused: body too large", "limit_bytes", s.o.MaxBody)
 		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 		return
 	case err != nil:
-		s.metrics.refused.WithLabelValues("read").Inc()
+		s.metrics.refused("read").Inc()
 		log.Warn("event refused: body not read", "err", err)
 		http.Error(w, "body not read", http.StatusBadRequest)
 		return
 	}
 	jobs, err := failedJobs(event, body, s.o.Host)
 	if err != nil {
-		s.metrics.refused.WithLabelValues("malformed").Inc()
+		s.metrics.refused("malformed").Inc()
 		log.Warn("event refused: malformed payload", "err", err)
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	s.metrics.received.WithLabelValues(eventLabel(event)).Inc()
+	s.metrics.received(eventLabel(event)).Inc()
 	if len(jobs) > 0 {
 		added, err := s.st.Enqueue(r.Context(), jobs)
 		if err != nil {
 			// Not stored, so not accepted: GitLab counts the failure and
 			// the delivery can be resent from the hook's page.
-			s.metrics.refused.WithLabelValues("store").Inc()
+			s.metrics.refused("store").Inc()
 			log.Error("event not queued: the store failed", "err", err)
 			http.Error(w, "the store failed; resend later", http.StatusServiceUnavailable)
 			return
 		}
-		s.metrics.queued.Add(float64(added))
+		s.metrics.queued.Add(added)
 		if added > 0 {
 			select {
 			case s.wake <- struct{}{}:
@@ -64,7 +64,7 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) {
 		}
 		log.Debug("event queued", "failed_jobs", len(jobs), "new", added)
 	}
-	s.metrics.intake.Observe(time.Since(start).Seconds())
+	s.metrics.intake.Update(time.Since(start).Seconds())
 	w.WriteHeader(http.StatusAccepted)
 }
 

@@ -59,7 +59,7 @@ type Server struct {
 	o       Options
 	owner   string
 	log     *slog.Logger
-	metrics *metrics
+	metrics *serverMetrics
 	// wake tells idle workers of jobs this process queued.
 	wake chan struct{}
 }

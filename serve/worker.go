@@ -98,8 +98,8 @@ func (s *Server) handle(ctx context.Context, j store.QueuedJob) {
 	if cause == "" {
 		cause = "none"
 	}
-	s.metrics.diagnosed.WithLabelValues(cause).Inc()
-	s.metrics.diagnosis.Observe(time.Since(start).Seconds())
+	s.metrics.diagnosed(cause).Inc()
+	s.metrics.diagnosis.Update(time.Since(start).Seconds())
 	log.Info("diagnosed", "cause", cause, "evidence", d.Evidence)
 	if s.o.Comment && report != nil {
 		s.comment(ctx, j, report, log)

@@ -1,0 +1,129 @@
+package serve_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// loadSenders is how many events are in flight at once, as GitLab's
+// Sidekiq workers would send them.
+const loadSenders = 16
+
+// loadDelivery is one POST of an event (first sending, duplicate or
+// re-send) and what came of it.
+type loadDelivery struct {
+	ev     *loadEvent
+	dup    bool
+	resend bool
+	proc   int // the serve process it goes to
+	seq    int // position in the plan
+
+	start, end time.Time
+	status     int   // 0 when no answer came
+	err        error // why no answer came
+}
+
+// accepted says whether the intake answered 2xx.
+func (d *loadDelivery) accepted() bool { return d.status >= 200 && d.status < 300 }
+
+// refused says whether nobody listened: the process was down.
+func (d *loadDelivery) refused() bool { return errors.Is(d.err, syscall.ECONNREFUSED) }
+
+// loadSender posts events to the serve processes with GitLab's headers.
+type loadSender struct {
+	client   *http.Client
+	instance string // X-Gitlab-Instance
+	procs    []*serveProc
+	requests atomic.Int64 // numbers X-Gitlab-Webhook-UUID, new for each request
+}
+
+func newLoadSender(instance string, procs []*serveProc) *loadSender {
+	// No proxy from the environment: the events stay on loopback.
+	tr := &http.Transport{MaxIdleConns: 2 * loadSenders, MaxIdleConnsPerHost: loadSenders, IdleConnTimeout: time.Minute}
+	return &loadSender{client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, instance: instance, procs: procs}
+}
+
+// send posts ds, loadSenders at a time; before, when set, runs in the
+// sending goroutine just before each post.
+func (s *loadSender) send(ds []*loadDelivery, before func(*loadDelivery)) {
+	work := make(chan *loadDelivery)
+	var wg sync.WaitGroup
+	for range loadSenders {
+		wg.Go(func() {
+			for d := range work {
+				if before != nil {
+					before(d)
+				}
+				s.post(d)
+			}
+		})
+	}
+	for _, d := range ds {
+		work <- d
+	}
+	close(work)
+	wg.Wait()
+}
+
+// post sends one event and records the answer and its latency. The
+// Idempotency-Key also lets net/http send the POST again on a kept-alive
+// connection the server had closed, as it does for idempotent requests.
+func (s *loadSender) post(d *loadDelivery) {
+	req, err := http.NewRequest(http.MethodPost, s.procs[d.proc].url()+"/hooks/gitlab", bytes.NewReader(d.ev.body))
+	if err != nil {
+		d.err = err
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "GitLab/18.6.0")
+	req.Header.Set("X-Gitlab-Event", d.ev.kind)
+	req.Header.Set("X-Gitlab-Token", secret)
+	req.Header.Set("X-Gitlab-Instance", s.instance)
+	req.Header.Set("X-Gitlab-Webhook-UUID", fmt.Sprintf("00000000-0000-4000-8000-%012d", s.requests.Add(1)))
+	req.Header.Set("X-Gitlab-Event-UUID", d.ev.key)
+	req.Header.Set("Idempotency-Key", d.ev.key)
+	d.start = time.Now()
+	resp, err := s.client.Do(req)
+	if err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		d.status = resp.StatusCode
+	}
+	d.end, d.err = time.Now(), err
+}
+
+// latencies are client-side times of accepted deliveries, sorted.
+type latencies []time.Duration
+
+// latenciesOf gathers the times of the accepted deliveries that keep
+// selects.
+func latenciesOf(keep func(*loadDelivery) bool, ds ...[]*loadDelivery) latencies {
+	var out latencies
+	for _, list := range ds {
+		for _, d := range list {
+			if d.accepted() && keep(d) {
+				out = append(out, d.end.Sub(d.start))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// quantile is the q-quantile by the nearest-rank method, in milliseconds.
+func (l latencies) quantile(q float64) float64 {
+	if len(l) == 0 {
+		return 0
+	}
+	i := max(int(math.Ceil(q*float64(len(l))))-1, 0)
+	return float64(l[i].Microseconds()) / 1000
+}
