@@ -187,3 +187,29 @@ func TestInterruptedRunKeepsWhatItDid(t *testing.T) {
 		t.Errorf("the next run found %+v, want the %d stored ones skipped and the rest diagnosed", cr.Counts, stored)
 	}
 }
+
+func TestLongLogsAreCut(t *testing.T) {
+	e := newEnv(t, gitlabtest.Options{}, 4)
+	long := strings.Repeat("compiling ...\n", 80_000) + realLog(t, "docker-daemon-unreachable--compose-v1-gitlab-docker-2375.log")
+	failedJob(e.server, 200, 11, time.Hour, long)
+	st := openSQLite(t)
+	o := options("")
+	o.Project, o.Readiness, o.MaxLogBytes = "acme/team/api", false, 1<<20
+	cr, err := fleet.Crawl(context.Background(), e.client, e.matcher, st, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(cr.Notes, "\n"), "only the first 1 MiB of each were read") {
+		t.Errorf("notes %q, want one about the log cut at 1 MiB", cr.Notes)
+	}
+	var got store.Diagnosis
+	st.Diagnoses(context.Background(), store.Filter{Host: e.server.URL, ProjectIDs: []int64{11}}, func(d store.Diagnosis) error {
+		if d.JobID == 200 {
+			got = d
+		}
+		return nil
+	})
+	if !strings.HasPrefix(got.Note, "log over 1 MiB") || got.CauseID != "" {
+		t.Errorf("job 200 stored as %+v, want the note and no cause (its error is past the cut)", got)
+	}
+}

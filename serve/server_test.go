@@ -55,6 +55,12 @@ type env struct {
 // log that arrives late, job 44 has no log at all.
 func start(t *testing.T, dsn string, o serve.Options) *env {
 	t.Helper()
+	return startGrace(t, dsn, o, 5*time.Second)
+}
+
+// startGrace is start with the grace period of a stop.
+func startGrace(t *testing.T, dsn string, o serve.Options, grace time.Duration) *env {
+	t.Helper()
 	gl := gitlabtest.New(t, gitlabtest.Options{})
 	gl.AddToken(token, gitlabtest.PersonalToken, "api")
 	gl.AddProject(gitlabtest.Project{ID: 7, Path: "acme/shop"})
@@ -93,7 +99,7 @@ func start(t *testing.T, dsn string, o serve.Options) *env {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, l, 5*time.Second) }()
+	go func() { served <- srv.Serve(ctx, l, grace) }()
 	e := &env{gitlab: gl, st: st, srv: srv, url: "http://" + l.Addr().String()}
 	e.stop = func() {
 		cancel()
@@ -288,5 +294,53 @@ func TestDashboardNeedsTheTokenWhenSet(t *testing.T) {
 	}
 	if code := e.post(t, "Job Hook", jobHook(t, e.gitlab.URL, 7, "acme/shop", 42, "failed"), secret); code != 202 {
 		t.Errorf("the intake needs the webhook secret only: %d", code)
+	}
+}
+
+func TestCommentIsPostedOnce(t *testing.T) {
+	e := start(t, storetest.SQLite(t), serve.Options{Comment: true, Workers: 3})
+	e.gitlab.AddPipeline(gitlabtest.Pipeline{ID: 3, ProjectID: 7, SHA: sha, Ref: "feature", Status: "failed"})
+	e.gitlab.AddMergeRequest(gitlabtest.MergeRequest{IID: 5, ProjectID: 7, SHA: sha, SourceBranch: "feature", HeadPipelineID: 3})
+	event := jobHook(t, e.gitlab.URL, 7, "acme/shop", 42, "failed")
+	for range 4 { // a resend, a proxy's retry: the same delivery again
+		if code := e.post(t, "Job Hook", event, secret); code != 202 {
+			t.Fatalf("event: %d", code)
+		}
+	}
+	e.waitDiagnosed(t, 42)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(e.gitlab.Notes(7, 5)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // room for a wrong second note
+	notes := e.gitlab.Notes(7, 5)
+	if len(notes) != 1 || !strings.Contains(notes[0].Body, "docker-daemon-unreachable") || !strings.HasPrefix(notes[0].Body, "<!-- ci-doctor job build -->") {
+		t.Fatalf("notes = %+v, want one note with the diagnosis", notes)
+	}
+}
+
+func TestStopGivesBackTheJobsInHand(t *testing.T) {
+	e := startGrace(t, storetest.SQLite(t), serve.Options{}, 100*time.Millisecond)
+	e.gitlab.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Delay: 3 * time.Second})
+	e.post(t, "Job Hook", jobHook(t, e.gitlab.URL, 7, "acme/shop", 42, "failed"), secret)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		st, _ := e.st.QueueStats(context.Background())
+		if st.Leased == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job was not taken: %+v", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	e.stop()
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("stopping took %s, want about the grace period", took)
+	}
+	st, _ := e.st.QueueStats(context.Background())
+	if st.Waiting != 1 || st.Leased != 0 {
+		t.Errorf("queue after the stop %+v, want the job given back", st)
 	}
 }
