@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -37,6 +38,58 @@ func (d *loadDelivery) accepted() bool { return d.status >= 200 && d.status < 30
 
 // refused says whether nobody listened: the process was down.
 func (d *loadDelivery) refused() bool { return errors.Is(d.err, syscall.ECONNREFUSED) }
+
+// loadIntake is the events sent and re-sent, and when things happened.
+type loadIntake struct {
+	plan, resent  []*loadDelivery
+	victim        int       // the process killed half-way
+	killed, ready time.Time // its SIGKILL, and when it was ready again
+	first, end    time.Time // the first event sent, the last answered
+	drained       time.Time // when the queue was found empty
+}
+
+// deliver sends the plan in bursts with short pauses. When the event at
+// loadKillAt is about to go, it SIGKILLs victim and starts it again at
+// once while the senders go on; what got no answer is sent again after
+// the plan, as a person would with GitLab's "Resend request".
+func deliver(t *testing.T, s *loadSender, plan []*loadDelivery, victim *serveProc) loadIntake {
+	t.Helper()
+	in := loadIntake{plan: plan, victim: slices.Index(s.procs, victim)}
+	var kill sync.Once
+	var restartErr error
+	restarted := make(chan struct{})
+	killHalfWay := func(d *loadDelivery) {
+		if d.seq != loadKillAt {
+			return
+		}
+		kill.Do(func() {
+			go func() {
+				defer close(restarted)
+				in.killed = time.Now()
+				victim.kill()
+				restartErr = victim.restart()
+				in.ready = time.Now()
+			}()
+		})
+	}
+	in.first = time.Now()
+	for b := 0; b < len(plan); b += loadBurst {
+		s.send(plan[b:min(b+loadBurst, len(plan))], killHalfWay)
+		time.Sleep(loadPause)
+	}
+	<-restarted
+	if restartErr != nil {
+		t.Fatalf("restarting serve after SIGKILL: %v", restartErr)
+	}
+	for _, d := range plan {
+		if d.status == 0 {
+			in.resent = append(in.resent, &loadDelivery{ev: d.ev, dup: d.dup, resend: true, proc: d.proc, seq: d.seq})
+		}
+	}
+	s.send(in.resent, nil)
+	in.end = time.Now()
+	return in
+}
 
 // loadSender posts events to the serve processes with GitLab's headers.
 type loadSender struct {

@@ -344,3 +344,15 @@ func TestStopGivesBackTheJobsInHand(t *testing.T) {
 		t.Errorf("queue after the stop %+v, want the job given back", st)
 	}
 }
+
+func TestSlowJobsKeepTheirLease(t *testing.T) {
+	e := start(t, storetest.SQLite(t), serve.Options{Lease: 300 * time.Millisecond, Workers: 2})
+	e.gitlab.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Delay: time.Second, Times: 1})
+	posted := time.Now()
+	e.post(t, "Job Hook", jobHook(t, e.gitlab.URL, 7, "acme/shop", 42, "failed"), secret)
+	e.waitDiagnosed(t, 42)
+	time.Sleep(time.Until(posted.Add(1500 * time.Millisecond))) // the slow read is over and recorded
+	if n := e.gitlab.RouteCount("GET /projects/:id/jobs/:job_id/trace"); n != 1 {
+		t.Errorf("the log was read %d times, want once: a slow job must keep its lease, not go to the second worker", n)
+	}
+}

@@ -51,6 +51,9 @@ func (s *Server) worker(ctx, work context.Context) {
 func (s *Server) handle(ctx context.Context, j store.QueuedJob) {
 	log := s.log.With("project", j.Project, "job", j.JobID, "attempt", j.Attempts)
 	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.keepLease(ctx, cancel, j, log)
 	if j.Project == "" || j.WebURL == "" {
 		// An older job event, or a project outside the instance's web
 		// root: the API names the project.
@@ -132,4 +135,29 @@ func (s *Server) comment(ctx context.Context, j store.QueuedJob, report *diagnos
 		return
 	}
 	log.Info("posted the diagnosis", "merge_request", iid)
+}
+
+// keepLease extends the job's lease while it is worked on, a third of the
+// lease before it ends, so that a slow log (a large one, a slow GitLab)
+// is not taken by a second worker; when the lease was lost all the same,
+// the work stops.
+func (s *Server) keepLease(ctx context.Context, stop context.CancelFunc, j store.QueuedJob, log *slog.Logger) {
+	tick := time.NewTicker(s.o.Lease / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			err := s.st.Extend(ctx, j, s.owner, s.o.Lease)
+			if errors.Is(err, store.ErrLeaseLost) {
+				log.Warn("the job's lease was lost: another worker has it")
+				stop()
+				return
+			}
+			if err != nil && ctx.Err() == nil {
+				log.Warn("cannot extend the job's lease", "err", err)
+			}
+		}
+	}
 }

@@ -231,3 +231,54 @@ func TestTemplatesCountsJobsPerMaskedLine(t *testing.T) {
 		}
 	})
 }
+
+func TestDiagnosesFilterProjectAndCause(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dsn string) {
+		s := openT(t, dsn)
+		host := diagnosis(0, 0).Host
+		// Job: project, cause ("" for none).
+		jobs := []struct {
+			id      int64
+			project string
+			cause   string
+		}{
+			{1, "group/app", "go-test-failed"},
+			{2, "group/app", ""},
+			{3, "group/app-2", "go-test-failed"}, // a prefix of another path is not that project
+			{4, "group/lib", "npm-eresolve"},
+			{5, "group/lib", ""},
+			{6, "Group/App", "go-test-failed"}, // exact: case matters
+		}
+		var ds []Diagnosis
+		for _, j := range jobs {
+			d := diagnosis(j.id, int(j.id))
+			d.Project, d.CauseID = j.project, j.cause
+			ds = append(ds, d)
+		}
+		if err := s.PutDiagnoses(context.Background(), ds); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name string
+			f    Filter
+			want []int64
+		}{
+			{"project", Filter{Host: host, Project: "group/app"}, []int64{1, 2}},
+			{"unknown project", Filter{Host: host, Project: "group"}, nil},
+			{"cause", Filter{Host: host, CauseID: "go-test-failed"}, []int64{1, 3, 6}},
+			{"no cause", Filter{Host: host, CauseID: NoCause}, []int64{2, 5}},
+			{"project and cause", Filter{Host: host, Project: "group/lib", CauseID: "npm-eresolve"}, []int64{4}},
+			{"project and no cause", Filter{Host: host, Project: "group/lib", CauseID: NoCause}, []int64{5}},
+			{"with the other fields", Filter{Host: host, CauseID: "go-test-failed", Since: day.Add(2 * time.Hour), ProjectIDs: []int64{7}}, []int64{3, 6}},
+			{"other host", Filter{Host: "https://other.example.com", Project: "group/app"}, nil},
+		}
+		for _, tt := range tests {
+			if got := jobIDs(collect(t, s, tt.f)); !slices.Equal(got, tt.want) {
+				t.Errorf("%s: got jobs %v, want %v", tt.name, got, tt.want)
+			}
+		}
+		if err := s.Diagnoses(context.Background(), Filter{Project: "group/app"}, func(Diagnosis) error { return nil }); err == nil {
+			t.Error("Diagnoses with a project but no host succeeded")
+		}
+	})
+}

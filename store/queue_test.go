@@ -401,6 +401,14 @@ func TestQueueConcurrentWorkers(t *testing.T) {
 		}
 		var finished [jobs + 1]atomic.Int32
 		var lost, added atomic.Int32
+		var longest atomic.Int64 // the longest Lease or Finish, in nanoseconds
+		timed := func(start time.Time) {
+			for took := int64(time.Since(start)); ; {
+				if old := longest.Load(); took <= old || longest.CompareAndSwap(old, took) {
+					return
+				}
+			}
+		}
 		errs := make(chan error, len(stores))
 		var wg sync.WaitGroup
 		start := time.Now()
@@ -421,10 +429,11 @@ func TestQueueConcurrentWorkers(t *testing.T) {
 			owner := fmt.Sprintf("worker-%d", w)
 			wg.Go(func() {
 				for {
-					t0 := time.Now()
+					start := time.Now()
 					got, err := s.Lease(ctx, owner, 5, 200*time.Millisecond)
+					timed(start)
 					if err != nil {
-						errs <- fmt.Errorf("DEBUG after %v: %w", time.Since(t0), err)
+						errs <- err
 						return
 					}
 					if len(got) == 0 {
@@ -442,7 +451,10 @@ func TestQueueConcurrentWorkers(t *testing.T) {
 					for _, j := range got {
 						d := diagnosis(j.JobID, 1)
 						d.Note = owner
-						switch err := s.Finish(ctx, j, owner, d); {
+						start := time.Now()
+						err := s.Finish(ctx, j, owner, d)
+						timed(start)
+						switch {
 						case err == nil:
 							finished[j.JobID].Add(1)
 						case errors.Is(err, ErrLeaseLost):
@@ -476,9 +488,44 @@ func TestQueueConcurrentWorkers(t *testing.T) {
 		if st := statsT(t, s); st != (QueueStats{Done: jobs}) {
 			t.Errorf("stats at the end: %+v, want %d done", st, jobs)
 		}
-		t.Logf("%d workers finished %d jobs in %v (%.0f jobs/s, enqueueing alongside); %d Finish calls lost their lease",
-			workers, jobs, elapsed, jobs/elapsed.Seconds(), lost.Load())
+		t.Logf("%d workers finished %d jobs in %v (%.0f jobs/s, enqueueing alongside); %d Finish calls lost their lease; the longest Lease or Finish took %v",
+			workers, jobs, elapsed, jobs/elapsed.Seconds(), lost.Load(), time.Duration(longest.Load()))
 	})
+}
+
+func TestQueueWaitsForSQLitePastBusyTimeout(t *testing.T) {
+	dsn := storetest.SQLite(t)
+	s, err := open(context.Background(), dsn, config{wait: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	enqueueT(t, s, 1, queued(1))
+	// Another process holds the write lock for 15 busy timeouts.
+	conn, err := rawDB(t, dsn).Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	const hold = 300 * time.Millisecond
+	time.AfterFunc(hold, func() { conn.ExecContext(context.Background(), "COMMIT") })
+
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.Lease(short, "w", 1, time.Minute); err == nil {
+		t.Error("Lease got the job while another process held the lock")
+	}
+	start := time.Now()
+	jobs, err := s.Lease(context.Background(), "w", 1, time.Minute)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("Lease: %d jobs, %v; want to wait for the lock and get job 1", len(jobs), err)
+	}
+	if waited := time.Since(start); waited < hold/2 {
+		t.Errorf("Lease returned after %v, before the lock was let go", waited)
+	}
 }
 
 // helperDSN is set in the child process TestQueueSurvivesSIGKILL starts.
@@ -518,6 +565,7 @@ func TestQueueSurvivesSIGKILL(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	defer cmd.Process.Kill() // should the test stop early
 	// Killed with SIGKILL (Process.Kill on Unix) while it queues more, so
 	// likely in the middle of a transaction, and without closing the store.
 	var acked int64
@@ -572,9 +620,12 @@ func TestQueueSQLiteSyncsEveryCommit(t *testing.T) {
 
 // benchBackends runs bench on SQLite and, when it is set up, PostgreSQL.
 func benchBackends(b *testing.B, bench func(b *testing.B, s *Store)) {
-	for name, dsn := range map[string]func(testing.TB) string{"sqlite": storetest.SQLite, "postgres": storetest.Postgres} {
-		b.Run(name, func(b *testing.B) {
-			s, err := Open(context.Background(), dsn(b))
+	for _, backend := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		b.Run(backend.name, func(b *testing.B) {
+			s, err := Open(context.Background(), backend.dsn(b))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -629,5 +680,36 @@ func BenchmarkQueueLeaseFinish(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
+	})
+}
+
+func TestDropEndsAJobWithoutADiagnosis(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dsn string) {
+		s := openT(t, dsn)
+		ctx := context.Background()
+		j := QueuedJob{Host: "https://gitlab.example.com", ProjectID: 7, JobID: 1, Project: "group/app", FailedAt: day}
+		if _, err := s.Enqueue(ctx, []QueuedJob{j}); err != nil {
+			t.Fatal(err)
+		}
+		leased, err := s.Lease(ctx, "a", 1, time.Minute)
+		if err != nil || len(leased) != 1 {
+			t.Fatalf("Lease: %v, %d jobs", err, len(leased))
+		}
+		if err := s.Drop(ctx, leased[0], "b", "404"); !errors.Is(err, ErrLeaseLost) {
+			t.Errorf("Drop by another owner: %v, want ErrLeaseLost", err)
+		}
+		if err := s.Drop(ctx, leased[0], "a", "404 Not Found"); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := s.QueueStats(ctx)
+		if st.Done != 1 || st.Waiting+st.Leased != 0 {
+			t.Errorf("stats %+v, want the job done", st)
+		}
+		if n, _ := s.Enqueue(ctx, []QueuedJob{j}); n != 0 {
+			t.Error("a dropped job was queued again")
+		}
+		if got := collect(t, s, Filter{Host: j.Host}); len(got) != 0 {
+			t.Errorf("a dropped job has a diagnosis: %+v", got)
+		}
 	})
 }
