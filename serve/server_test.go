@@ -356,3 +356,30 @@ func TestSlowJobsKeepTheirLease(t *testing.T) {
 		t.Errorf("the log was read %d times, want once: a slow job must keep its lease, not go to the second worker", n)
 	}
 }
+
+func TestGitLabDownThenBack(t *testing.T) {
+	e := start(t, storetest.SQLite(t), serve.Options{})
+	e.gitlab.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Status: 502, Times: 3})
+	e.post(t, "Job Hook", jobHook(t, e.gitlab.URL, 7, "acme/shop", 42, "failed"), secret)
+	if got := e.waitDiagnosed(t, 42); got[42].CauseID != "docker-daemon-unreachable" {
+		t.Errorf("after GitLab came back: %+v", got[42])
+	}
+	_, metrics := e.get(t, "/metrics", "")
+	if !strings.Contains(metrics, "ci_doctor_log_fetch_failures_total 3") {
+		t.Errorf("/metrics does not count the 3 failed reads")
+	}
+}
+
+func TestLostStoreRefusesEvents(t *testing.T) {
+	e := start(t, storetest.SQLite(t), serve.Options{})
+	e.st.Close() // as a lost connection or a full disk would make every write fail
+	if code := e.post(t, "Job Hook", jobHook(t, e.gitlab.URL, 7, "acme/shop", 42, "failed"), secret); code != http.StatusServiceUnavailable {
+		t.Errorf("an event the store cannot keep: %d, want 503 (so GitLab counts a failed delivery)", code)
+	}
+	if code, _ := e.get(t, "/readyz", ""); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz: %d, want 503", code)
+	}
+	if code, _ := e.get(t, "/healthz", ""); code != 200 {
+		t.Errorf("/healthz: %d, want 200 (the process itself is fine)", code)
+	}
+}
