@@ -1,18 +1,17 @@
 package serve_test
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ci-doctor/ci-doctor/internal/gitlabtest"
 )
 
 // loadSenders is how many events are in flight at once, as GitLab's
@@ -91,18 +90,18 @@ func deliver(t *testing.T, s *loadSender, plan []*loadDelivery, victim *servePro
 	return in
 }
 
-// loadSender posts events to the serve processes with GitLab's headers.
+// loadSender posts events to the serve processes as the fake GitLab
+// delivers webhooks (its headers).
 type loadSender struct {
-	client   *http.Client
-	instance string // X-Gitlab-Instance
-	procs    []*serveProc
-	requests atomic.Int64 // numbers X-Gitlab-Webhook-UUID, new for each request
+	client *http.Client
+	gitlab *gitlabtest.Server
+	procs  []*serveProc
 }
 
-func newLoadSender(instance string, procs []*serveProc) *loadSender {
+func newLoadSender(gl *gitlabtest.Server, procs []*serveProc) *loadSender {
 	// No proxy from the environment: the events stay on loopback.
 	tr := &http.Transport{MaxIdleConns: 2 * loadSenders, MaxIdleConnsPerHost: loadSenders, IdleConnTimeout: time.Minute}
-	return &loadSender{client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, instance: instance, procs: procs}
+	return &loadSender{client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, gitlab: gl, procs: procs}
 }
 
 // send posts ds, loadSenders at a time; before, when set, runs in the
@@ -131,19 +130,11 @@ func (s *loadSender) send(ds []*loadDelivery, before func(*loadDelivery)) {
 // Idempotency-Key also lets net/http send the POST again on a kept-alive
 // connection the server had closed, as it does for idempotent requests.
 func (s *loadSender) post(d *loadDelivery) {
-	req, err := http.NewRequest(http.MethodPost, s.procs[d.proc].url()+"/hooks/gitlab", bytes.NewReader(d.ev.body))
+	req, err := s.gitlab.WebhookRequest(s.procs[d.proc].url()+"/hooks/gitlab", secret, d.ev.kind, d.ev.body, d.ev.key)
 	if err != nil {
 		d.err = err
 		return
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "GitLab/18.6.0")
-	req.Header.Set("X-Gitlab-Event", d.ev.kind)
-	req.Header.Set("X-Gitlab-Token", secret)
-	req.Header.Set("X-Gitlab-Instance", s.instance)
-	req.Header.Set("X-Gitlab-Webhook-UUID", fmt.Sprintf("00000000-0000-4000-8000-%012d", s.requests.Add(1)))
-	req.Header.Set("X-Gitlab-Event-UUID", d.ev.key)
-	req.Header.Set("Idempotency-Key", d.ev.key)
 	d.start = time.Now()
 	resp, err := s.client.Do(req)
 	if err == nil {

@@ -63,7 +63,7 @@ func runLoad(t *testing.T, bin, dsn string, procs int) {
 		serves = append(serves, newServeProc(t, bin, dir, string(rune('a'+i)), dsn, gl.URL))
 	}
 
-	in := deliver(t, newLoadSender(gl.URL, serves), plan, serves[len(serves)-1])
+	in := deliver(t, newLoadSender(gl, serves), plan, serves[len(serves)-1])
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatalf("opening the store: %v", err)

@@ -118,11 +118,9 @@ func startGrace(t *testing.T, dsn string, o serve.Options, grace time.Duration) 
 // post sends an event as GitLab does.
 func (e *env) post(t *testing.T, event string, body []byte, secretToken string) int {
 	t.Helper()
-	req, _ := http.NewRequest("POST", e.url+"/hooks/gitlab", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Gitlab-Event", event)
-	if secretToken != "" {
-		req.Header.Set("X-Gitlab-Token", secretToken)
+	req, err := e.gitlab.WebhookRequest(e.url+"/hooks/gitlab", secretToken, event, body, "")
+	if err != nil {
+		t.Fatal(err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

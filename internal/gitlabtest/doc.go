@@ -15,6 +15,10 @@
 //	s.AddJobToken("job-token", 42) // valid while job 42 is "running"
 //	s.Fail("GET /projects/:id/jobs/:job_id/trace", gitlabtest.Fault{Status: 429, RetryAfter: "1", Times: 1})
 //
+// s.WebhookRequest builds a webhook delivery as this GitLab sends it (its
+// headers, Idempotency-Key kept across a resend), for tests of a webhook
+// receiver.
+//
 // Point the client at s.URL (like CI_SERVER_URL) or s.APIURL (like
 // CI_API_V4_URL); with Options{TLS: true} trust s.CertPEM() or use
 // s.Client(). Then assert on what the server saw: s.Notes(7, 5) returns the
