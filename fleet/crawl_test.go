@@ -213,3 +213,23 @@ func TestLongLogsAreCut(t *testing.T) {
 		t.Errorf("job 200 stored as %+v, want the note and no cause (its error is past the cut)", got)
 	}
 }
+
+func TestRateLimitedListsAreRetried(t *testing.T) {
+	e := newEnv(t, gitlabtest.Options{}, 4)
+	e.server.Fail("GET /projects/:id/jobs", gitlabtest.Fault{Status: 429, RetryAfter: "1", Times: 2})
+	c, err := gitlabapi.New(gitlabapi.Options{Base: e.server.URL, Auth: gitlabapi.Auth{Token: token}, RetryWait: 10 * time.Millisecond, MaxInFlight: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cr, err := fleet.Crawl(context.Background(), c, e.matcher, openSQLite(t), options("acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cr.Counts.Jobs != 6 || len(cr.Notes) != 1 { // the one note: the erased log
+		t.Errorf("counts %+v, notes %q; want all 6 jobs listed despite two 429s", cr.Counts, cr.Notes)
+	}
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("took %s: Retry-After: 1 was not honoured", took)
+	}
+}
