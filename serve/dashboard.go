@@ -54,16 +54,11 @@ func (s *Server) summary(ctx context.Context, q query) (*fleet.Summary, error) {
 // dashboard answers GET /: the report's HTML page, live over the store,
 // with a form to change the filters.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	q, err := parseQuery(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	q, sum, ok := s.answerSummary(w, r)
+	if !ok {
 		return
 	}
-	sum, err := s.summary(r.Context(), q)
-	if err != nil {
-		s.storeError(w, err)
-		return
-	}
+	var err error
 	// The cause filter offers the causes of the window, whatever the
 	// other filters.
 	all := sum
@@ -93,17 +88,25 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 // apiCauses answers GET /api/causes with the report's JSON contract.
 func (s *Server) apiCauses(w http.ResponseWriter, r *http.Request) {
+	if _, sum, ok := s.answerSummary(w, r); ok {
+		writeJSON(w, sum)
+	}
+}
+
+// answerSummary reads the request's filters and the summary they select;
+// when either fails it has answered, and ok is false.
+func (s *Server) answerSummary(w http.ResponseWriter, r *http.Request) (query, *fleet.Summary, bool) {
 	q, err := parseQuery(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+		return q, nil, false
 	}
 	sum, err := s.summary(r.Context(), q)
 	if err != nil {
 		s.storeError(w, err)
-		return
+		return q, nil, false
 	}
-	writeJSON(w, sum)
+	return q, sum, true
 }
 
 // jobJSON is one diagnosed job in GET /api/jobs.

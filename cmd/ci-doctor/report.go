@@ -19,7 +19,6 @@ import (
 	"github.com/ci-doctor/ci-doctor/gitlabapi"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 	"github.com/ci-doctor/ci-doctor/signatures"
-	"github.com/ci-doctor/ci-doctor/store"
 )
 
 // reportOptions are the flags of ci-doctor report.
@@ -122,13 +121,9 @@ func runReport(ios *iostreams.IOStreams, g *globalOptions, opts *reportOptions) 
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	dsn := opts.db
-	if dsn == "" {
-		dsn = ios.Getenv("CI_DOCTOR_DB")
-	}
-	st, err := store.Open(ctx, dsn)
+	st, err := openStore(ctx, ios, opts.db)
 	if err != nil {
-		return &inputError{fmt.Errorf("the store: %w", err)}
+		return err
 	}
 	defer st.Close()
 

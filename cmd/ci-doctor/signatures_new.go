@@ -13,7 +13,6 @@ import (
 	"github.com/ci-doctor/ci-doctor/fleet"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 	"github.com/ci-doctor/ci-doctor/signatures"
-	"github.com/ci-doctor/ci-doctor/store"
 )
 
 // signaturesNewOptions are the flags of `signatures new`.
@@ -55,14 +54,10 @@ func runSignaturesNew(ios *iostreams.IOStreams, opts *signaturesNewOptions) erro
 	if id == "" {
 		id = "unrecognised-" + opts.fromReport
 	}
-	dsn := opts.db
-	if dsn == "" {
-		dsn = ios.Getenv("CI_DOCTOR_DB")
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
+	st, err := openStore(ctx, ios, opts.db)
 	if err != nil {
-		return &inputError{fmt.Errorf("the store: %w", err)}
+		return err
 	}
 	defer st.Close()
 	tpl, err := fleet.FindTemplate(ctx, st, opts.fromReport)
