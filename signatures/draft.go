@@ -55,7 +55,32 @@ func Draft(id, template string, lines []string) ([]byte, error) {
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("no example lines for template %q: a draft needs the real lines its pattern must match", template)
 	}
-	p := &Pattern{Source: draftPattern(template)}
+	// The precise pieces first; when a line defeats them (a quoted string
+	// whose escapes Mask read otherwise than a pattern can), every
+	// placeholder matches anything, and the literal text still decides.
+	var err error
+	for _, pieces := range []map[string]string{placeholderPatterns, lenientPatterns()} {
+		var p *Pattern
+		if p, err = draftChecked(template, pieces, lines); err == nil {
+			return draftYAML(id, template, p.Source, lines)
+		}
+	}
+	return nil, err
+}
+
+// lenientPatterns turns every placeholder into `.+?`.
+func lenientPatterns() map[string]string {
+	out := map[string]string{}
+	for ph := range placeholderPatterns {
+		out[ph] = `.+?`
+	}
+	return out
+}
+
+// draftChecked builds the pattern with pieces and checks it as the loader
+// does, and against every line.
+func draftChecked(template string, pieces map[string]string, lines []string) (*Pattern, error) {
+	p := &Pattern{Source: draftPattern(template, pieces)}
 	if err := p.compile(); err != nil {
 		return nil, fmt.Errorf("cannot draft a signature from template %q: %v", template, err)
 	}
@@ -64,7 +89,7 @@ func Draft(id, template string, lines []string) ([]byte, error) {
 			return nil, fmt.Errorf("the pattern %s made from template %q does not match example line %d: %q", p.Source, template, i+1, l)
 		}
 	}
-	return draftYAML(id, template, p.Source, lines)
+	return p, nil
 }
 
 // draftPattern builds the pattern: the template's text quoted, its runs of
@@ -73,12 +98,12 @@ func Draft(id, template string, lines []string) ([]byte, error) {
 // at the start of the line, after any indentation: that text is where the
 // tool's message begins. One that starts with a placeholder is not, since
 // what stood there (a time, a path) may be preceded by other prefixes.
-func draftPattern(template string) string {
+func draftPattern(template string, pieces map[string]string) string {
 	template = strings.Join(strings.Fields(template), " ")
 	var b strings.Builder
 	last, startsWithText := 0, template != ""
 	for _, m := range placeholderRE().FindAllStringIndex(template, -1) {
-		piece, known := placeholderPatterns[template[m[0]:m[1]]]
+		piece, known := pieces[template[m[0]:m[1]]]
 		if !known {
 			continue // an unknown <WORD> is text, such as apt's <package>
 		}

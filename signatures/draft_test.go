@@ -132,3 +132,30 @@ func TestDraftRealLines(t *testing.T) {
 		t.Errorf("only %d fallback lines found in the real excerpts", n)
 	}
 }
+
+// TestDraftFallsBackToWildcards: a real tart line whose escaped quotes
+// Mask reads otherwise than a quoted-string pattern can still gets a draft
+// that matches it (round 9's excerpt,
+// testdata/logs/holdout/registry-unauthorized--tart-login-gitlab-registry-401.log).
+func TestDraftFallsBackToWildcards(t *testing.T) {
+	b, err := os.ReadFile("../testdata/logs/holdout/registry-unauthorized--tart-login-gitlab-registry-401.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "invalid credentials: AuthFailed(") {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatal("the excerpt has no AuthFailed line")
+	}
+	draft, err := signatures.Draft("tart-auth-failed", logtemplate.Mask(line), []string{line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(draft), `invalid\s+credentials:\s+AuthFailed\(why:\s+.+?`) {
+		t.Errorf("draft:\n%s", draft)
+	}
+}
