@@ -315,6 +315,20 @@ func TestCommentIsPostedOnce(t *testing.T) {
 	if len(notes) != 1 || !strings.Contains(notes[0].Body, "docker-daemon-unreachable") || !strings.HasPrefix(notes[0].Body, "<!-- ci-doctor job build -->") {
 		t.Fatalf("notes = %+v, want one note with the diagnosis", notes)
 	}
+
+	// The job retried is a new job: diagnosed again, and its note replaces
+	// the first one rather than adding a second.
+	e.gitlab.AddJob(gitlabtest.Job{ID: 46, ProjectID: 7, PipelineID: 3, Name: "build", Stage: "build", Status: "failed",
+		FailureReason: "script_failure", Ref: "main", SHA: sha, Trace: gitlabtest.FixedTrace(logFile(t, "out-of-memory--oomkilled-k8s.log"))})
+	e.post(t, "Job Hook", jobHook(t, e.gitlab.URL, 7, "acme/shop", 46, "failed"), secret)
+	e.waitDiagnosed(t, 46)
+	deadline = time.Now().Add(5 * time.Second)
+	for !strings.Contains(e.gitlab.Notes(7, 5)[0].Body, "out-of-memory") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if notes := e.gitlab.Notes(7, 5); len(notes) != 1 || !strings.Contains(notes[0].Body, "out-of-memory") {
+		t.Errorf("after the retry failed: %d notes, want the one note updated to the retry's diagnosis", len(notes))
+	}
 }
 
 func TestStopGivesBackTheJobsInHand(t *testing.T) {
