@@ -88,7 +88,7 @@ func readinessLine(rs []ProjectReadiness) string {
 	if len(rules) > 0 {
 		var parts []string
 		for _, rule := range rules[:min(3, len(rules))] {
-			parts = append(parts, fmt.Sprintf("%s (%s)", rule, plural(byRule[rule], "project")))
+			parts = append(parts, fmt.Sprintf("%s (%s)", rule, Plural(byRule[rule], "project")))
 		}
 		line += "; most common: " + strings.Join(parts, ", ")
 	}
@@ -100,8 +100,8 @@ func sortedRules(findings map[string]int) []string {
 	return slices.Sorted(maps.Keys(findings))
 }
 
-// plural says "1 project" or "3 projects".
-func plural(n int, noun string) string {
+// Plural says "1 project" or "3 projects".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

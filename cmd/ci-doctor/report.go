@@ -153,7 +153,8 @@ func runReport(ios *iostreams.IOStreams, g *globalOptions, opts *reportOptions) 
 	}
 	if !opts.quiet {
 		c := crawled.Counts
-		fmt.Fprintf(ios.ErrOut, "ci-doctor: %d projects, %d failed jobs listed: %d diagnosed now, %d already in %s\n", c.Projects, c.Jobs, c.Diagnosed, c.Stored, st)
+		fmt.Fprintf(ios.ErrOut, "ci-doctor: %s, %s listed: %d diagnosed now, %d already in %s\n",
+			fleet.Plural(c.Projects, "project"), fleet.Plural(c.Jobs, "failed job"), c.Diagnosed, c.Stored, st)
 	}
 	if opts.output != "" {
 		if err := writeFileAtomic(opts.output, func(w io.Writer) error { return fleet.Render(w, opts.format, summary) }); err != nil {
