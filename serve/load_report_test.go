@@ -2,10 +2,10 @@ package serve_test
 
 import (
 	"encoding/json"
-	"os"
 	"path"
-	"path/filepath"
 	"testing"
+
+	"github.com/ci-doctor/ci-doctor/internal/artifact"
 )
 
 // loadReport is what a run measured; it is logged and written as JSON.
@@ -89,21 +89,9 @@ func writeLoadReport(t *testing.T, r loadReport) {
 		r.FailedJobs, r.Jobs, r.Diagnoses, r.DiagnosedLines, r.Retaken, r.UnloggedFinished, r.LogErrors)
 	t.Logf("intake %.1f s: %.0f events accepted/s; first event to queue empty %.1f s: %.1f diagnoses/s; intake latency p50 %.1f ms, p99 %.1f ms (%.1f ms for events that queue a job), max %.1f ms",
 		r.IntakeSeconds, r.AcceptedPerSec, r.DrainSeconds, r.DiagnosesPerSec, r.LatencyP50Ms, r.LatencyP99Ms, r.QueueingP99Ms, r.LatencyMaxMs)
-	dir := os.Getenv("CI_DOCTOR_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "ci-doctor-artifacts")
-	}
 	b, err := json.MarshalIndent(r, "", "  ")
-	if err == nil {
-		err = os.MkdirAll(dir, 0o755)
-	}
-	file := filepath.Join(dir, "load-"+path.Base(t.Name())+".json")
-	if err == nil {
-		err = os.WriteFile(file, append(b, '\n'), 0o644)
-	}
 	if err != nil {
-		t.Errorf("writing the figures: %v", err)
-		return
+		t.Fatal(err)
 	}
-	t.Logf("figures in %s", file)
+	artifact.Write(t, "load-"+path.Base(t.Name())+".json", append(b, '\n'))
 }
