@@ -58,11 +58,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var err error
 	// The cause filter offers the causes of the window, whatever the
 	// other filters.
 	all := sum
 	if q.cause != "" || q.project != "" {
+		var err error
 		if all, err = s.summary(r.Context(), query{window: q.window, since: q.since, until: q.until}); err != nil {
 			s.storeError(w, err)
 			return
@@ -74,7 +74,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(causes)
 	var page bytes.Buffer
-	err = fleet.RenderHTMLPage(redact.NewWriter(&page), sum, fleet.PageOptions{Filters: &fleet.Filters{
+	err := fleet.RenderHTMLPage(redact.NewWriter(&page), sum, fleet.PageOptions{Filters: &fleet.Filters{
 		Project: q.project, Cause: q.cause, Window: q.window, Causes: causes, Windows: windowOrder}})
 	if err != nil {
 		s.log.Error("cannot render the dashboard", "err", err)
