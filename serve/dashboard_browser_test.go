@@ -2,7 +2,9 @@ package serve_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -34,12 +36,18 @@ func TestBrowserDashboard(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS(`form.filters select[name=cause]`), "out-of-memory"),
 		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#causes`)),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := browsertest.Eval[string](t, ctx, `location.search`)
+	// The click starts a navigation: wait for the new page, not the old.
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(url, "cause=out-of-memory"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the form did not load the filtered page (at %q)", url)
+		}
+		url = browsertest.Eval[string](t, ctx, `document.readyState === "complete" ? location.search : ""`)
+	}
 	if got := causes(); !slices.Equal(got, []string{"out-of-memory"}) {
 		t.Errorf("after filtering (%s): causes %v, want out-of-memory only", url, got)
 	}
