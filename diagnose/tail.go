@@ -75,6 +75,8 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
+		// GitHub Actions' footer of a failed step
+		`|Error: Process completed with exit code \d+\.$` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|> Run with --(?:stacktrace|info|debug|scan)|\* Try:|Get more help at )`)
 })
@@ -122,7 +124,9 @@ func (s *run) fallback() *Unmatched {
 		}
 		return append(list, e)
 	}
-	// Gradle states the error on the line after "* What went wrong:".
+	// Gradle states the error in the block after "* What went wrong:",
+	// each cause nested under the one before, the deepest last: every line
+	// of it is a key line, so the first and the last are shown.
 	wentWrong := false
 	num := s.tail.first
 	var l Line
@@ -160,7 +164,12 @@ func (s *run) fallback() *Unmatched {
 		case errorish().Match(l.Text):
 			likely = keep(likely, e)
 		}
-		wentWrong = bytes.HasPrefix(l.Text, []byte("* What went wrong:"))
+		switch {
+		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
+			wentWrong = true
+		case bytes.HasPrefix(l.Text, []byte("* Try:")):
+			wentWrong = false
+		}
 	}
 	if lastKey != nil {
 		keys = append(keys, *lastKey)
