@@ -159,3 +159,12 @@ func syntheticTemplates(n int) ([]string, []int) {
 	}
 	return templates, weight
 }
+
+func TestIsID(t *testing.T) {
+	for s, want := range map[string]bool{ID("npm ERR! code E404"): true, "t0123abcd": true, "": false,
+		"t0123ABCD": false, "t0123abc": false, "x0123abcd": false, "t0123abcz": false} {
+		if got := IsID(s); got != want {
+			t.Errorf("IsID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

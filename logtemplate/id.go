@@ -3,6 +3,7 @@ package logtemplate
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 )
 
 // ID is a short stable id of a template: "t" + 8 lower-case hex digits of a
@@ -14,4 +15,14 @@ import (
 func ID(template string) string {
 	sum := sha256.Sum256([]byte(template))
 	return "t" + hex.EncodeToString(sum[:4])
+}
+
+// IsID reports whether s has the form of an id ID returns, so that a
+// mistyped id is told apart from one no report has listed.
+func IsID(s string) bool {
+	if len(s) != 9 || s[0] != 't' {
+		return false
+	}
+	_, err := hex.DecodeString(s[1:])
+	return err == nil && s == strings.ToLower(s)
 }

@@ -49,7 +49,7 @@ var placeholderPatterns = map[string]string{
 // the error says what fails. The draft does not load as it is: a person
 // must add a line to examples.no_match, which only a person can choose.
 func Draft(id, template string, lines []string) ([]byte, error) {
-	if !idPattern().MatchString(id) {
+	if !ValidID(id) {
 		return nil, fmt.Errorf("signature id %q is not kebab-case (lower-case words joined by -, such as apt-package-not-found)", id)
 	}
 	if len(lines) == 0 {

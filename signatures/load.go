@@ -40,6 +40,10 @@ const maxWindow = 50
 
 var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
+// ValidID reports whether id is a signature id: lower-case words and
+// digits joined by single hyphens.
+func ValidID(id string) bool { return idPattern().MatchString(id) }
+
 // Error is a problem with one signature file, at a line when one is known.
 type Error struct {
 	File string
@@ -196,7 +200,7 @@ func (s *Signature) validate() error {
 	switch {
 	case s.ID == "":
 		return fail(0, "missing id")
-	case !idPattern().MatchString(s.ID):
+	case !ValidID(s.ID):
 		return fail(0, "id %q is not kebab-case (lower-case words joined by -)", s.ID)
 	case strings.TrimSpace(s.Title) == "":
 		return fail(0, "%s: missing title", s.ID)

@@ -99,6 +99,9 @@ func TestReportBadInput(t *testing.T) {
 		{[]string{"report", "--group", "group", "--db", "mysql://x"}, exitInput, "the store"},
 		{[]string{"report", "--group", "group", "--db", filepath.Join(t.TempDir(), "missing", "dir", "x.db")}, exitInput, "the store"},
 		{[]string{"signatures", "new", "--from-report", "t00000000"}, exitInput, "no unrecognised error"},
+		{[]string{"signatures", "new", "--from-report", ""}, exitUsage, "want a template id"},
+		{[]string{"signatures", "new", "--from-report", "T0000000G"}, exitUsage, "want a template id"},
+		{[]string{"signatures", "new", "--from-report", "t00000000", "--id", "Bad Id"}, exitUsage, "--id"},
 	} {
 		code, _, errOut := runWith(t, env, tt.args...)
 		if code != tt.code || !strings.Contains(errOut, tt.msg) {

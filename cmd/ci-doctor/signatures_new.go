@@ -12,6 +12,7 @@ import (
 
 	"github.com/ci-doctor/ci-doctor/fleet"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
+	"github.com/ci-doctor/ci-doctor/logtemplate"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
@@ -50,9 +51,15 @@ with 'ci-doctor signatures test DIR' and use it with --signatures DIR.`,
 }
 
 func runSignaturesNew(ios *iostreams.IOStreams, opts *signaturesNewOptions) error {
+	if !logtemplate.IsID(opts.fromReport) {
+		return &usageError{fmt.Errorf("--from-report %q: want a template id as the report lists it, t and 8 hex digits (t3f2a9c14)", opts.fromReport)}
+	}
 	id := opts.id
 	if id == "" {
 		id = "unrecognised-" + opts.fromReport
+	}
+	if !signatures.ValidID(id) {
+		return &usageError{fmt.Errorf("--id %q: want lower-case words joined by -, such as apt-package-not-found", id)}
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, ios, opts.db)
