@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,7 +24,8 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ci-doctor-*")
 	if err != nil {
-		return err
+		// The temporary file's name would only puzzle: name the folder.
+		return fmt.Errorf("cannot write in %s: %w", filepath.Dir(path), unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
 	w := redact.NewWriter(tmp)

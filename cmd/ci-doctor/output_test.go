@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +33,12 @@ func TestWriteFileAtomicKeepsDevicesAndLinks(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(target); string(b) != "report\n" {
 		t.Errorf("target holds %q, want the report", b)
+	}
+}
+
+func TestWriteFileAtomicNamesAMissingFolder(t *testing.T) {
+	err := writeFileAtomic(filepath.Join(t.TempDir(), "missing", "r.html"), func(io.Writer) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "missing: no such file or directory") || strings.Contains(err.Error(), ".ci-doctor-") {
+		t.Errorf("err = %v, want the missing folder named, not the temporary file", err)
 	}
 }
