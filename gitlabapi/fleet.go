@@ -48,26 +48,21 @@ func (c *Client) GroupProjects(ctx context.Context, group string, fn func(Projec
 		OrderBy:          gitlab.Ptr("id"),
 		Sort:             gitlab.Ptr("asc"),
 	}
-	var next []gitlab.RequestOptionFunc
-	for {
-		projects, resp, err := c.gl.Groups.ListGroupProjects(group, opts, append(next, gitlab.WithContext(ctx))...)
-		if err != nil {
-			return classify(what, err, resp)
+	pages := gitlab.Scan2(func(page gitlab.PaginationOptionFunc) ([]*gitlab.Project, *gitlab.Response, error) {
+		return c.gl.Groups.ListGroupProjects(group, opts, page, gitlab.WithContext(ctx))
+	})
+	for p, err := range pages {
+		switch {
+		case err != nil:
+			return classify(what, err, nil)
+		case p.Archived: // an instance that ignores archived=false
+			continue
 		}
-		for _, p := range projects {
-			if p.Archived { // an instance that ignores archived=false
-				continue
-			}
-			if err := fn(projectOf(p)); err != nil {
-				return err
-			}
+		if err := fn(projectOf(p)); err != nil {
+			return err
 		}
-		more, ok := gitlab.WithNext(resp)
-		if !ok {
-			return nil
-		}
-		next = []gitlab.RequestOptionFunc{more}
 	}
+	return nil
 }
 
 // ProjectFailedJobs calls fn with the project's failed jobs created at or
@@ -82,25 +77,20 @@ func (c *Client) ProjectFailedJobs(ctx context.Context, projectID int64, since t
 		ListOptions: gitlab.ListOptions{PerPage: 100, Pagination: "keyset", OrderBy: "id", Sort: "desc"},
 		Scope:       &[]gitlab.BuildStateValue{gitlab.Failed},
 	}
-	var next []gitlab.RequestOptionFunc
-	for {
-		jobs, resp, err := c.gl.Jobs.ListProjectJobs(project, opts, append(next, gitlab.WithContext(ctx))...)
+	pages := gitlab.Scan2(func(page gitlab.PaginationOptionFunc) ([]*gitlab.Job, *gitlab.Response, error) {
+		return c.gl.Jobs.ListProjectJobs(project, opts, page, gitlab.WithContext(ctx))
+	})
+	for j, err := range pages {
 		if err != nil {
-			return classify(what, err, resp)
+			return classify(what, err, nil)
 		}
-		for _, j := range jobs {
-			job := jobOf(j)
-			if !job.CreatedAt.IsZero() && job.CreatedAt.Before(since) {
-				return nil
-			}
-			if err := fn(job); err != nil {
-				return err
-			}
-		}
-		more, ok := gitlab.WithNext(resp)
-		if !ok || len(jobs) == 0 {
+		job := jobOf(j)
+		if !job.CreatedAt.IsZero() && job.CreatedAt.Before(since) {
 			return nil
 		}
-		next = []gitlab.RequestOptionFunc{more}
+		if err := fn(job); err != nil {
+			return err
+		}
 	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/rewrite"
 )
 
 func init() {
@@ -13,9 +14,6 @@ func init() {
 
 // CraneLogin is the guide's authentication step for the GitLab registry.
 const CraneLogin = "crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY"
-
-// CraneInstall is the guide's installation of crane in a job.
-const CraneInstall = `curl -sL "https://github.com/google/go-containerregistry/releases/download/v0.20.2/go-containerregistry_Linux_x86_64.tar.gz" | tar -xzf - -C /usr/local/bin crane`
 
 // lacksCrane reports whether the job calls crane in an image that does not
 // have it (its name does not say crane) and installs it nowhere. An image
@@ -42,7 +40,7 @@ func checkCraneInstalled(c *checker, v *jobView) {
 	image := v.shownImage()
 	c.report(v, "crane-not-installed", cmd.File, line, col,
 		"crane is not in "+image+" and the job does not install it: add the platform guide's install line before it",
-		func() ([]edit.Edit, string) { return insertCommand(cmd, CraneInstall) })
+		func() ([]edit.Edit, string) { return insertCommand(cmd, rewrite.CraneInstall) })
 }
 
 // craneRegistryCommands are the crane subcommands that talk to a registry.

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ci-doctor/ci-doctor/fleet"
-	"github.com/ci-doctor/ci-doctor/gitlabapi"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
@@ -101,37 +100,20 @@ func runReport(ios *iostreams.IOStreams, g *globalOptions, opts *reportOptions) 
 	if err != nil {
 		return &usageError{fmt.Errorf("--since: %w", err)}
 	}
-	base := gitlabapi.DefaultBase(ios.Getenv)
-	if base == "" {
-		return &usageError{errors.New("no GitLab instance: set GITLAB_HOST (inside a job $CI_SERVER_URL is used)")}
-	}
-	apiOpts, err := apiOptions(ios, base, &remoteOptions{timeout: opts.timeout, retryWait: opts.retryWait})
-	if err != nil {
-		return err
-	}
-	apiOpts.MaxInFlight = opts.concurrency
-	client, err := gitlabapi.New(apiOpts)
-	if err != nil {
-		return &inputError{err}
-	}
-	m, err := g.loadMatcher(ios)
-	if err != nil {
-		return err
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := openStore(ctx, ios, opts.db)
+	f, err := openFleet(ctx, ios, g, opts.db, &remoteOptions{timeout: opts.timeout, retryWait: opts.retryWait}, opts.concurrency)
 	if err != nil {
 		return err
 	}
+	st := f.st
 	defer st.Close()
 
 	bar := newProgressBar(ios, opts.quiet)
-	crawled, err := fleet.Crawl(ctx, client, m, st, fleet.Options{
+	crawled, err := fleet.Crawl(ctx, f.client, f.m, st, fleet.Options{
 		Group: opts.group, Project: opts.project, Since: since,
 		Failures: !opts.readinessOnly, Readiness: !opts.failuresOnly, Rediagnose: opts.rediagnose,
-		Workers: opts.concurrency, ToolVersion: toolVersion(), SignaturesVersion: signatures.Digest(m.Signatures()),
+		Workers: opts.concurrency, ToolVersion: toolVersion(), SignaturesVersion: signatures.Digest(f.m.Signatures()),
 		Progress: bar.update,
 	})
 	bar.done()

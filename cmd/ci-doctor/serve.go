@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ci-doctor/ci-doctor/fleet"
-	"github.com/ci-doctor/ci-doctor/gitlabapi"
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 	"github.com/ci-doctor/ci-doctor/serve"
 	"github.com/ci-doctor/ci-doctor/signatures"
@@ -106,10 +105,6 @@ func runServe(ios *iostreams.IOStreams, g *globalOptions, opts *serveOptions) er
 	if dashboardToken == "" && !loopback(opts.listen) {
 		return &usageError{fmt.Errorf("--listen %s is reachable from other hosts: set CI_DOCTOR_DASHBOARD_TOKEN or --dashboard-token-file, the bearer token the dashboard and API will require", opts.listen)}
 	}
-	base := gitlabapi.DefaultBase(ios.Getenv)
-	if base == "" {
-		return &usageError{errors.New("no GitLab instance: set GITLAB_HOST")}
-	}
 	env := ios.Getenv
 	if ios.Getenv("GITLAB_TOKEN") == "" && ios.Getenv("GITLAB_TOKEN_FILE") != "" {
 		token, err := secretFrom(ios, ios.Getenv("GITLAB_TOKEN_FILE"), "")
@@ -125,25 +120,13 @@ func runServe(ios *iostreams.IOStreams, g *globalOptions, opts *serveOptions) er
 	}
 	withToken := *ios
 	withToken.Getenv = env
-	apiOpts, err := apiOptions(&withToken, base, &remoteOptions{timeout: opts.timeout})
-	if err != nil {
-		return err
-	}
-	client, err := gitlabapi.New(apiOpts)
-	if err != nil {
-		return &inputError{err}
-	}
-	m, err := g.loadMatcher(ios)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := openStore(ctx, ios, opts.db)
+	f, err := openFleet(ctx, &withToken, g, opts.db, &remoteOptions{timeout: opts.timeout}, 0)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer f.st.Close()
 	l, err := net.Listen("tcp", opts.listen)
 	if err != nil {
 		return &inputError{fmt.Errorf("--listen: %w", err)}
@@ -152,10 +135,10 @@ func runServe(ios *iostreams.IOStreams, g *globalOptions, opts *serveOptions) er
 	if opts.logFormat == "json" {
 		handler = slog.NewJSONHandler(ios.ErrOut, nil)
 	}
-	srv := serve.New(st, client, m, serve.Options{
-		Host: base, Secret: secret, DashboardToken: dashboardToken, Workers: opts.workers, Comment: opts.comment,
+	srv := serve.New(f.st, f.client, f.m, serve.Options{
+		Host: f.base, Secret: secret, DashboardToken: dashboardToken, Workers: opts.workers, Comment: opts.comment,
 		MaxBody: opts.maxBody, LogWait: opts.logWait, Lease: opts.lease, Log: slog.New(handler),
-		Versions: fleet.Versions{Tool: toolVersion(), Signatures: signatures.Digest(m.Signatures())},
+		Versions: fleet.Versions{Tool: toolVersion(), Signatures: signatures.Digest(f.m.Signatures())},
 	})
 	if err := srv.Serve(ctx, l, opts.grace); err != nil {
 		return &inputError{err}
