@@ -10,16 +10,47 @@ import (
 	"github.com/ci-doctor/ci-doctor/internal/iostreams"
 )
 
-// progressBar draws report's progress on one line of a terminal's stderr:
-// projects and jobs done of those known, the rate, and the time left. It
-// is a few lines of our own, not a library: it redraws one status line of
-// counters that only ever grow, which needs no terminal layout.
-type progressBar struct {
-	w     io.Writer // nil draws nothing
-	start time.Time
+// statusLine redraws one line of a terminal at most ten times a second,
+// for progress. It is a few lines of our own, not a library: it redraws
+// one status line of counters that only ever grow, which needs no
+// terminal layout. A nil writer draws nothing.
+type statusLine struct {
+	w     io.Writer
 	mu    sync.Mutex
 	last  time.Time
 	shown bool
+}
+
+// draw shows text in place of what was there.
+func (s *statusLine) draw(text string) {
+	if s.w == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if now.Sub(s.last) < 100*time.Millisecond {
+		return
+	}
+	s.last, s.shown = now, true
+	fmt.Fprintf(s.w, "\r\x1b[K%s", text)
+}
+
+// clear takes the line away.
+func (s *statusLine) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shown {
+		fmt.Fprint(s.w, "\r\x1b[K")
+		s.shown = false
+	}
+}
+
+// progressBar draws report's progress: projects and jobs done of those
+// known, the rate, and the time left.
+type progressBar struct {
+	line  statusLine
+	start time.Time
 }
 
 // newProgressBar draws on stderr only when it is a terminal and not quiet.
@@ -27,25 +58,18 @@ func newProgressBar(ios *iostreams.IOStreams, quiet bool) *progressBar {
 	p := &progressBar{start: time.Now()}
 	if ios.ErrTTY && !quiet {
 		// Progress holds no secret, and must not wait for a newline.
-		p.w = ios.Raw().ErrOut
+		p.line.w = ios.Raw().ErrOut
 	}
 	return p
 }
 
-// update redraws at most ten times a second.
+// update redraws the line.
 func (p *progressBar) update(c fleet.Counts) {
-	if p.w == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last, p.shown = now, true
-	fmt.Fprintf(p.w, "\r\x1b[K%s", progressLine(c, now.Sub(p.start)))
+	p.line.draw(progressLine(c, time.Since(p.start)))
 }
+
+// done clears the line.
+func (p *progressBar) done() { p.line.clear() }
 
 // progressLine says "projects 12/200, jobs 340/1200, 45.0 jobs/s, 19s left".
 func progressLine(c fleet.Counts, elapsed time.Duration) string {
@@ -61,13 +85,4 @@ func progressLine(c fleet.Counts, elapsed time.Duration) string {
 		line += fmt.Sprintf(", %s left", left.Round(time.Second))
 	}
 	return line
-}
-
-// done clears the line.
-func (p *progressBar) done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
 }

@@ -165,11 +165,11 @@ func progressFunc(ios *iostreams.IOStreams) func(done, total int) {
 		return nil
 	}
 	// Progress holds no secret, and must not wait for a newline.
-	errOut := ios.Raw().ErrOut
+	line := &statusLine{w: ios.Raw().ErrOut}
 	return func(done, total int) {
-		fmt.Fprintf(errOut, "\rdiagnosing failed jobs: %d/%d", done, total)
+		line.draw(fmt.Sprintf("diagnosing failed jobs: %d/%d", done, total))
 		if done == total {
-			fmt.Fprint(errOut, "\r\x1b[K")
+			line.clear()
 		}
 	}
 }
