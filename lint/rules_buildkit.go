@@ -98,11 +98,6 @@ func checkBuildctl(c *checker, v *jobView) {
 	}
 }
 
-// buildkitCommands are the job's BuildKit builds, with or without daemon.
-func (v *jobView) buildkitCommands() []ciconfig.Command {
-	return append(v.uses("buildctl-daemonless.sh"), v.uses("buildctl")...)
-}
-
 func checkSandboxFlag(c *checker, v *jobView) {
 	cmds := v.uses("buildctl-daemonless.sh")
 	if len(cmds) == 0 && !v.startsBuildkitd() {
