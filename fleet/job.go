@@ -114,11 +114,10 @@ func (cr *crawl) diagnose(ctx context.Context, j job) (store.Diagnosis, bool) {
 		}
 		return d, false
 	}
-	switch d.Note {
-	case "the log was erased":
+	switch {
+	case !j.ErasedAt.IsZero():
 		cr.notes.add("jobs whose log was erased: counted, not diagnosed")
-	case "":
-	default:
+	case d.Note != "": // the only other note: the log was cut
 		cr.notes.add(fmt.Sprintf("jobs whose log is over %d MiB: only the first %d MiB of each were read", cr.o.MaxLogBytes>>20, cr.o.MaxLogBytes>>20))
 	}
 	return d, true
