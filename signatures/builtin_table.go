@@ -267,6 +267,34 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `ecr-get-login-removed`,
+		Title:    "The job logs in to ECR with `aws ecr get-login`, which AWS CLI v2 and Docker 17.06+ no longer accept",
+		Priority: 72,
+		Patterns: []*Pattern{
+			{Source: `Invalid choice: 'get-login', maybe you meant:`, Line: 7, Column: 5, Literals: []string{`invalid choice: 'get-login', maybe you meant:`}},
+			{Source: `(?P<command>aws ecr get-login)(?:\s|\)|$)`, Line: 9, Column: 5, Literals: []string{`aws ecr get-login`}},
+			{Source: `unknown shorthand flag: 'e' in -e`, Line: 12, Column: 5, Literals: []string{`unknown shorthand flag: 'e' in -e`}},
+		},
+		Requires: []*Pattern{
+			{Source: `usage: aws \[options\] <command> <subcommand>|See 'docker login --help'`, Line: 14, Column: 5, Literals: []string{`see 'docker login --help'`, `usage: aws [options] <command> <subcommand>`}},
+		},
+		Window:  40,
+		Cause:   "`aws ecr get-login` printed a whole `docker login` command for the job to run. AWS CLI version 2\nno longer has it (the CLI answers with its usage text), and the `-e` option it added to `docker\nlogin` was removed in Docker 17.06. The registry was never asked.\n",
+		Fix:     "Log in with the password alone: `aws ecr get-login-password --region $AWS_DEFAULT_REGION |\ndocker login --username AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com`.\nWithout a Docker daemon, the same password logs crane in (`crane auth login <registry> -u AWS\n--password-stdin`), or buildctl through a `config.json` written from it.\n",
+		Snippet: "before_script:\n  - aws ecr get-login-password --region \"$AWS_DEFAULT_REGION\" | crane auth login \"$AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com\" -u AWS --password-stdin\n",
+		References: []Reference{
+			{Title: `Platform guide: Crane: registry operations`},
+			{Title: `AWS CLI, aws ecr get-login-password`, URL: `https://docs.aws.amazon.com/cli/latest/reference/ecr/get-login-password.html`},
+			{Title: `AWS CLI, breaking changes in version 2`, URL: `https://docs.aws.amazon.com/cli/latest/userguide/cliv2-migration-changes.html`},
+		},
+		Examples: Examples{
+			Match:   []string{"[Container] 2023/09/27 21:11:25 Running command $(aws ecr get-login --region $AWS_DEFAULT_REGION --no-include-email)\n--\n30 |  \n31 | usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n", "(py38) yogic@yogic-thinkpad:~/git/scholar (master) $ bash -c 'eval $(aws ecr get-login)'\nunknown shorthand flag: 'e' in -e\nSee 'docker login --help'.\n"},
+			NoMatch: []string{`$ aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com`, `$ $(aws ecr get-login --no-include-email --region eu-west-1)`},
+		},
+		File: `builtin/ecr-get-login-removed.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `exec-format-error`,
 		Title:    `Image or binary built for another CPU architecture (exec format error)`,
 		Priority: 88,
@@ -333,6 +361,29 @@ var builtin = []*Signature{
 			NoMatch: []string{`$ git clone https://gitlab-ci-token:${CI_JOB_TOKEN}@gitlab.example.com/acme/lib.git`, `fatal: not a git repository (or any of the parent directories): .git`},
 		},
 		File: `builtin/git-fetch-failed.yaml`,
+		Line: 1,
+	},
+	{
+		ID:       `helm-release-stuck`,
+		Title:    `Helm refuses the deploy because the release is stuck (pending or never deployed)`,
+		Priority: 70,
+		Patterns: []*Pattern{
+			{Source: `other operation \(install/upgrade/rollback\) is in progress`, Line: 8, Column: 5, Literals: []string{`other operation (install/upgrade/rollback) is in progress`}},
+			{Source: `(?P<release>"[^"]+") has no deployed releases`, Line: 11, Column: 5, Literals: []string{`" has no deployed releases`}},
+		},
+		Cause:   "Helm keeps each release's state in the cluster, one Secret per revision. An install, upgrade\nor rollback that was cut off (the job cancelled or timed out, the runner's pod stopped, two\ndeploy jobs at the same time) leaves the newest revision `pending-*`, and Helm refuses every\nlater command on that release. An upgrade of a release whose revisions all failed (its first\ninstall never succeeded) is refused too, with \"has no deployed releases\". The chart and the\ncluster's permissions are not the problem.\n",
+		Fix:     "{{if .release}}Release {{.release}} has no deployed revision: remove it (`helm uninstall {{.release}} -n <namespace>`)\nand deploy again.{{else}}Look at the release's revisions (`helm history <release> -n <namespace>`) and roll back to the\nlast `deployed` one (`helm rollback <release> <revision> -n <namespace>`); if Helm refuses that too,\ndelete the pending revision's Secret (`kubectl delete secret sh.helm.release.v1.<release>.v<N> -n <namespace>`).{{end}}\nTo keep it from coming back: give the deploy job a `resource_group` so that two pipelines never\ndeploy at once, let Helm undo a failed upgrade itself (`helm upgrade --install --atomic\n--timeout 10m`; Helm 4 calls it `--rollback-on-failure`), and give the job a `timeout` longer than\nHelm's so that the runner does not stop Helm half-way.\n",
+		Snippet: "deploy:\n  resource_group: production\n  timeout: 30m\n  script:\n    - helm upgrade --install my-app ./chart --namespace production --atomic --timeout 10m\n",
+		References: []Reference{
+			{Title: `GitLab CI/CD YAML syntax, resource_group`, URL: `https://docs.gitlab.com/ci/yaml/#resource_group`},
+			{Title: `Helm, helm upgrade`, URL: `https://helm.sh/docs/helm/helm_upgrade/`},
+			{Title: `Helm, helm rollback`, URL: `https://helm.sh/docs/helm/helm_rollback/`},
+		},
+		Examples: Examples{
+			Match:   []string{`Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress`, `other operation (install/upgrade/rollback) is in progress\n'`, `Error: UPGRADE FAILED: "application-dev" has no deployed releases`},
+			NoMatch: []string{`Release "my-app" has been upgraded. Happy Helming!`, `Error: INSTALLATION FAILED: cannot re-use a name that is still in use`},
+		},
+		File: `builtin/helm-release-stuck.yaml`,
 		Line: 1,
 	},
 	{
@@ -564,6 +615,33 @@ var builtin = []*Signature{
 			NoMatch: []string{`$ /kaniko/executor --context $CI_PROJECT_DIR --dockerfile Dockerfile --destination $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA`},
 		},
 		File: `builtin/kaniko-not-in-container.yaml`,
+		Line: 1,
+	},
+	{
+		ID:       `kubectl-auth-plugin-missing`,
+		Title:    `kubectl's credential plugin for the cluster is not in the job's image`,
+		Priority: 74,
+		Patterns: []*Pattern{
+			{Source: `getting credentials: exec: executable (?P<plugin>\S+) not found`, Line: 9, Column: 5, Literals: []string{`getting credentials: exec: executable `}},
+			{Source: `getting credentials: exec: exec: "(?P<plugin>[^"]+)": executable file not found`, Line: 10, Column: 5, Literals: []string{`getting credentials: exec: exec: "`}},
+			{Source: `It looks like you are trying to use a client-go credential plugin that is not installed`, Line: 12, Column: 5, Literals: []string{`it looks like you are trying to use a client-go credential plugin that is not installed`}},
+			{Source: `(?P<plugin>gke-gcloud-auth-plugin), which is needed for continued use of kubectl, was not found or is not executable`, Line: 14, Column: 5, Literals: []string{`gke-gcloud-auth-plugin, which is needed for continued use of kubectl, was not found or is not executable`}},
+			{Source: `(?i:The (?P<provider>gcp|azure) auth plugin has been removed)`, Line: 18, Column: 5, Literals: []string{` auth plugin has been removed`, ` auth plugin haſ been removed`}},
+			{Source: `no Auth Provider found for name "(?P<provider>gcp|azure)"`, Line: 19, Column: 5, Literals: []string{`no auth provider found for name "`}},
+		},
+		Cause: "The job's kubeconfig does not hold a token: it names a program that kubectl (and helm, and\nTerraform's providers) runs to get one, and that program is not in the job's image. GKE's\nkubeconfig runs `gke-gcloud-auth-plugin`, AKS's runs `kubelogin`, EKS's runs `aws eks get-token`\n(or `aws-iam-authenticator`). Since Kubernetes 1.26 kubectl no longer has the old built-in `gcp`\nand `azure` providers either, so a kubeconfig written for them fails the same way. The cluster\nwas never asked.\n",
+		Fix:   "{{if eq .provider \"gcp\"}}Install GKE's plugin in the job (`gcloud components install gke-gcloud-auth-plugin`, or the\n`google-cloud-cli-gke-gcloud-auth-plugin` package) and run `gcloud container clusters get-credentials`\nagain so that the kubeconfig uses it.{{else if eq .provider \"azure\"}}Install `kubelogin` in the job and convert the kubeconfig for a non-interactive login:\n`kubelogin convert-kubeconfig -l azurecli` (or `-l spn` with a service principal).{{else if .plugin}}Install `{{.plugin}}` in the job's image (or in `before_script`) so that kubectl finds it on\n`PATH`; the kubeconfig's `users[].user.exec.command` names it.{{else}}Install the program that the kubeconfig's `users[].user.exec.command` names in the job's\nimage, so that kubectl finds it on `PATH`.{{end}}\nIn GitLab CI, the GitLab agent for Kubernetes avoids the plugin altogether: its context needs\nonly the job's token (`kubectl config use-context <agent-project-path>:<agent-name>`).\n",
+		References: []Reference{
+			{Title: `Kubernetes, client-go credential plugins`, URL: `https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins`},
+			{Title: `Google Cloud, kubectl authentication changes in GKE`, URL: `https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke`},
+			{Title: `Azure kubelogin`, URL: `https://azure.github.io/kubelogin/`},
+			{Title: `GitLab, Using GitLab CI/CD with a Kubernetes cluster (the agent)`, URL: `https://docs.gitlab.com/user/clusters/agent/ci_cd_workflow/`},
+		},
+		Examples: Examples{
+			Match:   []string{`Unable to connect to the server: getting credentials: exec: executable kubelogin not found`, `CRITICAL: ACTION REQUIRED: gke-gcloud-auth-plugin, which is needed for continued use of kubectl, was not found or is not executable. Install gke-gcloud-auth-plugin for use with kubectl by following https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke`, `null_resource.apply_deployment (local-exec): error: The gcp auth plugin has been removed.`, `error: The azure auth plugin has been removed.`, `Error: Kubernetes cluster unreachable: The gcp auth plugin has been removed.`, `Unable to connect to the server: getting credentials: exec: exec: "aws-iam-authenticator": executable file not found in $PATH`},
+			NoMatch: []string{`Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout`, `exec: "gcc": executable file not found in $PATH`, `$ gcloud components install gke-gcloud-auth-plugin`},
+		},
+		File: `builtin/kubectl-auth-plugin-missing.yaml`,
 		Line: 1,
 	},
 	{
@@ -913,6 +991,32 @@ var builtin = []*Signature{
 			NoMatch: []string{`Error response from daemon: denied: Quota exceeded when processing the request of adding 52.4 MiB of storage resource, which when updated to current usage of 9.96 GiB will exceed the configured upper limit of 10 GiB.`, `denied: Quota has been exceeded on namespace`, `> Build image failed, perhaps you should run 'gradle clean' to clear your build cache`, `Build Failed. Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Check if docker is running.`, `ERROR: Job failed: failed to pull image "deployphp/deployer:7" with specified policies [always]: Error response from daemon: pull access denied for deployphp/deployer, repository does not exist or may require 'docker login': denied: requested access to the resource is denied (manager.go:237:0s)`, `/bin/bash: line 142: ./scripts/deploy.sh: Permission denied`, "remote: You are not allowed to push code to this project.\nfatal: unable to access 'https://gitlab.example.com/web/shop-frontend.git/': The requested URL returned error: 403\n", `failed to pull and unpack image "<image-url>:latest": failed to resolve reference "<image-url>:latest": failed to authorize: failed to fetch anonymous token: unexpected status: 403 Forbidden`, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`},
 		},
 		File: `builtin/registry-access-denied.yaml`,
+		Line: 1,
+	},
+	{
+		ID:       `registry-request-too-large`,
+		Title:    `The registry's proxy refused a layer as too large (413)`,
+		Priority: 70,
+		Patterns: []*Pattern{
+			{Source: `(?:unexpected (?:HEAD )?status(?: code)?(?: from [A-Z]+ request to \S+)?|unsupported status code|[Rr]eceived unexpected HTTP status|response status code):? (?P<status>413(?: Request Entity Too Large| Payload Too Large)?)`, Line: 9, Column: 5, Literals: []string{`received unexpected http status`, `response status code`, `unexpected head status`, `unexpected status`, `unsupported status code`}},
+			{Source: `error parsing HTTP (?P<status>413) response body`, Line: 13, Column: 5, Literals: []string{`error parsing http 413 response body`}},
+			{Source: `[Ee]rror parsing HTTP response: .*<title>(?P<status>413 Request Entity Too Large)</title>`, Line: 14, Column: 5, Literals: []string{`<title>413 request entity too large</title>`}},
+		},
+		Unless: []*Pattern{
+			{Source: `Uploading (?:artifacts|cache)`, Line: 17, Column: 5, Literals: []string{`uploading artifacts`, `uploading cache`}},
+		},
+		Cause: "A push sent a layer (or a manifest) larger than what a proxy in front of the registry accepts:\nnginx refuses a request body over its `client_max_body_size` (1 MiB unless set) with 413\nRequest Entity Too Large, and so do ingress controllers and load balancers with their own\nlimits. The registry itself never saw the layer; the job's credentials are fine.\n",
+		Fix:   "{{if .status}}The proxy answered {{.status}}.\n{{end}}The limit is on the registry's side: ask its administrators to lift the body size limit for\nthe registry (nginx: `client_max_body_size 0;`, as Docker's nginx recipe for the registry does;\nKubernetes ingress-nginx: the annotation `nginx.ingress.kubernetes.io/proxy-body-size: \"0\"`).\nUntil then, a smaller layer gets through: split the large `COPY` or `RUN` step of the\nDockerfile into several, or leave build output out of the image with `.dockerignore`.\n",
+		References: []Reference{
+			{Title: `Docker, Authenticate proxy with nginx (registry recipe)`, URL: `https://distribution.github.io/distribution/recipes/nginx/`},
+			{Title: `ingress-nginx, custom max body size`, URL: `https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#custom-max-body-size`},
+			{Title: `GitLab, Container registry troubleshooting`, URL: `https://docs.gitlab.com/user/packages/container_registry/troubleshoot_container_registry/`},
+		},
+		Examples: Examples{
+			Match:   []string{`#21 ERROR: failed to copy: unexpected status: 413 Request Entity Too Large`, `error parsing HTTP 413 response body: invalid character '<' looking for beginning of value: "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body bgcolor=\"white\">\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"`, `Error parsing HTTP response: invalid character '<' looking for beginning of value: "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body bgcolor=\"white\">\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx/1.13.3</center>\r\n</body>\r\n</html>\r\n"`, `Error: writing blob: uploading layer chunked: received unexpected HTTP status: 413 Request Entity Too Large`},
+			NoMatch: []string{`ERROR: Uploading artifacts as "archive" to coordinator... too large archive  id=12343567 responseStatus=413 Request Entity Too Large status=413 token=123456`, `unexpected status from PUT request to https://registry.example.com/v2/app/blobs/uploads/1: 502 Bad Gateway`},
+		},
+		File: `builtin/registry-request-too-large.yaml`,
 		Line: 1,
 	},
 	{
