@@ -182,7 +182,10 @@ func shows(u *Unmatched, key string) bool {
 		return false
 	}
 	for _, e := range u.Lines {
-		if strings.Contains(e.Text, key) || strings.Contains(key, strings.TrimSpace(e.Text)) && len(strings.TrimSpace(e.Text)) > 20 {
+		// A long line is shown cut, ending in "…": its beginning, at its line number, is what a
+		// person reads.
+		text := strings.TrimSuffix(strings.TrimSpace(e.Text), "…")
+		if strings.Contains(e.Text, key) || strings.Contains(key, text) && len(text) > 20 {
 			return true
 		}
 	}

@@ -46,7 +46,7 @@ func (s *run) keepTail(b []byte) {
 // no signature explains: error words, and the failure markers of common
 // test runners (Jest's ✕ and ●, go test's FAIL).
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -104,6 +104,12 @@ const (
 	maxKey       = 3
 )
 
+// errorLines are the lines of one command's output that the fallback picked.
+type errorLines struct {
+	keys, likely []Evidence
+	lastKey      *Evidence
+}
+
 // fallback picks the last command and the lines to read first from the
 // tail: the first key lines of the last command's output, then its last
 // other error-looking lines or, when there are none, its last lines.
@@ -118,6 +124,7 @@ func (s *run) fallback() *Unmatched {
 	}
 	var keys, likely, last []Evidence
 	var lastKey *Evidence
+	var before errorLines
 	keep := func(list []Evidence, e Evidence) []Evidence {
 		if len(list) == maxUnmatched {
 			list = list[1:]
@@ -146,8 +153,13 @@ func (s *run) fallback() *Unmatched {
 			continue
 		}
 		if bytes.HasPrefix(l.Text, []byte("$ ")) {
-			// A new command: what came before is not its output.
-			keys, likely, last, lastKey = keys[:0], likely[:0], last[:0], nil
+			// A new command: what came before is not its output. It is kept
+			// aside in case the new command prints no error of its own (an
+			// `echo $?` or a clean-up pasted after the failure).
+			if len(keys)+len(likely) > 0 {
+				before = errorLines{keys: keys, likely: likely, lastKey: lastKey}
+			}
+			keys, likely, last, lastKey = nil, nil, last[:0], nil
 			continue
 		}
 		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
@@ -170,6 +182,9 @@ func (s *run) fallback() *Unmatched {
 		case bytes.HasPrefix(l.Text, []byte("* Try:")):
 			wentWrong = false
 		}
+	}
+	if len(keys)+len(likely) == 0 {
+		keys, likely, lastKey = before.keys, before.likely, before.lastKey
 	}
 	if lastKey != nil {
 		keys = append(keys, *lastKey)
