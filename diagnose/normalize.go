@@ -25,6 +25,17 @@ type Line struct {
 	Indent int
 }
 
+// unindent drops the blanks at the start of the line's text, for the
+// signatures: a pasted log is often indented as a whole (a Markdown code
+// block, a tool's nested output), and a message starts at its first visible
+// character, where patterns anchored at ^ look for it. The fallback keeps
+// the indentation, which shows how a test runner's or a linter's lines nest.
+func (l *Line) unindent() {
+	t := bytes.TrimLeft(l.Text, " \t")
+	l.Indent += len(l.Text) - len(t)
+	l.Text = t
+}
+
 // normalizer turns raw lines into visible text and keeps track of the
 // sections that the runner's markers open and close. It reuses its buffer,
 // so normalising a line allocates nothing in the common case.

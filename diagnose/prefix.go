@@ -16,6 +16,15 @@ const maxPrefixes = 4
 // the signatures are written against. text is modified in place (a logrus
 // message is unescaped), so it must be the normaliser's own buffer.
 func stripPrefixes(text []byte) []byte {
+	// A pasted log is often indented as a whole (a Markdown code block):
+	// the prefixes come after the indentation. Without a prefix, the
+	// indentation stays (Line.unindent drops it for the signatures only).
+	if trimmed := bytes.TrimLeft(text, " \t"); len(trimmed) < len(text) {
+		if rest := stripPrefixes(trimmed); len(rest) < len(trimmed) {
+			return rest
+		}
+		return text
+	}
 	for range maxPrefixes {
 		rest := stripBuildKitPrefix(text)
 		for _, strip := range prefixStrippers {
@@ -34,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripQuote, stripLineNumber,
+	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripKubectlPrefix, stripQuote, stripLineNumber,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -257,6 +266,22 @@ func stripComposeService(text []byte) []byte {
 		return text
 	}
 	return text[j+2:]
+}
+
+// stripKubectlPrefix removes the source that `kubectl logs --prefix` (and
+// `--all-containers`) writes before each line: "[pod/runner-x-project-1-
+// concurrent-0/build] ".
+func stripKubectlPrefix(text []byte) []byte {
+	rest, ok := bytes.CutPrefix(text, []byte("[pod/"))
+	if !ok {
+		return text
+	}
+	end := bytes.IndexByte(rest, ']')
+	if end < 0 || bytes.Count(rest[:end], []byte("/")) != 1 || bytes.IndexByte(rest[:end], ' ') >= 0 ||
+		end+1 >= len(rest) || rest[end+1] != ' ' {
+		return text
+	}
+	return rest[end+2:]
 }
 
 func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }

@@ -39,11 +39,12 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		return nil, err
 	}
 	rep := s.finish()
-	if rep.RootCause() != nil || rep.Job.Status == "succeeded" || s.tail.first > 1 {
+	root := rep.RootCause()
+	if (root != nil && root.Priority >= minSpecific) || rep.Job.Status == "succeeded" || s.tail.first > 1 {
 		return rep, nil
 	}
-	// Nothing explains the failure of a short log: read it again with its
-	// wrapped lines joined (see unwrap).
+	// Nothing (or only a generic runner failure) explains the failure of a
+	// short log: read it again with its wrapped lines joined (see unwrap).
 	joined, origin := unwrap(s.tail.buf)
 	if joined == nil {
 		return rep, nil
@@ -53,7 +54,7 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		return rep, nil
 	}
 	rep2 := again.finish()
-	if rep2.RootCause() == nil {
+	if root2 := rep2.RootCause(); root2 == nil || (root != nil && root2.Priority <= root.Priority) {
 		return rep, nil
 	}
 	rep2.renumber(origin)
@@ -61,6 +62,11 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 	rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
 	return rep2, nil
 }
+
+// minSpecific is the lowest priority of a cause that names what went wrong:
+// below it are the runner's generic system failure and the truncated log,
+// which a wrapped message may hide a specific cause behind.
+const minSpecific = 30
 
 // scan reads r chunk by chunk and hands every candidate line to the run.
 // It fills the whole buffer before scanning (a pipe hands over 64 KiB at a

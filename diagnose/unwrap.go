@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"regexp"
 	"sync"
+	"unicode/utf8"
 )
 
 // A log pasted in an issue or a chat is often wrapped: a terminal or an
 // editor broke its long lines, so that a message ("failed to fetch oauth
 // token: unexpected status: 401 Unauthorized") stands on two or three
 // lines and no signature sees it whole. Such a log is short, whole in the
-// tail; when nothing explained its failure, it is read a second time with
-// its wrapped lines joined.
+// tail; when nothing specific explained its failure, it is read a second
+// time with its wrapped lines joined. A terminal wraps at its width, in the
+// middle of a word; an editor or a person at a space. Each piece may carry
+// the paste's prefix (a quote, a timestamp, an indentation), which the
+// joined line keeps once.
 
 // maxJoined bounds how many lines make one.
 const maxJoined = 4
@@ -26,14 +30,62 @@ var lineStart = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |error|warning|info|fatal|panic|time=|level=|step |stderr|stdout)`)
 })
 
+// minWidth is the narrowest terminal whose wrapping is recognised by the
+// width of its lines.
+const minWidth = 60
+
 // continues reports whether next is the rest of a line that was wrapped
-// after prev.
-func continues(prev, next []byte) bool {
+// after prev. atWidth says that prev is as long as the terminal was wide:
+// then next may start with any character, since the wrap cut a word.
+func continues(prev, next []byte, atWidth bool) bool {
 	if len(prev) < minWrapped || len(next) == 0 || lineStart().Match(next) {
 		return false
 	}
+	if atWidth {
+		return true
+	}
 	c := next[0]
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':'
+}
+
+// prefixLen is how many bytes of line are the paste's prefix (see
+// stripPrefixes): 0 when there is none, or when stripping it changed the
+// message (a logrus record is unescaped), which then is not joined.
+func prefixLen(line []byte) int {
+	msg := stripPrefixes(bytes.Clone(line))
+	if !bytes.HasSuffix(line, msg) {
+		return 0
+	}
+	return len(line) - len(msg)
+}
+
+// wrapWidth returns the width of the terminal that wrapped lines: the
+// length of the longest lines, when at least two have it and it is wide
+// enough to be a terminal's; 0 otherwise.
+func wrapWidth(lines [][]byte) int {
+	width, n := 0, 0
+	for _, l := range lines {
+		switch w := utf8.RuneCount(l); {
+		case w > width:
+			width, n = w, 1
+		case w == width:
+			n++
+		}
+	}
+	if n < 2 || width < minWidth {
+		return 0
+	}
+	return width
+}
+
+// join appends the continuation next to out: its blanks at the start
+// become one space, or none after a line that ended on one.
+func join(out, next []byte) []byte {
+	body := bytes.TrimLeft(next, " \t")
+	if len(body) < len(next) && len(out) > 0 && out[len(out)-1] != ' ' {
+		out = append(out, ' ')
+	}
+	return append(out, body...)
 }
 
 // unwrap returns the log with its wrapped lines joined, and for each line
@@ -41,21 +93,30 @@ func continues(prev, next []byte) bool {
 // line was wrapped.
 func unwrap(log []byte) ([]byte, []int) {
 	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
+	for i, l := range lines {
+		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
+	}
+	width := wrapWidth(lines)
 	var out []byte
 	var origin []int
 	joined := false
 	for i := 0; i < len(lines); i++ {
 		origin = append(origin, i+1)
-		cur := bytes.TrimSuffix(lines[i], []byte("\r"))
+		cur := lines[i]
 		out = append(out, cur...)
-		last := cur
+		last, atWidth := cur[prefixLen(cur):], utf8.RuneCount(cur) == width
 		for n := 1; n < maxJoined && i+1 < len(lines); n++ {
-			next := bytes.TrimSuffix(lines[i+1], []byte("\r"))
-			if !continues(last, next) {
+			next := lines[i+1]
+			next = next[prefixLen(next):]
+			if !continues(last, next, atWidth) {
 				break
 			}
-			out = append(out, next...)
-			last, joined = next, true
+			if atWidth {
+				out = append(out, next...)
+			} else {
+				out = join(out, next)
+			}
+			last, atWidth, joined = next, utf8.RuneCount(lines[i+1]) == width, true
 			i++
 		}
 		out = append(out, '\n')

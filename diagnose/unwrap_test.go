@@ -47,3 +47,34 @@ func TestDiagnoseUnwrapped(t *testing.T) {
 		t.Fatalf("root cause = %v, want image-pull-failed at line 1", root)
 	}
 }
+
+// TestUnwrapPasted joins the pieces of a message that a paste wrapped with
+// its prefix on every piece, and one that a terminal cut in the middle of a
+// word at its width.
+func TestUnwrapPasted(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{
+			"quoted, wrapped at a space",
+			"> Failed to execute goal: perhaps you should make sure your credentials are set \n> up correctly\n",
+			"> Failed to execute goal: perhaps you should make sure your credentials are set up correctly\n",
+		},
+		{
+			"indented, wrapped at a space",
+			"    Failed to execute goal: perhaps you should make sure your credentials are set\n    up correctly\n",
+			"    Failed to execute goal: perhaps you should make sure your credentials are set up correctly\n",
+		},
+		{
+			"cut at the terminal's width",
+			strings.Repeat("x", 50) + "error: failed to fetch oauth to\n" + strings.Repeat("y", 55) + "ken: unexpected status: 40\n1 Unauthorized\n",
+			strings.Repeat("x", 50) + "error: failed to fetch oauth to" + strings.Repeat("y", 55) + "ken: unexpected status: 401 Unauthorized\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := unwrap([]byte(tt.in))
+			if string(got) != tt.want {
+				t.Errorf("unwrap =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
