@@ -59,3 +59,63 @@ func TestRealCorpusPasted(t *testing.T) {
 		}
 	}
 }
+
+// TestRealCorpusWrapped diagnoses every real excerpt again with each line
+// cut at a terminal's width, as a copy from a terminal leaves it, and
+// reports how many keep their root cause. A cut word cannot always be
+// found again (a generic signature may match the first piece), so this
+// guards a floor rather than asking for all of them.
+func TestRealCorpusWrapped(t *testing.T) {
+	m := builtinMatcher(t)
+	for _, width := range []int{120, 80} {
+		var kept, lost, nones, caused int
+		for _, dir := range realDirs {
+			entries, err := os.ReadDir(filepath.Join("..", dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if !strings.HasSuffix(e.Name(), ".log") {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join("..", dir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _, _ := strings.Cut(e.Name(), "--")
+				got := rootID(diagnoseString(t, m, wrapAt(string(b), width)).RootCause())
+				switch {
+				case want == "none":
+					nones++
+					if got != "none" {
+						caused++
+					}
+				case rootID(diagnoseString(t, m, string(b)).RootCause()) != want:
+					// a miss as collected is not counted
+				case got == want:
+					kept++
+				default:
+					lost++
+				}
+			}
+		}
+		t.Logf("wrapped at %d columns: %d of %d right causes kept; %d of %d that must get none got a cause", width, kept, kept+lost, caused, nones)
+		if lost*100 > (kept+lost)*8 || caused*100 > nones*4 {
+			t.Errorf("wrapped at %d columns: %d of %d right causes lost, %d of %d none got a cause: worse than the floor (8 %%, 4 %%)", width, lost, kept+lost, caused, nones)
+		}
+	}
+}
+
+// wrapAt cuts every line of log after width characters, as a terminal does.
+func wrapAt(log string, width int) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
+		r := []rune(l)
+		for len(r) > width {
+			b.WriteString(string(r[:width]) + "\n")
+			r = r[width:]
+		}
+		b.WriteString(string(r) + "\n")
+	}
+	return b.String()
+}
