@@ -44,10 +44,16 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		return rep, nil
 	}
 	// Nothing (or only a generic runner failure) explains the failure of a
-	// short log: read it again with its wrapped lines joined (see unwrap).
-	joined, origin := unwrap(s.tail.buf)
-	if joined == nil {
+	// short log: read it again as its tools printed it, with the ASCII
+	// punctuation a blog engine replaced (see plainPunctuation) and its
+	// wrapped lines joined (see unwrap).
+	plain, retyped := plainPunctuation(s.tail.buf)
+	joined, origin := unwrap(plain)
+	if joined == nil && !retyped {
 		return rep, nil
+	}
+	if joined == nil {
+		joined = plain
 	}
 	again := newRun(m, source)
 	if err := again.scan(bytes.NewReader(joined)); err != nil {
@@ -59,7 +65,12 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 	}
 	rep2.renumber(origin)
 	rep2.Lines, rep2.Job.LongLines = rep.Lines, rep.Job.LongLines
-	rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
+	if origin != nil {
+		rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
+	}
+	if retyped {
+		rep2.Notes = append(rep2.Notes, "the log's typographic quotes and dashes were read as the ASCII its tools printed")
+	}
 	return rep2, nil
 }
 
