@@ -31,6 +31,26 @@ var pastings = []struct {
 // found again (see unwrap).
 func TestRealCorpusPasted(t *testing.T) {
 	m := builtinMatcher(t)
+	eachExcerpt(t, func(name, log string) {
+		as := rootID(diagnoseString(t, m, log).RootCause())
+		lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")
+		for _, p := range pastings {
+			pasted := make([]string, len(lines))
+			for i, l := range lines {
+				pasted[i] = p.line(l)
+			}
+			got := rootID(diagnoseString(t, m, strings.Join(pasted, "\n")+"\n").RootCause())
+			if got != as {
+				t.Errorf("%s %s: root cause %s, as collected %s", name, p.name, got, as)
+			}
+		}
+	})
+}
+
+// eachExcerpt calls fn with the name ("holdout/<file>") and text of every
+// real excerpt.
+func eachExcerpt(t *testing.T, fn func(name, log string)) {
+	t.Helper()
 	for _, dir := range realDirs {
 		entries, err := os.ReadDir(filepath.Join("..", dir))
 		if err != nil {
@@ -44,18 +64,7 @@ func TestRealCorpusPasted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			as := rootID(diagnoseString(t, m, string(b)).RootCause())
-			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-			for _, p := range pastings {
-				pasted := make([]string, len(lines))
-				for i, l := range lines {
-					pasted[i] = p.line(l)
-				}
-				got := rootID(diagnoseString(t, m, strings.Join(pasted, "\n")+"\n").RootCause())
-				if got != as {
-					t.Errorf("%s/%s %s: root cause %s, as collected %s", filepath.Base(dir), e.Name(), p.name, got, as)
-				}
-			}
+			fn(filepath.Base(dir)+"/"+e.Name(), string(b))
 		}
 	}
 }
@@ -80,36 +89,23 @@ func TestRealCorpusLossy(t *testing.T) {
 	m := builtinMatcher(t)
 	for _, p := range lossyPastings {
 		var kept, lost, nones, caused int
-		for _, dir := range realDirs {
-			entries, err := os.ReadDir(filepath.Join("..", dir))
-			if err != nil {
-				t.Fatal(err)
+		eachExcerpt(t, func(name, log string) {
+			want, _, _ := strings.Cut(filepath.Base(name), "--")
+			got := rootID(diagnoseString(t, m, p.paste(log)).RootCause())
+			switch {
+			case want == "none":
+				nones++
+				if got != "none" {
+					caused++
+				}
+			case rootID(diagnoseString(t, m, log).RootCause()) != want:
+				// a miss as collected is not counted
+			case got == want:
+				kept++
+			default:
+				lost++
 			}
-			for _, e := range entries {
-				if !strings.HasSuffix(e.Name(), ".log") {
-					continue
-				}
-				b, err := os.ReadFile(filepath.Join("..", dir, e.Name()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, _, _ := strings.Cut(e.Name(), "--")
-				got := rootID(diagnoseString(t, m, p.paste(string(b))).RootCause())
-				switch {
-				case want == "none":
-					nones++
-					if got != "none" {
-						caused++
-					}
-				case rootID(diagnoseString(t, m, string(b)).RootCause()) != want:
-					// a miss as collected is not counted
-				case got == want:
-					kept++
-				default:
-					lost++
-				}
-			}
-		}
+		})
 		t.Logf("%s: %d of %d right causes kept; %d of %d that must get none got a cause", p.name, kept, kept+lost, caused, nones)
 		if lost*100 > (kept+lost)*8 || caused*100 > nones*4 {
 			t.Errorf("%s: %d of %d right causes lost, %d of %d none got a cause: worse than the floor (8 %%, 4 %%)", p.name, lost, kept+lost, caused, nones)
