@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,7 @@ var pastings = []struct {
 	{"kubectl logs --prefix", func(l string) string { return "[pod/runner-abc-project-1-concurrent-0/build] " + l }},
 	{"cloud build step", func(l string) string { return `Step #1 - "build": ` + l }},
 	{"crlf", func(l string) string { return l + "\r" }},
+	{"github actions error markers", func(l string) string { return "##[error]" + l }},
 }
 
 // TestRealCorpusPasted diagnoses every real excerpt again as each pasting
@@ -70,7 +72,8 @@ func eachExcerpt(t *testing.T, fn func(name, log string)) {
 }
 
 // lossyPastings change a log more deeply: a terminal's wrapping cuts words,
-// and a blog engine's typography replaces quotes and dashes. Not every
+// a blog engine's typography replaces quotes and dashes, a web page's copy
+// keeps its HTML escapes, a rich-text editor spaces with no-break spaces. Not every
 // message is found again in them: a generic signature may match a first
 // piece, or a wrong one match where the quotes no longer tell.
 var lossyPastings = []struct {
@@ -80,6 +83,8 @@ var lossyPastings = []struct {
 	{"wrapped at 120 columns", func(log string) string { return wrapAt(log, 120) }},
 	{"wrapped at 80 columns", func(log string) string { return wrapAt(log, 80) }},
 	{"typographic quotes and dashes", retype},
+	{"html escapes", html.EscapeString},
+	{"no-break spaces", func(log string) string { return strings.ReplaceAll(log, " ", "\u00a0") }},
 }
 
 // TestRealCorpusLossy diagnoses every real excerpt again as each lossy

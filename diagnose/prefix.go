@@ -43,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripKubectlPrefix, stripQuote, stripLineNumber,
+	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -266,6 +266,26 @@ func stripComposeService(text []byte) []byte {
 		return text
 	}
 	return text[j+2:]
+}
+
+// stripCIMarker removes the marker that GitHub Actions and Azure Pipelines
+// write before a line in their raw logs: "##[error]", "##[warning]",
+// "##[command]", "##[group]" and the like.
+func stripCIMarker(text []byte) []byte {
+	rest, ok := bytes.CutPrefix(text, []byte("##["))
+	if !ok {
+		return text
+	}
+	end := bytes.IndexByte(rest, ']')
+	if end < 1 || end > 12 {
+		return text
+	}
+	for _, c := range rest[:end] {
+		if c < 'a' || c > 'z' {
+			return text
+		}
+	}
+	return rest[end+1:]
 }
 
 // stripKubectlPrefix removes the source that `kubectl logs --prefix` (and

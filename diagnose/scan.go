@@ -45,9 +45,9 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 	}
 	// Nothing (or only a generic runner failure) explains the failure of a
 	// short log: read it again as its tools printed it, with the ASCII
-	// punctuation a blog engine replaced (see plainPunctuation) and its
+	// text a web page or an editor changed (see plainText) and its
 	// wrapped lines joined (see unwrap).
-	plain, retyped := plainPunctuation(s.tail.buf)
+	plain, retyped := plainText(s.tail.buf)
 	joined, origin := unwrap(plain)
 	if joined == nil && !retyped {
 		return rep, nil
@@ -69,7 +69,7 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
 	}
 	if retyped {
-		rep2.Notes = append(rep2.Notes, "the log's typographic quotes and dashes were read as the ASCII its tools printed")
+		rep2.Notes = append(rep2.Notes, "the log's typographic quotes, HTML escapes or no-break spaces were read as the ASCII its tools printed")
 	}
 	return rep2, nil
 }

@@ -75,8 +75,8 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
-		// GitHub Actions' footer of a failed step
-		`|Error: Process completed with exit code \d+\.$` +
+		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it
+		`|(?:Error: )?Process completed with exit code \d+\.$` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|> Run with --(?:stacktrace|info|debug|scan)|\* Try:|Get more help at )`)
 })
@@ -95,6 +95,11 @@ var infoLine = sync.OnceValue(func() *regexp.Regexp {
 var debugLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`\[(?:debug|DEBUG|trace|TRACE)\] `)
 })
+
+// ciErrorMarker is what GitHub Actions and Azure Pipelines write before an
+// error line of their raw logs; the normaliser drops it (see stripCIMarker),
+// but it still says that the line is an error.
+var ciErrorMarker = []byte("##[error]")
 
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
 // many of them may be key lines: the first ones, where the error starts,
@@ -173,7 +178,7 @@ func (s *run) fallback() *Unmatched {
 				lastKey = &e
 			}
 		case infoLine().Match(l.Text):
-		case errorish().Match(l.Text):
+		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker):
 			likely = keep(likely, e)
 		}
 		switch {

@@ -1,0 +1,76 @@
+package diagnose
+
+import "bytes"
+
+// A log that reaches a person through a web page or an editor rather than
+// a code block comes back changed: a blog engine's typography (curly
+// quotes for straight ones, an ellipsis for "...", a dash for "--"), a web
+// page's HTML escapes left in a copy (&quot;, &lt;, &amp;), a rich-text
+// editor's non-breaking spaces for every space. The tools printed ASCII,
+// and the signatures (and the literals the scan looks for) are written in
+// it; a short log whose failure nothing specific explained is read again
+// with the ASCII put back.
+
+// typographic maps the third byte of each U+2010..U+203F character that
+// stands for ASCII punctuation (all are 0xE2 0x80 0xXX in UTF-8) to that
+// punctuation.
+var typographic = map[byte]string{
+	0x98: "'", 0x99: "'", 0x9a: "'", 0x9b: "'", // ‘ ’ ‚ ‛
+	0x9c: `"`, 0x9d: `"`, 0x9e: `"`, 0x9f: `"`, // “ ” „ ‟
+	0xb2: "'", 0xb3: `"`, // ′ ″
+	0xa6: "...",            // …
+	0x93: "--", 0x94: "--", // – —
+}
+
+// htmlEscapes are the escapes a web page writes for the characters of a
+// log that HTML reserves.
+var htmlEscapes = [...]struct{ escape, char string }{
+	{"&quot;", `"`}, {"&#34;", `"`}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&apos;", "'"},
+	{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"},
+}
+
+// plainText returns log with its typography, HTML escapes and non-breaking
+// spaces put back to ASCII, and whether there were any. Lines stay where
+// they were.
+func plainText(log []byte) ([]byte, bool) {
+	if !bytes.Contains(log, []byte{0xe2, 0x80}) && !bytes.Contains(log, []byte{0xc2, 0xa0}) && !bytes.Contains(log, []byte("&")) {
+		return log, false
+	}
+	out := make([]byte, 0, len(log))
+	changed := false
+	for i := 0; i < len(log); i++ {
+		switch c := log[i]; {
+		case c == 0xe2 && i+2 < len(log) && log[i+1] == 0x80:
+			if ascii, ok := typographic[log[i+2]]; ok {
+				out = append(out, ascii...)
+				i += 2
+				changed = true
+				continue
+			}
+		case c == 0xc2 && i+1 < len(log) && log[i+1] == 0xa0: // U+00A0 no-break space
+			out = append(out, ' ')
+			i++
+			changed = true
+			continue
+		case c == '&':
+			if e, ok := htmlEscapeAt(log[i:]); ok {
+				out = append(out, e.char...)
+				i += len(e.escape) - 1
+				changed = true
+				continue
+			}
+		}
+		out = append(out, log[i])
+	}
+	return out, changed
+}
+
+// htmlEscapeAt returns the HTML escape that b starts with.
+func htmlEscapeAt(b []byte) (struct{ escape, char string }, bool) {
+	for _, e := range htmlEscapes {
+		if bytes.HasPrefix(b, []byte(e.escape)) {
+			return e, true
+		}
+	}
+	return struct{ escape, char string }{}, false
+}
