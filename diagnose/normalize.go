@@ -25,14 +25,21 @@ type Line struct {
 	Indent int
 }
 
-// unindent drops the blanks at the start of the line's text, for the
-// signatures: a pasted log is often indented as a whole (a Markdown code
-// block, a tool's nested output), and a message starts at its first visible
-// character, where patterns anchored at ^ look for it. The fallback keeps
-// the indentation, which shows how a test runner's or a linter's lines nest.
-func (l *Line) unindent() {
+// forSignatures drops what starts the line's text without being part of
+// the message, for the signatures only: the blanks of a pasted log indented
+// as a whole (a Markdown code block, a tool's nested output), and the "# "
+// that TAP test harnesses (bats, which container projects test with) put
+// before every line a test printed, with the prefixes behind it. A message
+// then starts at its first visible character, where patterns anchored at ^
+// look for it. The fallback keeps them: the indentation shows how a test
+// runner's or a linter's lines nest, and "# FAIL: 2" is automake's summary.
+func (l *Line) forSignatures() {
 	t := bytes.TrimLeft(l.Text, " \t")
-	l.Indent += len(l.Text) - len(t)
+	if rest, ok := bytes.CutPrefix(t, []byte("# ")); ok {
+		t = stripPrefixes(rest)
+	}
+	// t is a slice of the same buffer as l.Text, starting further on.
+	l.Indent += utf8.RuneCount(l.Text[:cap(l.Text)-cap(t)])
 	l.Text = t
 }
 

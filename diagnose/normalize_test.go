@@ -130,3 +130,27 @@ func TestStreamNameEveryHexPair(t *testing.T) {
 		}
 	}
 }
+
+// TestForSignatures checks what the signatures see of a line: the message
+// without an indentation or a TAP harness's "# " and the prefixes behind it,
+// with the column still pointing into the line as printed.
+func TestForSignatures(t *testing.T) {
+	tests := []struct {
+		in, want string
+		indent   int
+	}{
+		{"    Killed", "Killed", 4},
+		{"# FATA[0001] Error starting daemon: failed to create NAT chain", "Error starting daemon: failed to create NAT chain", 13},
+		{"#  (exit status 1)", " (exit status 1)", 2},
+		{"no prefix", "no prefix", 0},
+	}
+	for _, tt := range tests {
+		var n normalizer
+		var l Line
+		n.normalize([]byte(tt.in), 1, &l)
+		l.forSignatures()
+		if string(l.Text) != tt.want || l.Indent != tt.indent {
+			t.Errorf("%q: got %q at %d, want %q at %d", tt.in, l.Text, l.Indent, tt.want, tt.indent)
+		}
+	}
+}

@@ -18,7 +18,7 @@ const maxPrefixes = 4
 func stripPrefixes(text []byte) []byte {
 	// A pasted log is often indented as a whole (a Markdown code block):
 	// the prefixes come after the indentation. Without a prefix, the
-	// indentation stays (Line.unindent drops it for the signatures only).
+	// indentation stays (Line.forSignatures drops it for the signatures only).
 	if trimmed := bytes.TrimLeft(text, " \t"); len(trimmed) < len(text) {
 		if rest := stripPrefixes(trimmed); len(rest) < len(trimmed) {
 			return rest

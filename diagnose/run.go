@@ -58,7 +58,7 @@ func newRun(m *Matcher, source string) *run {
 func (s *run) candidate(raw, before []byte) {
 	num := s.line + 1
 	s.norm.normalize(raw, num, &s.cur)
-	s.cur.unindent()
+	s.cur.forSignatures()
 	text := s.cur.Text
 	if sec := s.cur.Section; sec != "" && !PhaseOf(sec).post() {
 		s.lastMain = sec

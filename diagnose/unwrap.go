@@ -49,14 +49,19 @@ func continues(prev, next []byte, atWidth bool) bool {
 }
 
 // prefixLen is how many bytes of line are the paste's prefix (see
-// stripPrefixes): 0 when there is none, or when stripping it changed the
-// message (a logrus record is unescaped), which then is not joined.
+// stripPrefixes), without the blanks after it, which tell a continuation:
+// 0 when there is none, or when stripping it changed the message (a logrus
+// record is unescaped), which then is not joined.
 func prefixLen(line []byte) int {
 	msg := stripPrefixes(bytes.Clone(line))
 	if !bytes.HasSuffix(line, msg) {
 		return 0
 	}
-	return len(line) - len(msg)
+	n := len(line) - len(msg)
+	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
+		n--
+	}
+	return n
 }
 
 // wrapWidth returns the width of the terminal that wrapped lines: the
