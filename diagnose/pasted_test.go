@@ -17,6 +17,7 @@ var pastings = []struct {
 	line func(string) string
 }{
 	{"quoted", func(l string) string { return "> " + l }},
+	{"quoted twice, as mail does", func(l string) string { return ">> " + l }},
 	{"indented", func(l string) string { return "    " + l }},
 	{"github actions timestamps", func(l string) string { return "2024-05-01T10:00:00.1234567Z " + l }},
 	{"jenkins timestamps", func(l string) string { return "10:00:00  " + l }},

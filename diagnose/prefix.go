@@ -311,8 +311,13 @@ func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }
 // ("│ "). npm's "> pkg@1.0.0 build" header loses its marker too, which no
 // signature relies on.
 func stripQuote(text []byte) []byte {
-	if len(text) >= 2 && text[0] == '>' && text[1] == ' ' {
-		return text[2:]
+	// ">> " is a quote of a quote in mail and some forums.
+	i := 0
+	for i < len(text) && i < 3 && text[i] == '>' {
+		i++
+	}
+	if i > 0 && i < len(text) && text[i] == ' ' {
+		return text[i+1:]
 	}
 	if rest, ok := bytes.CutPrefix(text, []byte("│ ")); ok {
 		return rest

@@ -36,6 +36,7 @@ func TestStripPrefixes(t *testing.T) {
 		{"a version is not a line number", "1.2.3 released", "1.2.3 released"},
 		{"compose service", "dind_1  | mount: permission denied", "mount: permission denied"},
 		{"markdown quote", "> Killed", "Killed"},
+		{"mail quote of a quote", ">> Killed", "Killed"},
 		{"indented timestamp", "    19:20:54  > GitLab: The project you were looking for could not be found.", "GitLab: The project you were looking for could not be found."},
 		{"indentation alone stays", "    at Object.<anonymous> (test.js:1:1)", "    at Object.<anonymous> (test.js:1:1)"},
 		{"github actions error marker", "##[error]Process completed with exit code 137.", "Process completed with exit code 137."},
