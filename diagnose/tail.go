@@ -46,7 +46,7 @@ func (s *run) keepTail(b []byte) {
 // no signature explains: error words, and the failure markers of common
 // test runners (Jest's ✕ and ●, go test's FAIL).
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
