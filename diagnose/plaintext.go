@@ -22,9 +22,12 @@ var typographic = map[byte]string{
 	0x93: "--", 0x94: "--", // – —
 }
 
-// htmlEscapes are the escapes a web page writes for the characters of a
-// log that HTML reserves.
-var htmlEscapes = [...]struct{ escape, char string }{
+// htmlEscape is an escape a web page writes for a character of a log that
+// HTML reserves.
+type htmlEscape struct{ escape, char string }
+
+// htmlEscapes are the escapes that plainText undoes.
+var htmlEscapes = [...]htmlEscape{
 	{"&quot;", `"`}, {"&#34;", `"`}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&apos;", "'"},
 	{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"},
 }
@@ -66,11 +69,11 @@ func plainText(log []byte) ([]byte, bool) {
 }
 
 // htmlEscapeAt returns the HTML escape that b starts with.
-func htmlEscapeAt(b []byte) (struct{ escape, char string }, bool) {
+func htmlEscapeAt(b []byte) (htmlEscape, bool) {
 	for _, e := range htmlEscapes {
 		if bytes.HasPrefix(b, []byte(e.escape)) {
 			return e, true
 		}
 	}
-	return struct{ escape, char string }{}, false
+	return htmlEscape{}, false
 }

@@ -272,36 +272,41 @@ func stripComposeService(text []byte) []byte {
 // write before a line in their raw logs: "##[error]", "##[warning]",
 // "##[command]", "##[group]" and the like.
 func stripCIMarker(text []byte) []byte {
-	rest, ok := bytes.CutPrefix(text, []byte("##["))
-	if !ok {
+	name, rest, ok := bracketed(text, "##[")
+	if !ok || len(name) < 1 || len(name) > 12 {
 		return text
 	}
-	end := bytes.IndexByte(rest, ']')
-	if end < 1 || end > 12 {
-		return text
-	}
-	for _, c := range rest[:end] {
+	for _, c := range name {
 		if c < 'a' || c > 'z' {
 			return text
 		}
 	}
-	return rest[end+1:]
+	return rest
 }
 
 // stripKubectlPrefix removes the source that `kubectl logs --prefix` (and
 // `--all-containers`) writes before each line: "[pod/runner-x-project-1-
 // concurrent-0/build] ".
 func stripKubectlPrefix(text []byte) []byte {
-	rest, ok := bytes.CutPrefix(text, []byte("[pod/"))
+	source, rest, ok := bracketed(text, "[pod/")
+	if !ok || bytes.Count(source, []byte("/")) != 1 || bytes.IndexByte(source, ' ') >= 0 || !bytes.HasPrefix(rest, []byte(" ")) {
+		return text
+	}
+	return rest[1:]
+}
+
+// bracketed splits text that starts with open and has a ']' after it into
+// what stands between them and what follows the ']'.
+func bracketed(text []byte, open string) (inside, rest []byte, ok bool) {
+	after, ok := bytes.CutPrefix(text, []byte(open))
 	if !ok {
-		return text
+		return nil, nil, false
 	}
-	end := bytes.IndexByte(rest, ']')
-	if end < 0 || bytes.Count(rest[:end], []byte("/")) != 1 || bytes.IndexByte(rest[:end], ' ') >= 0 ||
-		end+1 >= len(rest) || rest[end+1] != ' ' {
-		return text
+	end := bytes.IndexByte(after, ']')
+	if end < 0 {
+		return nil, nil, false
 	}
-	return rest[end+2:]
+	return after[:end], after[end+1:], true
 }
 
 func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }

@@ -64,13 +64,13 @@ func prefixLen(line []byte) int {
 	return n
 }
 
-// wrapWidth returns the width of the terminal that wrapped lines: the
-// length of the longest lines, when at least two have it and it is wide
-// enough to be a terminal's; 0 otherwise.
-func wrapWidth(lines [][]byte) int {
+// wrapWidth returns the width of the terminal that wrapped the lines whose
+// widths are given: the width of the longest, when at least two have it and
+// it is wide enough to be a terminal's; 0 otherwise.
+func wrapWidth(widths []int) int {
 	width, n := 0, 0
-	for _, l := range lines {
-		switch w := utf8.RuneCount(l); {
+	for _, w := range widths {
+		switch {
 		case w > width:
 			width, n = w, 1
 		case w == width:
@@ -98,10 +98,12 @@ func join(out, next []byte) []byte {
 // line was wrapped.
 func unwrap(log []byte) ([]byte, []int) {
 	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
+	widths := make([]int, len(lines))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
+		widths[i] = utf8.RuneCount(lines[i])
 	}
-	width := wrapWidth(lines)
+	width := wrapWidth(widths)
 	var out []byte
 	var origin []int
 	joined := false
@@ -109,7 +111,7 @@ func unwrap(log []byte) ([]byte, []int) {
 		origin = append(origin, i+1)
 		cur := lines[i]
 		out = append(out, cur...)
-		last, atWidth := cur[prefixLen(cur):], utf8.RuneCount(cur) == width
+		last, atWidth := cur[prefixLen(cur):], widths[i] == width
 		for n := 1; n < maxJoined && i+1 < len(lines); n++ {
 			next := lines[i+1]
 			next = next[prefixLen(next):]
@@ -121,7 +123,7 @@ func unwrap(log []byte) ([]byte, []int) {
 			} else {
 				out = join(out, next)
 			}
-			last, atWidth, joined = next, utf8.RuneCount(lines[i+1]) == width, true
+			last, atWidth, joined = next, widths[i+1] == width, true
 			i++
 		}
 		out = append(out, '\n')
