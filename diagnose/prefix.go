@@ -348,3 +348,19 @@ func stripLineNumber(text []byte) []byte {
 	}
 	return text
 }
+
+// loggedAsError reports whether a raw line is a logrus record of an error
+// (`level=error`, or "ERRO[0003] " on a terminal), whose words stripLogrus
+// and stripLogrusTTY keep without the level: a bare `operation not
+// permitted` is still what the tool called an error.
+func loggedAsError(raw []byte) bool {
+	if i := bytes.Index(raw, []byte("level=")); i >= 0 && errorLevel(raw[i+len("level="):]) {
+		return true
+	}
+	for _, l := range logrusLevels {
+		if bytes.Contains(raw, []byte(l+"[")) {
+			return true
+		}
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -231,6 +232,39 @@ func TestFallback(t *testing.T) {
 	}
 	if rep.Job.Status != "failed" || rep.Job.FailureLine != 10 || rep.Job.FailedSection != "step_script" {
 		t.Errorf("job = %+v", rep.Job)
+	}
+}
+
+// TestFallbackCompanions checks the plain lines that the fallback shows
+// beside an error line: a message before a bare exit status, the rest of a
+// message that goes on in the next line, and what neither may take.
+func TestFallbackCompanions(t *testing.T) {
+	m := matcher(t, daemonSig)
+	tests := []struct {
+		name, log string
+		want      []int
+	}{
+		{"message before an exit status", "$ push\nPushing\nunknown blob\nError: exit status 1\n", []int{3, 4}},
+		{"message before a logrus exit status", "$ build\nno FROM statement found\ntime=\"x\" level=error msg=\"exit status 125\"\n", []int{2, 3}},
+		{"a separator is no message", "$ build\n------\nERROR: process did not complete successfully: exit code: 2\n", []int{3}},
+		{"an information record is no message", "$ start\nINFO [run.sh:56] Waiting for Docker\nexit status 1\n", []int{3}},
+		{"a long wrapper carries its own message", "$ podman build .\nSTEP 2/2: RUN exit 5\nError: building at STEP \"RUN exit 5\": while running runtime: exit status 5\n", []int{3}},
+		{"a message goes on after a colon", "$ test\nHealth check error:\nservice \"x-wait-for-service\" timeout\n", []int{2, 3}},
+		{"a sentence goes on after a comma", "$ pull\nCould not pull image - could be due to repo/image not existing,\n   or registry needing authorization\n", []int{2, 3}},
+		{"only one line goes on", "$ pull\nError occurred:\nfirst part\nsecond part\n", []int{2, 3}},
+		{"a traceback's frames are not its message", "$ run\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: bad\n", []int{2, 4}},
+		{"a field of an error object does not go on", "$ upload\n  code: 'ECONNRESET',\n  syscall: 'read'\n", []int{2}},
+		{"an error record keeps its level", "$ drone\ntime=\"x\" level=fatal msg=\"operation not permitted\"\n[info] done\n", []int{2}},
+	}
+	for _, tt := range tests {
+		rep := diagnoseString(t, m, tt.log)
+		var got []int
+		for _, e := range rep.Unmatched.Lines {
+			got = append(got, e.Line)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: lines %v, want %v (%+v)", tt.name, got, tt.want, rep.Unmatched.Lines)
+		}
 	}
 }
 

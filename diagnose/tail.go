@@ -46,7 +46,7 @@ func (s *run) keepTail(b []byte) {
 // no signature explains: error words, and the failure markers of common
 // test runners (Jest's ✕ and ●, go test's FAIL).
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported)|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -64,6 +64,10 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first
 		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?::|$)|Exception in thread ` +
+		// Node.js's dump of an error object names its code (semantic-release, npm's libraries)
+		`|\s*code: '[A-Z][A-Z_]+',$` +
+		// make's note that a signal, not an error, ended its recipe
+		`|make(?:\[\d+\])?: \*\*\* \[[^\]]*\] (?:Terminated|Killed|Aborted|Segmentation fault|Interrupt)` +
 		// test runners: pytest, go test, Jest, automake, Maven, Gradle, eslint
 		`|E +\S|FAILED |FAIL\b|--- FAIL|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
 		`)|Job failed \(system failure\)|Preparation failed: |did not complete successfully: exit code`)
@@ -74,7 +78,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // lifecycle footer, stack frames, the runner's clean-up. They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it
 		`|(?:Error: )?Process completed with exit code \d+\.$` +
 		// Maven's and Gradle's footers
@@ -100,6 +104,49 @@ var debugLine = sync.OnceValue(func() *regexp.Regexp {
 // error line of their raw logs; the normaliser drops it (see stripCIMarker),
 // but it still says that the line is an error.
 var ciErrorMarker = []byte("##[error]")
+
+// exitWrapper finds a line that only says that a program exited with an
+// error, as a tool that runs another writes it after that program's own
+// message ("unknown blob", then "Error: exit status 1"; buildah's words,
+// then `level=error msg="exit status 125"`). The message is the plain line
+// just before it, which no error word flags. A longer line ("Error:
+// building at STEP ...: exit status 5") carries its own message.
+var exitWrapper = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^.{0,32}\bexit(?:ed with)? (?:status|code):? ?[1-9]\d*\W{0,2}$`)
+})
+
+// notMessage finds plain lines that cannot be a program's message: a
+// separator, a number, a prefix with nothing after it, a tool's
+// information or debugging record.
+var notMessage = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[^\pL]*(?:\pL+[^\pL]*)?$|\b(?:INFO|DEBUG|TRACE)\b`)
+})
+
+// traceHeading finds the line that opens a stack trace: what follows it is
+// frames, not the rest of a message.
+var traceHeading = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:stack ?trace|traceback \(most recent call last\)|goroutine \d+ \[[^\]]*\]):$`)
+})
+
+// goesOn reports whether a flagged line's message goes on in the next
+// line of rest: the line ends in ":" ("Health check error:", then the
+// service that timed out), unless it opens a stack trace, or it ends in ","
+// and the next line is indented and starts with a lowercase word, a
+// sentence that a tool wrapped. A key line that ends in "," is a field of
+// an error object (Node.js's `code: 'ECONNRESET',`), not a sentence.
+func goesOn(text, rest []byte, key bool) bool {
+	end := bytes.TrimRight(text, " \t")
+	switch {
+	case len(end) == 0:
+		return false
+	case end[len(end)-1] == ':':
+		return !traceHeading().Match(end)
+	case end[len(end)-1] == ',' && !key:
+		next := bytes.TrimLeft(rest, " \t")
+		return len(next) < len(rest) && len(next) > 0 && next[0] >= 'a' && next[0] <= 'z'
+	}
+	return false
+}
 
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
 // many of them may be key lines: the first ones, where the error starts,
@@ -136,6 +183,19 @@ func (s *run) fallback() *Unmatched {
 		}
 		return append(list, e)
 	}
+	addKey := func(e Evidence) {
+		if len(keys) < maxKey-1 {
+			keys = append(keys, e)
+		} else {
+			lastKey = &e
+		}
+	}
+	// plain is the line before this one when no error word flagged it: the
+	// message of a program whose caller then reports only its exit status.
+	// continued says that the flagged line before this one goes on here, on
+	// a line with no error word of its own (see goesOn).
+	var plain *Evidence
+	continued := false
 	// Gradle states the error in the block after "* What went wrong:",
 	// each cause nested under the one before, the deepest last: every line
 	// of it is a key line, so the first and the last are shown.
@@ -164,23 +224,36 @@ func (s *run) fallback() *Unmatched {
 			if len(keys)+len(likely) > 0 {
 				before = errorLines{keys: keys, likely: likely, lastKey: lastKey}
 			}
-			keys, likely, last, lastKey = nil, nil, last[:0], nil
+			keys, likely, last, lastKey, plain, continued = nil, nil, last[:0], nil, nil, false
 			continue
 		}
 		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
+		if plain != nil && exitWrapper().Match(l.Text) {
+			addKey(*plain)
+		}
+		// flagged is false for a line shown for no word of its own; such a
+		// line's message does not go on in the next (see continues).
+		flagged, shown, key := true, true, false
 		switch {
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text):
 		case wentWrong || keyLine().Match(l.Text):
-			if len(keys) < maxKey-1 {
-				keys = append(keys, e)
-			} else {
-				lastKey = &e
-			}
+			addKey(e)
+			key = true
 		case infoLine().Match(l.Text):
-		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker):
+		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker), loggedAsError(raw):
 			likely = keep(likely, e)
+		case continued && !notMessage().Match(l.Text):
+			likely = keep(likely, e)
+			flagged = false
+		default:
+			flagged, shown = false, false
 		}
+		plain = nil
+		if !shown && !notMessage().Match(l.Text) {
+			plain = &e
+		}
+		continued = flagged && goesOn(l.Text, rest, key)
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
 			wentWrong = true
