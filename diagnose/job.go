@@ -45,6 +45,9 @@ func (s *run) structure(kind structureLiteral, text []byte) {
 		phase := PhaseOf(s.cur.Section)
 		if bytes.HasPrefix(text, []byte("$ ")) && !phase.post() {
 			s.lastCommand = &Evidence{Line: s.cur.Num, Text: clip(text)}
+			if s.firstCommand == 0 {
+				s.firstCommand = s.cur.Num
+			}
 			if len(s.report.commands) < maxCommands {
 				s.report.commands = append(s.report.commands, s.lastCommand.Text[2:])
 			}

@@ -28,6 +28,7 @@ func (s *run) finish() *Report {
 			r.Findings = append(r.Findings, *f)
 		}
 	}
+	s.supersede(r.Findings)
 	anchor := s.job.FailureLine
 	if anchor == 0 {
 		anchor = s.line + 1
@@ -58,12 +59,39 @@ func dropSameLine(findings []Finding) []Finding {
 	return kept
 }
 
+// supersede marks the findings whose every occurrence is in the output of
+// a script command that another command followed: the script went on after
+// it, so that command did not fail the job (a job's shell stops at the
+// first command that fails), and what failed is in the last command's
+// output or after it. Lines before the first command (the runner's
+// preparation, its services' logs) are no command's output.
+func (s *run) supersede(findings []Finding) {
+	if s.lastCommand == nil {
+		return
+	}
+	for i := range findings {
+		f := &findings[i]
+		line := f.last
+		if line == 0 {
+			line = f.Line
+		}
+		f.superseded = !f.Phase.post() && line > s.firstCommand && line < s.lastCommand.Line
+	}
+}
+
 // compareFindings orders findings by relevance: first those from the part
-// of the job that decided its outcome (not after_script or uploads), then
-// by the signature's priority, then by nearness to where the job failed.
+// of the job that decided its outcome (not after_script or uploads, not a
+// command that the script went on after), then by the signature's
+// priority, then by nearness to where the job failed.
 func compareFindings(a, b *Finding, anchor int) int {
 	if pa, pb := a.Phase.post(), b.Phase.post(); pa != pb {
 		if pa {
+			return 1
+		}
+		return -1
+	}
+	if a.superseded != b.superseded {
+		if a.superseded {
 			return 1
 		}
 		return -1

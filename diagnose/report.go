@@ -94,6 +94,9 @@ type Finding struct {
 	// last is the line of the last occurrence outside after_script and the
 	// upload stages: the one nearest to where the job failed.
 	last int
+	// superseded says that every occurrence is in the output of a command
+	// after which the script went on to another (see run.supersede).
+	superseded bool
 }
 
 // Evidence is one line of the log shown to support a finding.

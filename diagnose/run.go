@@ -34,8 +34,10 @@ type run struct {
 	states  []sigState
 	// pendingSigs counts signatures with candidates waiting for their window.
 	pendingSigs int
-	// lastCommand is the last "$ ..." the script echoed before after_script.
-	lastCommand *Evidence
+	// lastCommand is the last "$ ..." the script echoed before after_script,
+	// firstCommand the line of the first.
+	lastCommand  *Evidence
+	firstCommand int
 	// lastMain is the last stage that started outside after_script and the
 	// upload stages: where the job was when it failed.
 	lastMain string

@@ -40,32 +40,39 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 	}
 	rep := s.finish()
 	root := rep.RootCause()
-	if (root != nil && root.Priority >= minSpecific) || rep.Job.Status == "succeeded" || s.tail.first > 1 {
+	if rep.Job.Status == "succeeded" || s.tail.first > 1 {
 		return rep, nil
 	}
-	// Nothing (or only a generic runner failure) explains the failure of a
-	// short log: read it again as its tools printed it, with the ASCII
-	// text a web page or an editor changed (see plainText) and its
-	// wrapped lines joined (see unwrap).
+	// A short log is read again as its tools printed it, with the ASCII
+	// text a web page or an editor changed (see plainText) and its wrapped
+	// lines joined (see unwrap), when nothing (or only a generic runner
+	// failure) explains its failure, or when the line that does is a piece
+	// of a wrapped one: the words after the wrap may change the cause (a
+	// registry's refusal that is the runner's own pull, a warning).
+	specific := root != nil && root.Priority >= minSpecific
 	plain, retyped := plainText(s.tail.buf)
-	joined, origin := unwrap(plain)
-	if joined == nil && !retyped {
+	u := unwrap(plain)
+	rewrapped := specific && u != nil && u.cutAt(root.Line)
+	if specific && !rewrapped || u == nil && !retyped {
 		return rep, nil
 	}
-	if joined == nil {
-		joined = plain
+	text := plain
+	if u != nil {
+		text = u.text
 	}
 	again := newRun(m, source)
-	if err := again.scan(bytes.NewReader(joined)); err != nil {
+	if err := again.scan(bytes.NewReader(text)); err != nil {
 		return rep, nil
 	}
 	rep2 := again.finish()
-	if root2 := rep2.RootCause(); root2 == nil || (root != nil && root2.Priority <= root.Priority) {
+	if root2 := rep2.RootCause(); !rewrapped && (root2 == nil || (root != nil && root2.Priority <= root.Priority)) {
 		return rep, nil
 	}
-	rep2.renumber(origin)
+	if u != nil {
+		rep2.renumber(u)
+	}
 	rep2.Lines, rep2.Job.LongLines = rep.Lines, rep.Job.LongLines
-	if origin != nil {
+	if u != nil {
 		rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
 	}
 	if retyped {

@@ -192,6 +192,16 @@ fix: f`)
 			"daemon",
 		},
 		{"succeeded job has no root cause", "Cannot connect to the Docker daemon at x. Is\nJob succeeded\n", ""},
+		{
+			"a command the script went on after ranks below the last one",
+			"$ ./push.sh\nvery specific failure\n$ ./check.sh\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n",
+			"daemon",
+		},
+		{
+			"the runner's preparation is no command's output",
+			"very specific failure\n$ ./push.sh\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n",
+			"high",
+		},
 	}
 	for _, tt := range tests {
 		rep := diagnoseString(t, m, tt.log)

@@ -64,17 +64,19 @@ func prefixLen(line []byte) int {
 	return n
 }
 
-// wrapWidth returns the width of the terminal that wrapped the lines whose
-// widths are given: the width of the longest, when at least two have it and
-// it is wide enough to be a terminal's; 0 otherwise.
-func wrapWidth(widths []int) int {
-	width, n := 0, 0
-	for _, w := range widths {
+// wrapWidth returns the width of the terminal that wrapped lines, given
+// with their widths: the width of the longest, when at least two different
+// lines have it and it is wide enough to be a terminal's; 0 otherwise. A
+// line printed twice (a tool's error, then its caller's) is as long both
+// times without any terminal having cut it.
+func wrapWidth(lines [][]byte, widths []int) int {
+	width, first, n := 0, -1, 0
+	for i, w := range widths {
 		switch {
 		case w > width:
-			width, n = w, 1
-		case w == width:
-			n++
+			width, first, n = w, i, 1
+		case w == width && n == 1 && !bytes.Equal(lines[i], lines[first]):
+			n = 2
 		}
 	}
 	if n < 2 || width < minWidth {
@@ -93,24 +95,50 @@ func join(out, next []byte) []byte {
 	return append(out, body...)
 }
 
-// unwrap returns the log with its wrapped lines joined, and for each line
-// of the result the number of the input line it starts on; nil when no
-// line was wrapped.
-func unwrap(log []byte) ([]byte, []int) {
+// unwrapped is a log with its wrapped lines joined (see unwrap).
+type unwrapped struct {
+	text []byte
+	// lines holds, for each line of text, the input lines it was joined
+	// from.
+	lines []joinedLine
+}
+
+// joinedLine is one line of an unwrapped log.
+type joinedLine struct {
+	// pieces are the input lines joined into it, in order; the first is
+	// the line itself, whole.
+	pieces []piece
+	// cut says that a terminal cut it: pieces were joined at the
+	// terminal's width, not only because a message went on.
+	cut bool
+}
+
+// piece is one input line's part of a joined line.
+type piece struct {
+	// line is the input line's number; at is the column (in characters,
+	// 0-based) of the joined line where the piece's text starts, and skip
+	// how many characters of the input line come before that text (the
+	// paste's prefix and blanks, which the join dropped).
+	line, at, skip int
+}
+
+// unwrap returns the log with its wrapped lines joined, and where each
+// line's pieces came from; nil when no line was wrapped.
+func unwrap(log []byte) *unwrapped {
 	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
 	widths := make([]int, len(lines))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
 		widths[i] = utf8.RuneCount(lines[i])
 	}
-	width := wrapWidth(widths)
-	var out []byte
-	var origin []int
+	width := wrapWidth(lines, widths)
+	u := &unwrapped{}
 	joined := false
 	for i := 0; i < len(lines); i++ {
-		origin = append(origin, i+1)
 		cur := lines[i]
-		out = append(out, cur...)
+		start := len(u.text)
+		u.text = append(u.text, cur...)
+		jl := joinedLine{pieces: []piece{{line: i + 1}}}
 		last, atWidth := cur[prefixLen(cur):], widths[i] == width
 		for n := 1; n < maxJoined && i+1 < len(lines); n++ {
 			next := lines[i+1]
@@ -119,36 +147,74 @@ func unwrap(log []byte) ([]byte, []int) {
 				break
 			}
 			if atWidth {
-				out = append(out, next...)
+				jl.cut = true
 			} else {
-				out = join(out, next)
+				// join puts a space before the text when blanks began it:
+				// the piece starts after that space.
+				body := bytes.TrimLeft(next, " \t")
+				u.text = join(u.text, next)
+				u.text = u.text[:len(u.text)-len(body)]
+				next = body
 			}
+			jl.pieces = append(jl.pieces, piece{
+				line: i + 2,
+				at:   utf8.RuneCount(u.text[start:]),
+				skip: widths[i+1] - utf8.RuneCount(next),
+			})
+			u.text = append(u.text, next...)
 			last, atWidth, joined = next, widths[i+1] == width, true
 			i++
 		}
-		out = append(out, '\n')
+		u.text = append(u.text, '\n')
+		u.lines = append(u.lines, jl)
 	}
 	if !joined {
-		return nil, nil
+		return nil
 	}
-	return out, origin
+	return u
 }
 
-// renumber maps the line numbers of a report made from an unwrapped log
-// back to the input's.
-func (r *Report) renumber(origin []int) {
-	at := func(n int) int {
-		if n >= 1 && n <= len(origin) {
-			return origin[n-1]
+// at maps a line and column of the unwrapped log to the input's: the piece
+// that the column falls in, and the column in that piece's own line.
+func (u *unwrapped) at(line, col int) (int, int) {
+	if line < 1 || line > len(u.lines) {
+		return line, col
+	}
+	pieces := u.lines[line-1].pieces
+	p := pieces[0]
+	for _, q := range pieces[1:] {
+		if col-1 >= q.at {
+			p = q
 		}
+	}
+	return p.line, col - p.at + p.skip
+}
+
+// cutAt reports whether input line n is a piece of a line that a terminal
+// cut.
+func (u *unwrapped) cutAt(n int) bool {
+	for _, jl := range u.lines {
+		if jl.pieces[0].line <= n && n <= jl.pieces[len(jl.pieces)-1].line {
+			return jl.cut
+		}
+	}
+	return false
+}
+
+// renumber maps the lines and columns of a report made from an unwrapped
+// log back to the input's.
+func (r *Report) renumber(u *unwrapped) {
+	line := func(n int) int {
+		n, _ = u.at(n, 1)
 		return n
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		f.Line, f.last = at(f.Line), at(f.last)
+		f.Line, f.Column = u.at(f.Line, f.Column)
+		f.last = line(f.last)
 		for j := range f.Evidence {
-			f.Evidence[j].Line = at(f.Evidence[j].Line)
+			f.Evidence[j].Line = line(f.Evidence[j].Line)
 		}
 	}
-	r.Job.FailureLine = at(r.Job.FailureLine)
+	r.Job.FailureLine = line(r.Job.FailureLine)
 }

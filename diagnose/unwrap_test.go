@@ -15,19 +15,26 @@ func TestUnwrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	joined, origin := unwrap(log)
-	lines := strings.Split(strings.TrimSuffix(string(joined), "\n"), "\n")
-	if len(lines) != 2 || !slices.Equal(origin, []int{1, 4}) {
-		t.Fatalf("unwrap gave %d lines starting at %v:\n%s", len(lines), origin, joined)
+	u := unwrap(log)
+	if u == nil {
+		t.Fatal("nothing was joined")
+	}
+	lines := strings.Split(strings.TrimSuffix(string(u.text), "\n"), "\n")
+	var starts []int
+	for _, jl := range u.lines {
+		starts = append(starts, jl.pieces[0].line)
+	}
+	if len(lines) != 2 || !slices.Equal(starts, []int{1, 4}) {
+		t.Fatalf("unwrap gave %d lines starting at %v:\n%s", len(lines), starts, u.text)
 	}
 	if want := `error checking push permissions -- make sure you entered the correct tag name,and that you are authenticated correctly`; !strings.HasPrefix(lines[0], want) {
 		t.Errorf("first line = %q", lines[0])
 	}
-	if j, _ := unwrap([]byte("short line\nand another\n")); j != nil {
-		t.Errorf("short lines were joined: %q", j)
+	if u := unwrap([]byte("short line\nand another\n")); u != nil {
+		t.Errorf("short lines were joined: %q", u.text)
 	}
-	if j, _ := unwrap([]byte("a line that is long enough to have been wrapped by a terminal\n$ make test\n")); j != nil {
-		t.Errorf("a command was joined to the line before it: %q", j)
+	if u := unwrap([]byte("a line that is long enough to have been wrapped by a terminal\n$ make test\n")); u != nil {
+		t.Errorf("a command was joined to the line before it: %q", u.text)
 	}
 }
 
@@ -45,6 +52,31 @@ func TestDiagnoseUnwrapped(t *testing.T) {
 	root := r.RootCause()
 	if root == nil || root.ID != "image-pull-failed" || root.Line != 1 {
 		t.Fatalf("root cause = %v, want image-pull-failed at line 1", root)
+	}
+}
+
+// TestDiagnoseRewrapped checks that a cause read on one piece of a line a
+// terminal cut is read again whole: the runner's refused pull of a job's
+// image (a real excerpt, testdata/logs/real) is image-pull-failed, not the
+// registry's refusal that its second piece holds, and the finding points at
+// the same words of the input as it does unwrapped.
+func TestDiagnoseRewrapped(t *testing.T) {
+	m := builtinMatcher(t)
+	log, err := os.ReadFile("../testdata/logs/real/image-pull-failed--docker-machine-pull-access-denied-policies.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := diagnoseString(t, m, string(log)).RootCause()
+	wrapped := wrapAt(string(log), 80)
+	got := diagnoseString(t, m, wrapped).RootCause()
+	if whole == nil || got == nil || got.ID != whole.ID {
+		t.Fatalf("root cause wrapped = %v, want %v", got, whole)
+	}
+	wholeLine := []rune(strings.Split(string(log), "\n")[whole.Line-1])
+	gotLine := []rune(strings.Split(wrapped, "\n")[got.Line-1])
+	want := string(wholeLine[whole.Column-1:])
+	if at := string(gotLine[got.Column-1:]); !strings.HasPrefix(want, at) || at == "" {
+		t.Errorf("wrapped finding at %d:%d reads %q, want the start of %q", got.Line, got.Column, at, want)
 	}
 }
 
@@ -71,9 +103,12 @@ func TestUnwrapPasted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, _ := unwrap([]byte(tt.in))
-			if string(got) != tt.want {
-				t.Errorf("unwrap =\n%q\nwant\n%q", got, tt.want)
+			u := unwrap([]byte(tt.in))
+			if u == nil {
+				t.Fatalf("nothing was joined in %q", tt.in)
+			}
+			if string(u.text) != tt.want {
+				t.Errorf("unwrap =\n%q\nwant\n%q", u.text, tt.want)
 			}
 		})
 	}
