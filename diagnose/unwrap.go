@@ -17,8 +17,9 @@ import (
 // the paste's prefix (a quote, a timestamp, an indentation), which the
 // joined line keeps once.
 
-// maxJoined bounds how many lines make one.
-const maxJoined = 4
+// maxJoined bounds how many lines make one: a registry client's message of
+// 600 characters, cut at 80 columns, is eight.
+const maxJoined = 8
 
 // minWrapped is the length under which a line is taken to end where its
 // author ended it rather than where a terminal wrapped it.
