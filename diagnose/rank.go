@@ -63,11 +63,17 @@ func dropSameLine(findings []Finding) []Finding {
 // a script command that another command followed: the script went on after
 // it, so that command did not fail the job (a job's shell stops at the
 // first command that fails), and what failed is in the last command's
-// output or after it. Lines before the first command (the runner's
-// preparation, its services' logs) are no command's output.
+// output or after it. Lines before the first command are the runner's
+// preparation and its services' logs, unless the log shows nothing of the
+// runner (no stage, no executor): then it is an excerpt that begins in the
+// output of a command it does not show.
 func (s *run) supersede(findings []Finding) {
 	if s.lastCommand == nil {
 		return
+	}
+	from := s.firstCommand
+	if s.lastMain == "" && s.job.Executor == "" {
+		from = 0
 	}
 	for i := range findings {
 		f := &findings[i]
@@ -75,7 +81,7 @@ func (s *run) supersede(findings []Finding) {
 		if line == 0 {
 			line = f.Line
 		}
-		f.superseded = !f.Phase.post() && line > s.firstCommand && line < s.lastCommand.Line
+		f.superseded = !f.Phase.post() && line > from && line < s.lastCommand.Line
 	}
 }
 

