@@ -50,6 +50,9 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 	// of a wrapped one: the words after the wrap may change the cause (a
 	// registry's refusal that is the runner's own pull, a warning).
 	specific := root != nil && root.Priority >= minSpecific
+	if specific && !mayBeCut(s.tail.buf, root.Line) {
+		return rep, nil
+	}
 	plain, retyped := plainText(s.tail.buf)
 	u := unwrap(plain)
 	rewrapped := specific && u != nil && u.cutAt(root.Line)

@@ -2,9 +2,10 @@ package diagnose
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"regexp"
 	"sync"
-	"unicode/utf8"
 )
 
 // A log pasted in an issue or a chat is often wrapped: a terminal or an
@@ -123,6 +124,78 @@ type piece struct {
 	line, at, skip int
 }
 
+// columns counts the characters of a line as a terminal shows them: the
+// bytes that do not continue a UTF-8 sequence (10xxxxxx). It allocates
+// nothing, on any input, and looks at eight bytes at a time: it runs on the
+// long lines of every short log (see mayBeCut).
+func columns(line []byte) int {
+	const high, next = 0x8080808080808080, 0x4040404040404040
+	n := len(line)
+	for len(line) >= 8 {
+		x := binary.LittleEndian.Uint64(line)
+		n -= bits.OnesCount64(x & high &^ (x & next << 1))
+		line = line[8:]
+	}
+	for _, c := range line {
+		if c&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
+}
+
+// mayBeCut reports, cheaply, whether line n of log may be a piece of a line
+// that a terminal cut: the log has a terminal's width (see wrapWidth), and
+// line n or the one before it is that wide. Only then is it worth joining
+// the whole log again (see unwrap). It runs on every short log that a
+// signature explained, so it allocates nothing and counts the characters
+// only of lines that have the bytes to be that wide.
+func mayBeCut(log []byte, n int) bool {
+	var cur, prev []byte
+	for num, rest := 1, log; num <= n && len(rest) > 0; num++ {
+		prev = cur
+		cur, rest = nextLine(rest)
+	}
+	for _, line := range [][]byte{cur, prev} {
+		if w := columns(line); w >= minWidth && widest(log, line, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// widest reports whether w is the width of the longest lines of log, and
+// at least one other line than line has it.
+func widest(log, line []byte, w int) bool {
+	other := false
+	for rest := log; len(rest) > 0; {
+		var l []byte
+		l, rest = nextLine(rest)
+		if len(l) < w {
+			continue
+		}
+		switch c := columns(l); {
+		case c > w:
+			return false
+		case c == w && !bytes.Equal(l, line):
+			other = true
+		}
+	}
+	return other
+}
+
+// nextLine splits the first line, without its "\r\n" or "\n", off log.
+func nextLine(log []byte) (line, rest []byte) {
+	line = log
+	if i := bytes.IndexByte(log, '\n'); i >= 0 {
+		line, rest = log[:i], log[i+1:]
+	}
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return line, rest
+}
+
 // unwrap returns the log with its wrapped lines joined, and where each
 // line's pieces came from; nil when no line was wrapped.
 func unwrap(log []byte) *unwrapped {
@@ -130,7 +203,7 @@ func unwrap(log []byte) *unwrapped {
 	widths := make([]int, len(lines))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
-		widths[i] = utf8.RuneCount(lines[i])
+		widths[i] = columns(lines[i])
 	}
 	width := wrapWidth(lines, widths)
 	u := &unwrapped{}
@@ -159,8 +232,8 @@ func unwrap(log []byte) *unwrapped {
 			}
 			jl.pieces = append(jl.pieces, piece{
 				line: i + 2,
-				at:   utf8.RuneCount(u.text[start:]),
-				skip: widths[i+1] - utf8.RuneCount(next),
+				at:   columns(u.text[start:]),
+				skip: widths[i+1] - columns(next),
 			})
 			u.text = append(u.text, next...)
 			last, atWidth, joined = next, widths[i+1] == width, true

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestUnwrap joins a real excerpt that a terminal wrapped (kaniko, pasted in
@@ -111,5 +112,36 @@ func TestUnwrapPasted(t *testing.T) {
 				t.Errorf("unwrap =\n%q\nwant\n%q", u.text, tt.want)
 			}
 		})
+	}
+}
+
+// TestColumns checks that columns counts characters as utf8 does, for
+// lines of any length around its eight-byte steps.
+func TestColumns(t *testing.T) {
+	for _, s := range []string{"", "abc", "12345678", "1234567é", "héllo wörld ✓✓✓ 日本語テキスト and more text", strings.Repeat("é", 17)} {
+		if got, want := columns([]byte(s)), utf8.RuneCountInString(s); got != want {
+			t.Errorf("columns(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestMayBeCut checks the cheap test that decides whether a short log is
+// joined again: a line as wide as another, different one, or the line after
+// it, may be a piece; a line printed twice is no terminal's width.
+func TestMayBeCut(t *testing.T) {
+	long := strings.Repeat("a", 70)
+	other := strings.Repeat("b", 70)
+	log := []byte(long + "\nrest of it\n" + other + "\nshort\n")
+	for n, want := range map[int]bool{1: true, 2: true, 3: true, 4: true} {
+		if got := mayBeCut(log, n); got != want {
+			t.Errorf("line %d: mayBeCut = %v, want %v", n, got, want)
+		}
+	}
+	twice := []byte(long + "\nrest\n" + long + "\nshort\n")
+	if mayBeCut(twice, 2) {
+		t.Error("a line printed twice was taken for a terminal's width")
+	}
+	if mayBeCut([]byte("short\nlines\n"), 1) {
+		t.Error("short lines were taken for a terminal's width")
 	}
 }
