@@ -276,7 +276,8 @@ func (u *unwrapped) cutAt(n int) bool {
 }
 
 // renumber maps the lines and columns of a report made from an unwrapped
-// log back to the input's.
+// log back to the input's, the fallback's lines too (a cause read on a cut
+// piece may be gone once the line is whole).
 func (r *Report) renumber(u *unwrapped) {
 	line := func(n int) int {
 		n, _ = u.at(n, 1)
@@ -291,4 +292,12 @@ func (r *Report) renumber(u *unwrapped) {
 		}
 	}
 	r.Job.FailureLine = line(r.Job.FailureLine)
+	if fb := r.Unmatched; fb != nil {
+		if fb.LastCommand != nil {
+			fb.LastCommand.Line = line(fb.LastCommand.Line)
+		}
+		for j := range fb.Lines {
+			fb.Lines[j].Line = line(fb.Lines[j].Line)
+		}
+	}
 }
