@@ -132,9 +132,6 @@ func (t *textRenderer) unmatched(b *strings.Builder, r *Report) {
 	if len(u.Lines) > 0 {
 		fmt.Fprintf(b, "\n%s\n", t.bold("Lines most likely to hold the error"))
 		t.evidence(b, u.Lines)
-	} else if r.Job.FailureText != "" {
-		fmt.Fprintf(b, "\n%s\n", t.bold("The runner's last word"))
-		t.evidence(b, []Evidence{{Line: r.Job.FailureLine, Text: r.Job.FailureText, Match: true}})
 	}
 	fmt.Fprintf(b, "\nIf this failure comes back, teach ci-doctor to recognise it: see signatures/FORMAT.md.\n")
 }

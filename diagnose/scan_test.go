@@ -240,9 +240,10 @@ func TestFallback(t *testing.T) {
 	if len(u.Lines) != 2 || u.Lines[0].Line != 4 || u.Lines[1].Line != 5 {
 		t.Errorf("likely lines = %+v, want lines 4 and 5 (not the after_script error)", u.Lines)
 	}
-	// Without error words, the last lines of the last command's output.
+	// Without error words, the last lines of the last command's output,
+	// and the runner's failure line.
 	quiet := diagnoseString(t, m, "$ make\nbuilding a\nbuilding b\n$ ./check.sh\nchecked 3 files\nERROR: Job failed: exit code 1\n")
-	if l := quiet.Unmatched.Lines; len(l) != 1 || l[0].Text != "checked 3 files" {
+	if l := quiet.Unmatched.Lines; len(l) != 2 || l[0].Text != "checked 3 files" || l[1].Line != 6 {
 		t.Errorf("quiet likely lines = %+v", l)
 	}
 	if rep.Job.Status != "failed" || rep.Job.FailureLine != 10 || rep.Job.FailedSection != "step_script" {

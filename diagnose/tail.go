@@ -278,7 +278,13 @@ func (s *run) fallback() *Unmatched {
 	fill := likely[max(0, len(likely)-(maxUnmatched-len(keys))):]
 	u.Lines = append(u.Lines, fill...)
 	if len(u.Lines) == 0 {
+		// Nothing looks like an error: the last lines, and the runner's
+		// own failure line, which then says the most (a shell executor
+		// whose profile ended the job says only "exit status 1").
 		u.Lines = append(u.Lines, last...)
+		if s.job.FailureLine > 0 {
+			u.Lines = append(u.Lines, Evidence{Line: s.job.FailureLine, Text: s.job.FailureText, Match: true})
+		}
 	}
 	slices.SortFunc(u.Lines, func(a, b Evidence) int { return a.Line - b.Line })
 	return u
