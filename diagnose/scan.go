@@ -68,7 +68,10 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		return rep, nil
 	}
 	rep2 := again.finish()
-	if root2 := rep2.RootCause(); !rewrapped && (root2 == nil || (root != nil && root2.Priority <= root.Priority)) {
+	// A cause read whole replaces one read on a piece; a joined reading
+	// that names none has joined what a terminal never cut (two lines that
+	// happen to be as long), and the first reading stands.
+	if root2 := rep2.RootCause(); root2 == nil || (!rewrapped && root != nil && root2.Priority <= root.Priority) {
 		return rep, nil
 	}
 	if u != nil {

@@ -59,7 +59,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...)
 		`\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):) \S` +
 		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm
-		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z])|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} )|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first

@@ -276,8 +276,8 @@ func (u *unwrapped) cutAt(n int) bool {
 }
 
 // renumber maps the lines and columns of a report made from an unwrapped
-// log back to the input's, the fallback's lines too (a cause read on a cut
-// piece may be gone once the line is whole).
+// log back to the input's. It is only used on a report that names a
+// cause, so the fallback's lines need no mapping.
 func (r *Report) renumber(u *unwrapped) {
 	line := func(n int) int {
 		n, _ = u.at(n, 1)
@@ -292,12 +292,4 @@ func (r *Report) renumber(u *unwrapped) {
 		}
 	}
 	r.Job.FailureLine = line(r.Job.FailureLine)
-	if fb := r.Unmatched; fb != nil {
-		if fb.LastCommand != nil {
-			fb.LastCommand.Line = line(fb.LastCommand.Line)
-		}
-		for j := range fb.Lines {
-			fb.Lines[j].Line = line(fb.Lines[j].Line)
-		}
-	}
 }
