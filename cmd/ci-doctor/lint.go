@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -96,6 +99,11 @@ func projectRoot(file string) string {
 // memory, writes the plan all or nothing and reports what is left: the
 // findings no fix could remove, and those whose fix was refused, saying why.
 func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Finding, error) {
+	// A missing file is named as it was given: the project names its
+	// files by their path below its root ("/" for "/ci.yml").
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		return nil, &inputError{fmt.Errorf("cannot read %s: %w", file, unwrapPath(err))}
+	}
 	rel := file
 	if r, err := filepath.Rel(root, file); err == nil {
 		rel = r
