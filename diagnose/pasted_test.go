@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// pastings are what reaching a person by another road does to a log: a
-// Markdown quote or code block, another CI system's timestamps, kubectl's
+// pastings are what reaching a person by another road does to a log: the
+// GitLab trace API's own timestamps and colours, a Markdown quote or code
+// block, another CI system's timestamps, kubectl's
 // source prefix, Cloud Build's step name, Windows line ends. Each is applied
 // to every line.
 var pastings = []struct {
@@ -19,6 +20,8 @@ var pastings = []struct {
 	{"quoted", func(l string) string { return "> " + l }},
 	{"quoted twice, as mail does", func(l string) string { return ">> " + l }},
 	{"indented", func(l string) string { return "    " + l }},
+	{"gitlab runner 18.7 timestamps, as the trace API returns them", func(l string) string { return "2026-11-27T12:54:19.022043Z 01O " + l }},
+	{"colored, as a terminal shows the script's lines", func(l string) string { return "\x1b[0;33m" + l + "\x1b[0;m" }},
 	{"github actions timestamps", func(l string) string { return "2024-05-01T10:00:00.1234567Z " + l }},
 	{"jenkins timestamps", func(l string) string { return "10:00:00  " + l }},
 	{"kubectl logs --prefix", func(l string) string { return "[pod/runner-abc-project-1-concurrent-0/build] " + l }},

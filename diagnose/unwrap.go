@@ -197,28 +197,41 @@ func nextLine(log []byte) (line, rest []byte) {
 }
 
 // unwrap returns the log with its wrapped lines joined, and where each
-// line's pieces came from; nil when no line was wrapped.
+// line's pieces came from; nil when no line was wrapped. Widths and
+// continuations are judged on what a person sees (without the runner's
+// timestamp prefix and colours, see visibleLine): a line keeps its own raw
+// text, and the pieces joined to it add only their visible words.
 func unwrap(log []byte) *unwrapped {
 	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
+	visible := make([][]byte, len(lines))
 	widths := make([]int, len(lines))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
-		widths[i] = columns(lines[i])
+		visible[i] = visibleLine(lines[i])
+		widths[i] = columns(visible[i])
 	}
-	width := wrapWidth(lines, widths)
+	width := wrapWidth(visible, widths)
 	u := &unwrapped{}
 	joined := false
 	for i := 0; i < len(lines); i++ {
-		cur := lines[i]
 		start := len(u.text)
-		u.text = append(u.text, cur...)
+		u.text = append(u.text, lines[i]...)
 		jl := joinedLine{pieces: []piece{{line: i + 1}}}
-		last, atWidth := cur[prefixLen(cur):], widths[i] == width
+		// seen counts the visible characters of the joined line so far,
+		// where the scanner counts a finding's column.
+		seen := widths[i]
+		last, atWidth := visible[i][prefixLen(visible[i]):], widths[i] == width
 		for n := 1; n < maxJoined && i+1 < len(lines); n++ {
-			next := lines[i+1]
+			next := visible[i+1]
 			next = next[prefixLen(next):]
 			if !continues(last, next, atWidth) {
 				break
+			}
+			if n == 1 {
+				// The line's colours would split the words that the scan
+				// looks for across the join: it keeps only the runner's
+				// prefix (its stream) and what a person sees.
+				u.text = append(append(u.text[:start], runnerPrefix(lines[i])...), visible[i]...)
 			}
 			if atWidth {
 				jl.cut = true
@@ -226,16 +239,19 @@ func unwrap(log []byte) *unwrapped {
 				// join puts a space before the text when blanks began it:
 				// the piece starts after that space.
 				body := bytes.TrimLeft(next, " \t")
+				before := len(u.text)
 				u.text = join(u.text, next)
 				u.text = u.text[:len(u.text)-len(body)]
+				seen += len(u.text) - before
 				next = body
 			}
 			jl.pieces = append(jl.pieces, piece{
 				line: i + 2,
-				at:   columns(u.text[start:]),
+				at:   seen,
 				skip: widths[i+1] - columns(next),
 			})
 			u.text = append(u.text, next...)
+			seen += columns(next)
 			last, atWidth, joined = next, widths[i+1] == width, true
 			i++
 		}
@@ -246,6 +262,21 @@ func unwrap(log []byte) *unwrapped {
 		return nil
 	}
 	return u
+}
+
+// runnerPrefix is the runner's timestamp prefix of a raw line, or nothing.
+func runnerPrefix(raw []byte) []byte {
+	if timestampPrefix(raw) {
+		return raw[:32]
+	}
+	return nil
+}
+
+// visibleLine is a raw line as a person sees it: without the runner's
+// timestamp prefix and with its colours and other control characters
+// dropped.
+func visibleLine(raw []byte) []byte {
+	return appendVisible(nil, raw[len(runnerPrefix(raw)):])
 }
 
 // at maps a line and column of the unwrapped log to the input's: the piece
