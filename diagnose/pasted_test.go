@@ -53,6 +53,41 @@ func TestRealCorpusPasted(t *testing.T) {
 	})
 }
 
+// TestRealCorpusInJob diagnoses every real excerpt again as the output of
+// a job's script in the log the GitLab trace API returns for a job that
+// failed: the runner's header, its stages' section markers, the runner 18.7
+// timestamp prefix on every line, colours, and its final ERROR line. Each
+// keeps the root cause it gets as collected. Excerpts that are whole job
+// logs already (the runner's own header or "Job succeeded") are left out.
+func TestRealCorpusInJob(t *testing.T) {
+	m := builtinMatcher(t)
+	const ts = "2026-11-27T12:54:19.022043Z "
+	head := ts + "00O \x1b[0KRunning with gitlab-runner 18.7.0 (abcdef12)\x1b[0;m\n" +
+		ts + "00O section_start:1733000000:prepare_executor\r\x1b[0K\n" +
+		ts + "00O+\x1b[0K\x1b[36;1mPreparing the \"kubernetes\" executor\x1b[0;m\x1b[0;m\n" +
+		ts + "00O section_end:1733000003:prepare_executor\r\x1b[0K\n" +
+		ts + "00O+section_start:1733000010:step_script\r\x1b[0K\n" +
+		ts + "00O+\x1b[0K\x1b[36;1mExecuting \"step_script\" stage of the job script\x1b[0;m\x1b[0;m\n" +
+		ts + "01O \x1b[32;1m$ ./ci/build.sh\x1b[0;m\n"
+	tail := ts + "00O section_end:1733000020:step_script\r\x1b[0K\n" +
+		ts + "00O+\x1b[31;1mERROR: Job failed: command terminated with exit code 1\x1b[0;m\n"
+	eachExcerpt(t, func(name, log string) {
+		if strings.Contains(log, "Running with gitlab-runner") || strings.Contains(log, "Job succeeded") {
+			return
+		}
+		as := rootID(diagnoseString(t, m, log).RootCause())
+		var b strings.Builder
+		b.WriteString(head)
+		for _, l := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
+			b.WriteString(ts + "01E " + l + "\n")
+		}
+		b.WriteString(tail)
+		if got := rootID(diagnoseString(t, m, b.String()).RootCause()); got != as {
+			t.Errorf("%s in a job's trace: root cause %s, as collected %s", name, got, as)
+		}
+	})
+}
+
 // eachExcerpt calls fn with the name ("holdout/<file>") and text of every
 // real excerpt.
 func eachExcerpt(t *testing.T, fn func(name, log string)) {
