@@ -203,12 +203,8 @@ func (s *run) fallback() *Unmatched {
 	num := s.tail.first
 	var l Line
 	for rest := s.tail.buf; len(rest) > 0; num++ {
-		raw := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			raw, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
+		var raw []byte
+		raw, rest = nextLine(rest)
 		if s.job.FailureLine > 0 && num >= s.job.FailureLine {
 			break
 		}
@@ -233,7 +229,7 @@ func (s *run) fallback() *Unmatched {
 			addKey(*plain)
 		}
 		// flagged is false for a line shown for no word of its own; such a
-		// line's message does not go on in the next (see continues).
+		// line's message does not go on in the next (see goesOn).
 		flagged, shown, key := true, true, false
 		switch {
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text):
