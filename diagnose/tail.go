@@ -63,7 +63,8 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first
-		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?::|$)|Exception in thread ` +
+		// (Node.js names its own errors' code: "AssertionError [ERR_ASSERTION]: ...")
+		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[A-Z][A-Z0-9_]+\])?(?::|$)|Exception in thread ` +
 		// Node.js's dump of an error object names its code (semantic-release, npm's libraries)
 		`|\s*code: '[A-Z][A-Z_]+',$` +
 		// make's note that a signal, not an error, ended its recipe
