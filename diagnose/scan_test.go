@@ -271,6 +271,10 @@ func TestFallbackCompanions(t *testing.T) {
 		{"a traceback's frames are not its message", "$ run\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: bad\n", []int{2, 4}},
 		{"a field of an error object does not go on", "$ upload\n  code: 'ECONNRESET',\n  syscall: 'read'\n", []int{2}},
 		{"an error record keeps its level", "$ drone\ntime=\"x\" level=fatal msg=\"operation not permitted\"\n[info] done\n", []int{2}},
+		{"an error class anywhere in the line", "$ lint\n> Message: Metaspace\n> Stack: OutOfMemoryError\n", []int{3}},
+		{"a Go function named for an error is no error", "$ helm\nhelm.sh/helm/v3/pkg/kube.scrubValidationError\nError: UPGRADE FAILED\n", []int{3}},
+		{"a resource that ran out", "$ gradle\nExpiring Daemon because JVM heap space is exhausted\n> IDLE\n", []int{2}},
+		{"Node.js names its error's code", "$ test\nAssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal:\n+ actual - expected\n", []int{2, 3}},
 	}
 	for _, tt := range tests {
 		rep := diagnoseString(t, m, tt.log)
