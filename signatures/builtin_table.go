@@ -817,7 +817,10 @@ var builtin = []*Signature{
 		Captures: []*Pattern{
 			{Source: `Job's log exceeded limit of (?P<limit>\d+) bytes`, Line: 16, Column: 5, Literals: []string{`job's log exceeded limit of `}},
 		},
-		Window:  1,
+		Unless: []*Pattern{
+			{Source: `^(?:exporting to image|exporting to oci image format|naming to \S+ (?:[0-9.]+s )?done|writing image sha256:)`, Line: 20, Column: 5, Literals: []string{`exporting to image`, `exporting to oci image format`, `naming to `, `writing image sha256:`}},
+		},
+		Window:  20,
 		Cause:   "The job printed more than the runner's `output_limit` (4096 KiB by default). The runner then\nstops recording the log but lets the job run on, so everything printed afterwards is missing,\nincluding the command that failed and its error, and the final \"Job failed\" line. The failure\nitself is not in this log: this finding only says that the real error may be missing.\n",
 		Fix:     "{{if .buildkit}}BuildKit cut this build step's output at {{.buildkit}}: set `BUILDKIT_STEP_LOG_MAX_SIZE`\n(bytes, -1 for no limit) in the environment of buildkitd (for `buildctl-daemonless.sh`, in the\njob's `variables:`) to keep it all, or make the step quieter.\n{{else}}The log was cut{{if .limit}} after {{.limit}} bytes{{else if .clipped}} after {{.clipped}}{{end}}. To see the real error:\nmake the job quieter (drop `--verbose` and debug flags or variables such as `CI_DEBUG_TRACE`,\nuse `--loglevel=warn` for npm, stop logging to the console in tests), or send the verbose\noutput to a file kept as an artifact and print only its end. Runner administrators can also raise\n`output_limit` (in kilobytes) in the `[[runners]]` section of the runner's `config.toml`.{{end}}\n",
 		Snippet: "test:\n  script:\n    - npm test > test-output.log 2>&1 || { tail -n 200 test-output.log; exit 1; }\n  artifacts:\n    when: always\n    paths:\n      - test-output.log\n",
