@@ -481,10 +481,11 @@ var builtin = []*Signature{
 			{Source: `No such command ['\"]sh['\"]|invalid choice: 'sh'|unrecognized subcommand '(?:sh|-c)'|Found argument 'sh' which wasn't expected|Unknown command:? ['\"]?sh['\"]?$`, Line: 57, Column: 5, Literals: []string{`found argument 'sh' which wasn't expected`, `invalid choice: 'sh'`, `no such command `, `unknown command `, `unknown command: `, `unrecognized subcommand '`}},
 			{Source: `(?P<tool>FATAL|ERROR)\s+multiple targets cannot be specified`, Line: 59, Column: 5, Literals: []string{`multiple targets cannot be specified`}},
 			{Source: `^\s*Command "(?P<program>sh|bash|/bin/sh|/bin/bash)" is not defined\.`, Line: 62, Column: 5, Literals: []string{`" is not defined.`}},
+			{Source: `Error executing command: fork/exec /tekton/scripts/\S+: no such file or directory`, Line: 65, Column: 5, Literals: []string{`error executing command: fork/exec /tekton/scripts/`}},
 		},
 		Unless: []*Pattern{
-			{Source: `^/(?:bin|usr/bin|busybox)/(?:ba)?sh: eval: line \d+: `, Line: 67, Column: 5, Literals: []string{`sh: eval: line `}},
-			{Source: `^(?:\$ )?aws (?:ecr|eks|ecs|s3|sts|ssm|lambda|cloudformation|configure|deploy) `, Line: 70, Column: 5, Literals: []string{`aws cloudformation `, `aws configure `, `aws deploy `, `aws ecr `, `aws ecs `, `aws eks `, `aws lambda `, `aws s3 `, `aws ssm `, `aws sts `}},
+			{Source: `^/(?:bin|usr/bin|busybox)/(?:ba)?sh: eval: line \d+: `, Line: 70, Column: 5, Literals: []string{`sh: eval: line `}},
+			{Source: `^(?:\$ )?aws (?:ecr|eks|ecs|s3|sts|ssm|lambda|cloudformation|configure|deploy) `, Line: 73, Column: 5, Literals: []string{`aws cloudformation `, `aws configure `, `aws deploy `, `aws ecr `, `aws ecs `, `aws eks `, `aws lambda `, `aws s3 `, `aws ssm `, `aws sts `}},
 		},
 		Window:  5,
 		Cause:   "The runner runs the job's script by starting the job image with a shell and feeding the script to\nit. An image whose ENTRYPOINT is a program rather than a shell (`moby/buildkit:rootless` starts\n`rootlesskit buildkitd`, `hashicorp/terraform` starts `terraform`, `bitnami/kubectl` starts\n`kubectl`) receives the runner's `sh -c ...` as arguments instead: the program rejects them or\nstarts its daemon, and the script never runs. On the Kubernetes executor the same happens when\n`entrypoint:` is set to something that does not keep a shell running, such as `['/bin/sh']` or\n`['/bin/bash']` alone: the container exits at once and the runner reports\n`container not found (\"build\")`. When the runner honours the image's entrypoint\n(FF_KUBERNETES_HONOR_ENTRYPOINT) and the program is a daemon such as buildkitd, the job may\ninstead show nothing and run into its timeout.\n",
