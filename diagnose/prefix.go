@@ -43,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber,
+	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -282,6 +282,41 @@ func stripCIMarker(text []byte) []byte {
 		}
 	}
 	return rest
+}
+
+// stripKlog removes the header that klog (the Kubernetes components'
+// logger: the kubelet, kubectl -v, client-go, OpenShift's builder) writes
+// before an error or a fatal record, "E0103 14:29:55.588612   45570
+// remote_image.go:238] ", and undoes the quoting of a structured record's
+// message ("PullImage from image service failed" err="..."). As with
+// logrus, an information or a warning keeps its header, so that its words
+// are not read as a failure.
+func stripKlog(text []byte) []byte {
+	if len(text) < 6 || (text[0] != 'E' && text[0] != 'F') || !isDigit(text[1]) || !isDigit(text[2]) || !isDigit(text[3]) || !isDigit(text[4]) || text[5] != ' ' {
+		return text
+	}
+	rest := text[6:]
+	n := clockLen(rest)
+	if n == 0 {
+		return text
+	}
+	rest = bytes.TrimLeft(rest[n:], " ")
+	// the thread id, then the source file and line before "] "
+	k := 0
+	for k < len(rest) && isDigit(rest[k]) {
+		k++
+	}
+	if k == 0 || k == len(rest) || rest[k] != ' ' {
+		return text
+	}
+	source, msg, ok := bytes.Cut(rest[k+1:], []byte("] "))
+	if !ok || bytes.IndexByte(source, ' ') >= 0 || bytes.IndexByte(source, ':') < 0 {
+		return text
+	}
+	if len(msg) > 0 && msg[0] == '"' {
+		return unquoteInPlace(msg[1:])
+	}
+	return msg
 }
 
 // stripKubectlPrefix removes the source that `kubectl logs --prefix` (and

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"regexp"
+	"strings"
 	"sync"
 )
 
@@ -87,14 +88,25 @@ func wrapWidth(lines [][]byte, widths []int) int {
 	return width
 }
 
-// join appends the continuation next to out: its blanks at the start
-// become one space, or none after a line that ended on one.
+// join appends the continuation next of a line that was not cut at a
+// terminal's width to out. Blanks that began next become one space, or
+// none after a line that ended on one. Without blanks, a line that ended
+// on a word's last letter may have been cut inside the word (a terminal too
+// narrow for its width to show), and the pieces are joined as they are;
+// one that ended on punctuation ("coordinator...", "name,") was broken at
+// the space after it, which the paste dropped, and gets it back.
 func join(out, next []byte) []byte {
 	body := bytes.TrimLeft(next, " \t")
-	if len(body) < len(next) && len(out) > 0 && out[len(out)-1] != ' ' {
+	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || afterPunctuation(out[len(out)-1], body)) {
 		out = append(out, ' ')
 	}
 	return append(out, body...)
+}
+
+// afterPunctuation reports whether last, the end of a line, is punctuation
+// that a space follows in prose, and body, the next line, starts a word.
+func afterPunctuation(last byte, body []byte) bool {
+	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && strings.IndexByte(".,;", last) >= 0
 }
 
 // unwrapped is a log with its wrapped lines joined (see unwrap).
@@ -236,8 +248,8 @@ func unwrap(log []byte) *unwrapped {
 			if atWidth {
 				jl.cut = true
 			} else {
-				// join puts a space before the text when blanks began it:
-				// the piece starts after that space.
+				// join puts a space before the text: the piece starts
+				// after it.
 				body := bytes.TrimLeft(next, " \t")
 				before := len(u.text)
 				u.text = join(u.text, next)

@@ -28,7 +28,7 @@ func TestUnwrap(t *testing.T) {
 	if len(lines) != 2 || !slices.Equal(starts, []int{1, 4}) {
 		t.Fatalf("unwrap gave %d lines starting at %v:\n%s", len(lines), starts, u.text)
 	}
-	if want := `error checking push permissions -- make sure you entered the correct tag name,and that you are authenticated correctly`; !strings.HasPrefix(lines[0], want) {
+	if want := `error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly`; !strings.HasPrefix(lines[0], want) {
 		t.Errorf("first line = %q", lines[0])
 	}
 	if u := unwrap([]byte("short line\nand another\n")); u != nil {
