@@ -10,7 +10,7 @@ import "bytes"
 // text, so that names, hosts and tags read as the tool printed them. text
 // is compacted in place and the result is a prefix of it.
 func dropPageLinks(text []byte) []byte {
-	if bytes.Index(text, []byte("#L")) < 0 || bytes.Index(text, []byte("](http")) < 0 {
+	if !bytes.Contains(text, []byte("#L")) || !bytes.Contains(text, []byte("](http")) {
 		return text
 	}
 	out := text[:0]
@@ -48,7 +48,7 @@ func pageLink(b []byte) (int, []byte) {
 	}
 	url := b[i+2 : i+end]
 	hash := bytes.LastIndex(url, []byte("#L"))
-	if hash < 0 || bytes.IndexAny(url, " \t") >= 0 {
+	if hash < 0 || bytes.ContainsAny(url, " \t") {
 		return 0, nil
 	}
 	for _, c := range url[hash+2:] {

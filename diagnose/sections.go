@@ -18,7 +18,7 @@ const maxSections = 32
 // "\r\e[0K" (or with '\r' at the end of a timestamped line); anything else
 // is ordinary text.
 func (n *normalizer) sectionMarkers(raw []byte) []byte {
-	if bytes.Index(raw, sectionPrefix) < 0 {
+	if !bytes.Contains(raw, sectionPrefix) {
 		return raw
 	}
 	var out []byte

@@ -173,7 +173,7 @@ func (s *run) fallback() *Unmatched {
 	u := &Unmatched{LastCommand: s.lastCommand, Lines: []Evidence{}}
 	var n normalizer
 	// The tail may begin inside a stage; its first marker tells which.
-	if i := bytes.Index(s.tail.buf, []byte("section_end:")); i >= 0 && bytes.Index(s.tail.buf[:i], []byte("section_start:")) < 0 {
+	if i := bytes.Index(s.tail.buf, []byte("section_end:")); i >= 0 && !bytes.Contains(s.tail.buf[:i], []byte("section_start:")) {
 		if _, name, _, ok := parseMarker(s.tail.buf[i:]); ok {
 			n.open(string(name))
 		}
