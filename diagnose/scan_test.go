@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/ci-doctor/ci-doctor/bench/loggen"
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
 
@@ -328,6 +329,32 @@ fix: f`)
 	} {
 		if got := hasFinding(diagnoseString(t, m, log), "veto"); got != want {
 			t.Errorf("%q: found = %v, want %v", log, got, want)
+		}
+	}
+}
+
+// TestBuiltinLiteralsRare checks that no literal the built-in database
+// makes the scan look for is common in the log of a job that passes (the
+// benchmarks' generated log, with its npm downloads, BuildKit steps and
+// URLs): each line holding one goes to the regular expressions. A pattern
+// whose optional quote took the quote out of its literals left them as
+// "http://" and "https://", and the scan ran at less than half its speed.
+func TestBuiltinLiteralsRare(t *testing.T) {
+	m := builtinMatcher(t)
+	var buf bytes.Buffer
+	if err := loggen.Write(&buf, loggen.Options{Size: 1 << 20, Timestamps: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.ToLower(buf.Bytes()), []byte("\n"))
+	for _, l := range m.Literals() {
+		n := 0
+		for _, line := range lines {
+			if bytes.Contains(line, []byte(l)) {
+				n++
+			}
+		}
+		if n*200 > len(lines) {
+			t.Errorf("literal %q is in %d of the %d lines of a job that passes: a pattern needs a longer literal", l, n, len(lines))
 		}
 	}
 }
