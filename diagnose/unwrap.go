@@ -248,7 +248,7 @@ func unwrap(log []byte) *unwrapped {
 			if atWidth {
 				jl.cut = true
 			} else {
-				// join puts a space before the text: the piece starts
+				// join may put a space before the text: the piece starts
 				// after it.
 				body := bytes.TrimLeft(next, " \t")
 				before := len(u.text)
