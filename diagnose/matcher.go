@@ -257,7 +257,7 @@ func rarestWindow(lit []byte, stride int) int {
 		for _, c := range lit[i : i+gramLen] {
 			f *= byteFrequency[c]
 		}
-		if common[binary.LittleEndian.Uint32(lit[i:])|fold32] {
+		if common.has(binary.LittleEndian.Uint32(lit[i:]) | fold32) {
 			f = 1
 		}
 		p = append(p, f)
@@ -299,15 +299,50 @@ var commonWords = []string{
 }
 
 // commonGrams are the folded grams of commonWords.
-var commonGrams = sync.OnceValue(func() map[uint32]bool {
-	m := map[uint32]bool{}
+var commonGrams = sync.OnceValue(func() *gramSet {
+	s := new(gramSet)
 	for _, w := range commonWords {
 		for i := 0; i+gramLen <= len(w); i++ {
-			m[binary.LittleEndian.Uint32([]byte(w[i:]))|fold32] = true
+			s.add(binary.LittleEndian.Uint32([]byte(w[i:])) | fold32)
 		}
 	}
-	return m
+	return s
 })
+
+// gramSet is a small set of folded grams, an open-addressing table: a
+// database ten times the built-in one asks about every gram of its
+// literals at each start, and a Go map's lookups were most of the time it
+// took to compile. A folded gram is never 0 (each byte has 0x20 set), so
+// 0 marks an empty slot.
+type gramSet [1 << gramSetBits]uint32
+
+// gramSetBits is log2 of the table's size: about 250 common grams fill one
+// slot in sixteen, so a lookup mostly reads one slot.
+const gramSetBits = 12
+
+func gramSetSlot(g uint32) uint32 { return (g * 0x9E3779B1) >> (32 - gramSetBits) }
+
+// add puts g in the set.
+func (s *gramSet) add(g uint32) {
+	for h := gramSetSlot(g); ; h = (h + 1) % uint32(len(s)) {
+		if s[h] == 0 || s[h] == g {
+			s[h] = g
+			return
+		}
+	}
+}
+
+// has reports whether g is in the set.
+func (s *gramSet) has(g uint32) bool {
+	for h := gramSetSlot(g); ; h = (h + 1) % uint32(len(s)) {
+		switch s[h] {
+		case g:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
 
 // byteFrequency is a rough share of each lower-cased byte in CI logs:
 // English text, paths and URLs, timestamps and hex digits. It only has to
