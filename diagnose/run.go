@@ -303,9 +303,31 @@ func (s *run) contextLines(before []byte, firstNum, n int) []Evidence {
 // maxText bounds the text kept for one evidence line.
 const maxText = 400
 
+// maxTail is how much of a long line's end the fallback keeps besides.
+const maxTail = 250
+
 func clip(b []byte) string {
 	if len(b) > maxText {
 		return string(b[:maxText]) + "…"
 	}
 	return string(b)
+}
+
+// clipEnds bounds a line that the fallback shows: its beginning as clip
+// keeps it, and its end as well. A long message (an error wrapped by each
+// caller, a JSON record with escaped line breaks) most often says what
+// failed last, and when nothing matched, nothing else points the reader at
+// it. Both cuts fall on a character's first byte.
+func clipEnds(b []byte) string {
+	if len(b) <= maxText+maxTail {
+		return string(b)
+	}
+	head, tail := maxText, len(b)-maxTail
+	for head > 0 && !utf8.RuneStart(b[head]) {
+		head--
+	}
+	for tail < len(b) && !utf8.RuneStart(b[tail]) {
+		tail++
+	}
+	return string(b[:head]) + " … " + string(b[tail:])
 }

@@ -227,7 +227,7 @@ func (s *run) fallback() *Unmatched {
 			keys, likely, last, lastKey, plain, continued = nil, nil, last[:0], nil, nil, false
 			continue
 		}
-		e := Evidence{Line: num, Text: clip(l.Text), Match: true}
+		e := Evidence{Line: num, Text: clipEnds(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
 		if plain != nil && exitWrapper().Match(l.Text) {
 			addKey(*plain)
