@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/ci-doctor/ci-doctor/bench/loggen"
 	"github.com/ci-doctor/ci-doctor/signatures"
@@ -112,6 +113,29 @@ func TestOverLongLines(t *testing.T) {
 	}
 	if len(f[0].Text) > maxText+len("…") {
 		t.Errorf("evidence text is %d bytes, want it clipped", len(f[0].Text))
+	}
+}
+
+// TestClipEnds checks that a long line the fallback shows keeps its first
+// maxText and last maxTail bytes, cut on characters' first bytes, and that a
+// shorter one is kept whole.
+func TestClipEnds(t *testing.T) {
+	short := strings.Repeat("a", maxText+maxTail)
+	if got := clipEnds([]byte(short)); got != short {
+		t.Errorf("a line of %d bytes was cut", len(short))
+	}
+	// "é" is two bytes; with an odd offset both cuts would fall inside one.
+	long := "x" + strings.Repeat("é", maxText) + "connection refused"
+	got := clipEnds([]byte(long))
+	head, tail, ok := strings.Cut(got, " … ")
+	if !ok || !utf8.ValidString(head) || !utf8.ValidString(tail) {
+		t.Fatalf("clipEnds = %q, want a valid head and tail around \" … \"", got)
+	}
+	if !strings.HasPrefix(long, head) || !strings.HasSuffix(long, tail) || !strings.HasSuffix(tail, "connection refused") {
+		t.Errorf("clipEnds kept %d and %d bytes that are not the line's ends", len(head), len(tail))
+	}
+	if len(head) > maxText || len(tail) > maxTail {
+		t.Errorf("clipEnds kept %d and %d bytes, want at most %d and %d", len(head), len(tail), maxText, maxTail)
 	}
 }
 
