@@ -17,9 +17,14 @@ import (
 )
 
 func genLog(tb testing.TB, size int64, timestamps bool) []byte {
+	return writeLog(tb, loggen.Options{Size: size, Timestamps: timestamps, Failure: loggen.DefaultFailure})
+}
+
+// writeLog returns the log that loggen writes with opts.
+func writeLog(tb testing.TB, opts loggen.Options) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := loggen.Write(&buf, loggen.Options{Size: size, Timestamps: timestamps, Failure: loggen.DefaultFailure}); err != nil {
+	if err := loggen.Write(&buf, opts); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()

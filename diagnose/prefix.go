@@ -310,7 +310,7 @@ func stripKlog(text []byte) []byte {
 		return text
 	}
 	source, msg, ok := bytes.Cut(rest[k+1:], []byte("] "))
-	if !ok || bytes.IndexByte(source, ' ') >= 0 || bytes.IndexByte(source, ':') < 0 {
+	if !ok || bytes.ContainsRune(source, ' ') || !bytes.ContainsRune(source, ':') {
 		return text
 	}
 	if len(msg) > 0 && msg[0] == '"' {

@@ -365,11 +365,8 @@ fix: f`)
 // "http://" and "https://", and the scan ran at less than half its speed.
 func TestBuiltinLiteralsRare(t *testing.T) {
 	m := builtinMatcher(t)
-	var buf bytes.Buffer
-	if err := loggen.Write(&buf, loggen.Options{Size: 1 << 20, Timestamps: true}); err != nil {
-		t.Fatal(err)
-	}
-	lines := bytes.Split(bytes.ToLower(buf.Bytes()), []byte("\n"))
+	log := writeLog(t, loggen.Options{Size: 1 << 20, Timestamps: true})
+	lines := bytes.Split(bytes.ToLower(log), []byte("\n"))
 	for _, l := range m.Literals() {
 		n := 0
 		for _, line := range lines {

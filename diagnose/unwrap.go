@@ -106,7 +106,7 @@ func join(out, next []byte) []byte {
 // afterPunctuation reports whether last, the end of a line, is punctuation
 // that a space follows in prose, and body, the next line, starts a word.
 func afterPunctuation(last byte, body []byte) bool {
-	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && strings.IndexByte(".,;", last) >= 0
+	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && strings.ContainsRune(".,;", rune(last))
 }
 
 // unwrapped is a log with its wrapped lines joined (see unwrap).
