@@ -94,10 +94,12 @@ func wrapWidth(lines [][]byte, widths []int) int {
 // on a word's last letter may have been cut inside the word (a terminal too
 // narrow for its width to show), and the pieces are joined as they are;
 // one that ended on punctuation ("coordinator...", "name,") was broken at
-// the space after it, which the paste dropped, and gets it back.
+// the space after it, which the paste dropped, and gets it back; so does
+// one that ended on a capital before a lower-case letter ("HTTP", then
+// "status: 500"), since a word cut inside keeps its case across the cut.
 func join(out, next []byte) []byte {
 	body := bytes.TrimLeft(next, " \t")
-	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || afterPunctuation(out[len(out)-1], body)) {
+	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || afterPunctuation(out[len(out)-1], body) || afterCapital(out[len(out)-1], body)) {
 		out = append(out, ' ')
 	}
 	return append(out, body...)
@@ -107,6 +109,12 @@ func join(out, next []byte) []byte {
 // that a space follows in prose, and body, the next line, starts a word.
 func afterPunctuation(last byte, body []byte) bool {
 	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && strings.ContainsRune(".,;", rune(last))
+}
+
+// afterCapital reports whether last, the end of a line, is a capital letter
+// and body, the next line, starts with a lower-case one.
+func afterCapital(last byte, body []byte) bool {
+	return last >= 'A' && last <= 'Z' && len(body) > 0 && body[0] >= 'a' && body[0] <= 'z'
 }
 
 // unwrapped is a log with its wrapped lines joined (see unwrap).

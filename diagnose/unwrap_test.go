@@ -97,6 +97,11 @@ func TestUnwrapPasted(t *testing.T) {
 			"    Failed to execute goal: perhaps you should make sure your credentials are set up correctly\n",
 		},
 		{
+			"wrapped at a space after a capital, the prefix gone",
+			"Error reading manifest v1 in registry.example.com/group/app: received unexpected HTTP\nstatus: 500 Internal Server Error\n",
+			"Error reading manifest v1 in registry.example.com/group/app: received unexpected HTTP status: 500 Internal Server Error\n",
+		},
+		{
 			"cut at the terminal's width",
 			strings.Repeat("x", 50) + "error: failed to fetch oauth to\n" + strings.Repeat("y", 55) + "ken: unexpected status: 40\n1 Unauthorized\n",
 			strings.Repeat("x", 50) + "error: failed to fetch oauth to" + strings.Repeat("y", 55) + "ken: unexpected status: 401 Unauthorized\n",
