@@ -210,13 +210,23 @@ func gramHash(g uint32) uint32 { return (g * 0x9E3779B1) >> (32 - filterBits) }
 
 func newLiteralSet(lits []string) *literalSet {
 	ls := &literalSet{filter: new([filterWords]uint64), stride: maxStride}
+	// The literals share one backing array and the grams are sized up
+	// front: thousands of small allocations were a quarter of compiling a
+	// database ten times the built-in one.
+	size := 0
 	for _, l := range lits {
-		ls.lits = append(ls.lits, []byte(l))
+		size += len(l)
+	}
+	backing := make([]byte, 0, size)
+	ls.lits = make([][]byte, 0, len(lits))
+	for _, l := range lits {
+		backing = append(backing, l...)
+		ls.lits = append(ls.lits, backing[len(backing)-len(l):len(backing):len(backing)])
 		if len(l) >= gramLen {
 			ls.stride = min(ls.stride, len(l)-gramLen+1)
 		}
 	}
-	var refs []gramRef
+	refs := make([]gramRef, 0, len(lits)*ls.stride)
 	for id, l := range ls.lits {
 		if len(l) < gramLen+ls.stride-1 {
 			ls.short = append(ls.short, id)
@@ -250,27 +260,28 @@ func newLiteralSet(lits []string) *literalSet {
 }
 
 // rarestWindow returns the offset of the stride consecutive grams of lit
-// that are expected to occur least often in a log.
+// that are expected to occur least often in a log. It keeps the last
+// stride grams' frequencies in a ring rather than a slice of them all:
+// Compile calls it for every literal of the database, and a database ten
+// times the built-in one has fourteen thousand.
 func rarestWindow(lit []byte, stride int) int {
-	// p[i] is the expected frequency of the gram at i.
-	var buf [64]float64
-	p := buf[:0]
 	common := commonGrams()
-	for i := 0; i+gramLen <= len(lit); i++ {
-		f := 1.0
-		for _, c := range lit[i : i+gramLen] {
-			f *= byteFrequency[c]
-		}
-		if common.has(binary.LittleEndian.Uint32(lit[i:]) | fold32) {
-			f = 1
-		}
-		p = append(p, f)
-	}
+	var ring [maxStride]float64
 	best, bestScore := 0, math.Inf(1)
-	for k := 0; k+stride <= len(p); k++ {
+	for i := 0; i+gramLen <= len(lit); i++ {
+		// f is the expected frequency of the gram at i.
+		f := 1.0
+		if !common.has(binary.LittleEndian.Uint32(lit[i:]) | fold32) {
+			f = byteFrequency[lit[i]] * byteFrequency[lit[i+1]] * byteFrequency[lit[i+2]] * byteFrequency[lit[i+3]]
+		}
+		ring[i%stride] = f
+		k := i - stride + 1
+		if k < 0 {
+			continue
+		}
 		score := 0.0
-		for _, f := range p[k : k+stride] {
-			score += f
+		for j := k; j <= i; j++ {
+			score += ring[j%stride]
 		}
 		if score < bestScore {
 			best, bestScore = k, score
