@@ -128,6 +128,26 @@ func asciiLower(b []byte) []byte {
 	return out
 }
 
+// TestRarestWindow checks that a literal's grams are taken where they are
+// rarest: away from a common word, at the end of the literal as at its
+// start, whatever the stride.
+func TestRarestWindow(t *testing.T) {
+	for _, tt := range []struct {
+		lit    string
+		stride int
+		want   int
+	}{
+		{"https://zqxj", 1, 8}, // past the common "https://"
+		{"zqxjdocker", 2, 0},   // before the common "docker"
+		{"error: zqxj", 4, 4},  // the window that ends on the last gram
+		{"abcd", 1, 0},         // one gram, one window
+	} {
+		if got := rarestWindow([]byte(tt.lit), tt.stride); got != tt.want {
+			t.Errorf("rarestWindow(%q, %d) = %d, want %d", tt.lit, tt.stride, got, tt.want)
+		}
+	}
+}
+
 func TestLiteralSetFindsWhatNaiveSearchFinds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"docker", "daemon", "Cannot", "connect", "$ ", "section_", "oomkilled", "killed", " not found", "https://", "ÉTé", "x509"}
