@@ -335,7 +335,9 @@ type gramSet [1 << gramSetBits]uint32
 // slot in sixteen, so a lookup mostly reads one slot.
 const gramSetBits = 12
 
-func gramSetSlot(g uint32) uint32 { return (g * 0x9E3779B1) >> (32 - gramSetBits) }
+// gramSetSlot is the slot where g's probe starts: the top bits of its
+// filter hash, as a bucket's are.
+func gramSetSlot(g uint32) uint32 { return gramHash(g) >> (filterBits - gramSetBits) }
 
 // add puts g in the set.
 func (s *gramSet) add(g uint32) {

@@ -99,22 +99,17 @@ func wrapWidth(lines [][]byte, widths []int) int {
 // "status: 500"), since a word cut inside keeps its case across the cut.
 func join(out, next []byte) []byte {
 	body := bytes.TrimLeft(next, " \t")
-	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || afterPunctuation(out[len(out)-1], body) || afterCapital(out[len(out)-1], body)) {
+	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || spaceDropped(out[len(out)-1], body)) {
 		out = append(out, ' ')
 	}
 	return append(out, body...)
 }
 
-// afterPunctuation reports whether last, the end of a line, is punctuation
-// that a space follows in prose, and body, the next line, starts a word.
-func afterPunctuation(last byte, body []byte) bool {
-	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && strings.ContainsRune(".,;", rune(last))
-}
-
-// afterCapital reports whether last, the end of a line, is a capital letter
-// and body, the next line, starts with a lower-case one.
-func afterCapital(last byte, body []byte) bool {
-	return last >= 'A' && last <= 'Z' && len(body) > 0 && body[0] >= 'a' && body[0] <= 'z'
+// spaceDropped reports whether body, the next line, starts a lower-case
+// word after last, the end of a line, that a word does not go on from:
+// punctuation that a space follows in prose, or a capital.
+func spaceDropped(last byte, body []byte) bool {
+	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && (strings.ContainsRune(".,;", rune(last)) || last >= 'A' && last <= 'Z')
 }
 
 // unwrapped is a log with its wrapped lines joined (see unwrap).
