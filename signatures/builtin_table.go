@@ -1272,6 +1272,29 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `qemu-emulation-crash`,
+		Title:    `A build step for another CPU architecture crashed under QEMU emulation`,
+		Priority: 83,
+		Patterns: []*Pattern{
+			{Source: `qemu: uncaught target signal (?:4|5|6|7|8|11) \((?P<signal>[^)]+)\)`, Line: 8, Column: 5, Literals: []string{`qemu: uncaught target signal `}},
+			{Source: `QEMU internal (?P<signal>SIG(?:SEGV|BUS|ILL|FPE|TRAP)) \{code=`, Line: 13, Column: 5, Literals: []string{`qemu internal sigbus {code=`, `qemu internal sigfpe {code=`, `qemu internal sigill {code=`, `qemu internal sigsegv {code=`, `qemu internal sigtrap {code=`}},
+		},
+		Cause:   "A program of the build crashed while QEMU emulated another CPU architecture for it. A\nmulti-platform build (`--opt platform=linux/amd64,linux/arm64`, `docker buildx build\n--platform`) runs the other platform's `RUN` steps through qemu-user on the node; some\nprograms (Node.js and npm, the JVM, Go binaries, glibc's `libc-bin` triggers on newer Ubuntu\nimages) hit instructions or system calls that the emulator handles wrongly, and die of a\nsignal that the same step does not get on a machine of that architecture. Your Dockerfile is\nusually not wrong.\n",
+		Fix:     "{{if .signal}}(Signal: {{.signal}}.) {{end}}Do not run the heavy steps of the other platform under\nemulation:\n- Build each platform on runners of that architecture (a job per platform, with the tags of\n  your arm64 runners), push each as its own tag, then join them into one multi-platform image\n  with `crane index append` (snippet below).\n- Or cross-compile: start the build stage with `FROM --platform=$BUILDPLATFORM` and build for\n  `$TARGETARCH` with the compiler's own cross support, so that only copying runs for the other\n  platform.\n- If the other platform is not needed, build only the runners' own: `--opt platform=linux/amd64`.\nA newer QEMU on the nodes (the platform team's binfmt registration) fixes some of these crashes,\nbut the job cannot change it.\n",
+		Snippet: ".build:\n  stage: build\n  image:\n    name: moby/buildkit:rootless\n    entrypoint: ['sh', '-c']\n  variables:\n    BUILDKITD_FLAGS: --oci-worker-no-process-sandbox\n  script:\n    - buildctl-daemonless.sh build\n      --frontend dockerfile.v0\n      --local context=.\n      --local dockerfile=.\n      --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA-$ARCH,push=true\n\nbuild-amd64:\n  extends: .build\n  variables:\n    ARCH: amd64\n\nbuild-arm64:\n  extends: .build\n  tags: [arm64]            # the tag of your arm64 runners\n  variables:\n    ARCH: arm64\n\nmanifest:\n  stage: build\n  needs: [build-amd64, build-arm64]\n  image:\n    name: gcr.io/go-containerregistry/crane:debug\n    entrypoint: ['']\n  script:\n    - crane auth login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY\n    - crane index append\n      -m $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA-amd64\n      -m $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA-arm64\n      -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA\n",
+		References: []Reference{
+			{Title: `Platform guide: Multi-platform build`},
+			{Title: `Docker docs, Multi-platform builds (strategies, cross-compilation)`, URL: `https://docs.docker.com/build/building/multi-platform/`},
+			{Title: `crane index append`, URL: `https://github.com/google/go-containerregistry/blob/main/cmd/crane/doc/crane_index_append.md`},
+		},
+		Examples: Examples{
+			Match:   []string{`#7 99.79 qemu: uncaught target signal 11 (Segmentation fault) - core dumped`, `#27 22.52 qemu: uncaught target signal 4 (Illegal instruction) - core dumped`, `#51 796.8 aarch64-binfmt-P: QEMU internal SIGSEGV {code=MAPERR, addr=0x20}`},
+			NoMatch: []string{`2020/12/08 15:09:43 installing: arm64 qemu-aarch64 already registered`},
+		},
+		File: `builtin/qemu-emulation-crash.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `registry-access-denied`,
 		Title:    `Registry denied access to the repository (denied, insufficient_scope, 403)`,
 		Priority: 81,
