@@ -2,15 +2,18 @@ package diagnose
 
 import "bytes"
 
-// dropPageLinks removes the Markdown links that GitLab's job page leaves
-// inside a log copied from the browser into an issue: the page links its
-// line numbers ("#L9"), and the paste turns digits of the text into
+// dropPageLinks removes the Markdown links that a CI system's job page
+// leaves inside a log copied from the browser into an issue: the page links
+// its line numbers (GitLab's "#L9", GitHub Actions' "#step:3:9"), and the
+// paste turns digits of the text into
 // "[9](https://gitlab.example.com/group/project/-/jobs/123#L9)", as in
-// "project-2[9](https://...#L9)177080". Each such link is replaced by its
-// text, so that names, hosts and tags read as the tool printed them. text
-// is compacted in place and the result is a prefix of it.
+// "project-2[9](https://...#L9)177080", or "unexpected status:
+// [50](https://github.com/.../runs/1?check_suite_focus=true#step:3:50)3". Each
+// such link is replaced by its text, so that names, hosts, tags and status
+// codes read as the tool printed them. text is compacted in place and the
+// result is a prefix of it.
 func dropPageLinks(text []byte) []byte {
-	if !bytes.Contains(text, []byte("#L")) || !bytes.Contains(text, []byte("](http")) {
+	if !bytes.Contains(text, []byte("](http")) || !bytes.Contains(text, []byte("#L")) && !bytes.Contains(text, []byte("#step:")) {
 		return text
 	}
 	out := text[:0]
@@ -27,7 +30,8 @@ func dropPageLinks(text []byte) []byte {
 }
 
 // pageLink reports the length of a line-number link "[digits](http...#Ldigits)"
-// at the start of b and its label, or 0 when b does not start with one.
+// or "[digits](http...#step:digits:digits)" at the start of b and its label,
+// or 0 when b does not start with one.
 // The label is a slice of b: appending it to out (which trails behind b in
 // the same buffer) copies it forward before it is overwritten.
 func pageLink(b []byte) (int, []byte) {
@@ -47,14 +51,30 @@ func pageLink(b []byte) (int, []byte) {
 		return 0, nil
 	}
 	url := b[i+2 : i+end]
-	hash := bytes.LastIndex(url, []byte("#L"))
-	if hash < 0 || bytes.ContainsAny(url, " \t") {
+	hash := bytes.LastIndexByte(url, '#')
+	if hash < 0 || bytes.ContainsAny(url, " \t") || !lineAnchor(url[hash+1:]) {
 		return 0, nil
 	}
-	for _, c := range url[hash+2:] {
+	return i + end + 1, label
+}
+
+// lineAnchor reports whether a URL's fragment names a line of a job's log:
+// GitLab's "L12", GitHub Actions' "step:3:12".
+func lineAnchor(frag []byte) bool {
+	if rest, ok := bytes.CutPrefix(frag, []byte("L")); ok {
+		return digits(rest)
+	}
+	rest, ok := bytes.CutPrefix(frag, []byte("step:"))
+	step, line, two := bytes.Cut(rest, []byte(":"))
+	return ok && two && digits(step) && digits(line)
+}
+
+// digits reports whether b is one or more decimal digits.
+func digits(b []byte) bool {
+	for _, c := range b {
 		if !isDigit(c) {
-			return 0, nil
+			return false
 		}
 	}
-	return i + end + 1, label
+	return len(b) > 0
 }

@@ -11,11 +11,18 @@ func TestDropPageLinks(t *testing.T) {
 			"runner-csrvkpu-project-29177080-concurrent-0"},
 		{"sha256:7c1[3](https://gitlab.domain.com/g/p/-/jobs/13#L3)f6c[4](https://gitlab.domain.com/g/p/-/jobs/13#L4)2",
 			"sha256:7c13f6c42"},
+		// GitHub Actions' page (testdata/logs/holdout, round 50)
+		{"unexpected status: [50](https://git.i.mercedes-benz.com/WLTP-Frontend/api-gateway/runs/1752287?check_suite_focus=true#step:3:50)3 Service Unavailable",
+			"unexpected status: 503 Service Unavailable"},
+		{`Head "https://ghcr.io/v[2](https://github.com/NREL/EnergyPlus/actions/runs/4427506300/jobs/7765193171#step:3:2)/jidicula/clang-format/manifests/10"`,
+			`Head "https://ghcr.io/v2/jidicula/clang-format/manifests/10"`},
 		// left alone: a Markdown link of the text itself, no line anchor, no digits
 		{"see [the docs](https://docs.gitlab.com/ci/#L1)", "see [the docs](https://docs.gitlab.com/ci/#L1)"},
 		{"[12](https://example.com/a#top) x", "[12](https://example.com/a#top) x"},
 		{"[12](https://example.com/a#L12", "[12](https://example.com/a#L12"},
 		{"no links #L here", "no links #L here"},
+		{"[3](https://example.com/a#step:3)", "[3](https://example.com/a#step:3)"},
+		{"[3](https://example.com/a#step:x:3)", "[3](https://example.com/a#step:x:3)"},
 	} {
 		b := []byte(c.in)
 		if got := string(dropPageLinks(b)); got != c.want {

@@ -46,13 +46,14 @@ func (s *run) keepTail(b []byte) {
 // no signature explains: error words, a Java or JavaScript error's class name
 // anywhere in the line (Android lint's "> Stack: OutOfMemoryError"), words
 // for a resource that ran out (Gradle's "JVM heap space is exhausted", "the
-// daemon has disappeared"), a crash ("Segmentation fault", "core dumped"),
+// daemon has disappeared") or a limit that was passed ("exceeded", JitPack's
+// "Build took longer than 20 min."), a crash ("Segmentation fault", "core dumped"),
 // a server's or proxy's 5xx in words ("504 Gateway Timeout"), what is not
 // installed or allowed ("KVM is not installed", "doesn't have permissions
 // to use KVM"), and the failure markers of common test runners (Jest's ✕
 // and ●, go test's FAIL).
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|exhausted|disappeared|segmentation fault|core dumped|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception))\b|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|exhausted|disappeared|segmentation fault|core dumped|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception))\b|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -86,8 +87,10 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
-		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it
-		`|(?:Error: )?Process completed with exit code \d+\.$` +
+		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
+		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...), which
+		// says how the step ended when nothing before it does
+		`|(?:Error: )?Process completed with exit code (?:\d{1,2}|1[0-2]\d|13[0-3]|14[4-9]|1[5-9]\d|[2-9]\d\d)\.$` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|> Run with --(?:stacktrace|info|debug|scan)|\* Try:|Get more help at )`)
 })

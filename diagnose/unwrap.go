@@ -48,7 +48,19 @@ func continues(prev, next []byte, atWidth bool) bool {
 		return true
 	}
 	c := next[0]
-	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':'
+	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
+		c >= 'A' && c <= 'Z' && endsWithStatus(prev)
+}
+
+// endsWithStatus reports whether line ends with an HTTP status code (and
+// perhaps a blank): a registry client's "unexpected status ...: 401" whose
+// reason phrase ("Unauthorized", "Forbidden") the paste put on the next
+// line, which starts with a capital as no other continuation does.
+func endsWithStatus(line []byte) bool {
+	line = bytes.TrimRight(line, " ")
+	n := len(line)
+	return n >= 4 && line[n-4] == ' ' && line[n-3] >= '1' && line[n-3] <= '5' &&
+		line[n-2] >= '0' && line[n-2] <= '9' && line[n-1] >= '0' && line[n-1] <= '9'
 }
 
 // prefixLen is how many bytes of line are the paste's prefix (see
@@ -96,20 +108,28 @@ func wrapWidth(lines [][]byte, widths []int) int {
 // one that ended on punctuation ("coordinator...", "name,") was broken at
 // the space after it, which the paste dropped, and gets it back; so does
 // one that ended on a capital before a lower-case letter ("HTTP", then
-// "status: 500"), since a word cut inside keeps its case across the cut.
+// "status: 500"), since a word cut inside keeps its case across the cut,
+// and one that ended on a closing quote.
 func join(out, next []byte) []byte {
 	body := bytes.TrimLeft(next, " \t")
-	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || spaceDropped(out[len(out)-1], body)) {
+	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || spaceDropped(out, body)) {
 		out = append(out, ' ')
 	}
 	return append(out, body...)
 }
 
 // spaceDropped reports whether body, the next line, starts a lower-case
-// word after last, the end of a line, that a word does not go on from:
-// punctuation that a space follows in prose, or a capital.
-func spaceDropped(last byte, body []byte) bool {
-	return len(body) > 0 && body[0] >= 'a' && body[0] <= 'z' && (strings.ContainsRune(".,;", rune(last)) || last >= 'A' && last <= 'Z')
+// word after line, the text so far, that a word does not go on from:
+// punctuation that a space follows in prose, a capital, or a quote that
+// closes a quoted name ('User "system:serviceaccount:ns:default"', then
+// "cannot list ...").
+func spaceDropped(line, body []byte) bool {
+	if len(body) == 0 || body[0] < 'a' || body[0] > 'z' {
+		return false
+	}
+	last := line[len(line)-1]
+	return strings.ContainsRune(".,;", rune(last)) || last >= 'A' && last <= 'Z' ||
+		last == '"' && bytes.Count(line, []byte{'"'})%2 == 0
 }
 
 // unwrapped is a log with its wrapped lines joined (see unwrap).

@@ -102,6 +102,18 @@ func TestUnwrapPasted(t *testing.T) {
 			"Error reading manifest v1 in registry.example.com/group/app: received unexpected HTTP status: 500 Internal Server Error\n",
 		},
 		{
+			// github.com/pelotech/drone-helm3/issues/103
+			"wrapped after a quoted name",
+			"Error: query: failed to query with labels: secrets is forbidden: User \"system:serviceaccount:order66-staging:default\"\ncannot list resource \"secrets\" in API group \"\" in the namespace \"order66-staging\"\n",
+			"Error: query: failed to query with labels: secrets is forbidden: User \"system:serviceaccount:order66-staging:default\" cannot list resource \"secrets\" in API group \"\" in the namespace \"order66-staging\"\n",
+		},
+		{
+			// github.com/bitovi/github-actions-deploy-eks-helm/issues/50
+			"a status code's reason phrase on the next line",
+			"Error: unexpected status from HEAD request to https://***.dkr.ecr.***.amazonaws.com/v2/cloud-services/manifests/0.1.0: 401 \nUnauthorized\n",
+			"Error: unexpected status from HEAD request to https://***.dkr.ecr.***.amazonaws.com/v2/cloud-services/manifests/0.1.0: 401 Unauthorized\n",
+		},
+		{
 			"cut at the terminal's width",
 			strings.Repeat("x", 50) + "error: failed to fetch oauth to\n" + strings.Repeat("y", 55) + "ken: unexpected status: 40\n1 Unauthorized\n",
 			strings.Repeat("x", 50) + "error: failed to fetch oauth to" + strings.Repeat("y", 55) + "ken: unexpected status: 401 Unauthorized\n",
