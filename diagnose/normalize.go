@@ -169,6 +169,32 @@ func skipEscape(raw []byte, i int) int {
 	}
 }
 
+// stripBuildKitSeconds removes the seconds that BuildKit's error summary
+// puts before each line it repeats of the step that failed, without the
+// step's number: between "------" lines, under " > [build 4/4] RUN npm run
+// build:", "645.4 • Running build in 52 packages" or "15.92   thread 'main'
+// panicked". A pasted excerpt often begins inside that block, so the seconds
+// are taken wherever they are: up to five digits, a point, one to three
+// decimals and a space, which a version ("1.2.3 ") or a size ("12.5MB") is
+// not.
+func stripBuildKitSeconds(text []byte) []byte {
+	i := 0
+	for i < len(text) && i < 5 && isDigit(text[i]) {
+		i++
+	}
+	if i == 0 || i == len(text) || text[i] != '.' {
+		return text
+	}
+	j := i + 1
+	for j < len(text) && j-i <= 3 && isDigit(text[j]) {
+		j++
+	}
+	if j == i+1 || j+1 >= len(text) || text[j] != ' ' {
+		return text
+	}
+	return text[j+1:]
+}
+
 // stripBuildKitPrefix removes BuildKit's plain progress prefix: the step
 // number and, on output lines, the seconds since the step started
 // ("#12 0.345 npm ERR! ..." becomes "npm ERR! ...").

@@ -43,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber,
+	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
