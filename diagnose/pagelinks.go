@@ -4,7 +4,8 @@ import "bytes"
 
 // dropPageLinks removes the Markdown links that a CI system's job page
 // leaves inside a log copied from the browser into an issue: the page links
-// its line numbers (GitLab's "#L9", GitHub Actions' "#step:3:9"), and the
+// its line numbers (GitLab's "#L9", GitHub Actions' "#step:3:9", Gitea's
+// "#jobstep-0-9"), and the
 // paste turns digits of the text into
 // "[9](https://gitlab.example.com/group/project/-/jobs/123#L9)", as in
 // "project-2[9](https://...#L9)177080", or "unexpected status:
@@ -13,7 +14,7 @@ import "bytes"
 // codes read as the tool printed them. text is compacted in place and the
 // result is a prefix of it.
 func dropPageLinks(text []byte) []byte {
-	if !bytes.Contains(text, []byte("](http")) || !bytes.Contains(text, []byte("#L")) && !bytes.Contains(text, []byte("#step:")) {
+	if !bytes.Contains(text, []byte("](http")) || !bytes.Contains(text, []byte("#L")) && !bytes.Contains(text, []byte("step")) {
 		return text
 	}
 	out := text[:0]
@@ -59,13 +60,18 @@ func pageLink(b []byte) (int, []byte) {
 }
 
 // lineAnchor reports whether a URL's fragment names a line of a job's log:
-// GitLab's "L12", GitHub Actions' "step:3:12".
+// GitLab's "L12", GitHub Actions' "step:3:12", Gitea Actions' "jobstep-0-12".
 func lineAnchor(frag []byte) bool {
 	if rest, ok := bytes.CutPrefix(frag, []byte("L")); ok {
 		return digits(rest)
 	}
+	sep := []byte(":")
 	rest, ok := bytes.CutPrefix(frag, []byte("step:"))
-	step, line, two := bytes.Cut(rest, []byte(":"))
+	if !ok {
+		sep = []byte("-")
+		rest, ok = bytes.CutPrefix(frag, []byte("jobstep-"))
+	}
+	step, line, two := bytes.Cut(rest, sep)
 	return ok && two && digits(step) && digits(line)
 }
 

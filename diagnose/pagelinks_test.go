@@ -16,6 +16,9 @@ func TestDropPageLinks(t *testing.T) {
 			"unexpected status: 503 Service Unavailable"},
 		{`Head "https://ghcr.io/v[2](https://github.com/NREL/EnergyPlus/actions/runs/4427506300/jobs/7765193171#step:3:2)/jidicula/clang-format/manifests/10"`,
 			`Head "https://ghcr.io/v2/jidicula/clang-format/manifests/10"`},
+		// Gitea Actions' page (testdata/logs/holdout, round 16)
+		{"ghcr.io/catthehacker/ubuntu:act-22.0[4](https://x.y.ca/boredenchilada/AL4-Strings/actions/runs/2#jobstep-0-4) platform=",
+			"ghcr.io/catthehacker/ubuntu:act-22.04 platform="},
 		// left alone: a Markdown link of the text itself, no line anchor, no digits
 		{"see [the docs](https://docs.gitlab.com/ci/#L1)", "see [the docs](https://docs.gitlab.com/ci/#L1)"},
 		{"[12](https://example.com/a#top) x", "[12](https://example.com/a#top) x"},
