@@ -46,9 +46,9 @@ func (s *run) keepTail(b []byte) {
 // no signature explains: error words, a Java or JavaScript error's class name
 // anywhere in the line (Android lint's "> Stack: OutOfMemoryError"), words
 // for a resource that ran out (Gradle's "JVM heap space is exhausted", "the
-// daemon has disappeared", "after running out of JVM memory") or a limit that was passed ("exceeded", JitPack's
-// "Build took longer than 20 min."), a crash ("Segmentation fault", "core
-// dumped"), a refused call's errno ("invalid argument", as "not permitted"),
+// daemon has disappeared", "after running out of JVM memory") or a limit
+// that was passed ("exceeded", JitPack's "Build took longer than 20 min."),
+// a crash ("Segmentation fault", "core dumped"), a refused call's errno ("invalid argument", as "not permitted"),
 // a server's or proxy's 5xx in words ("504 Gateway Timeout"), what is not
 // installed or allowed ("KVM is not installed", "doesn't have permissions
 // to use KVM"), and the failure markers of common test runners (Jest's ✕
