@@ -48,8 +48,9 @@ func (s *run) keepTail(b []byte) {
 // for a resource that ran out (Gradle's "JVM heap space is exhausted", "the
 // daemon has disappeared", "after running out of JVM memory") or a limit
 // that was passed ("exceeded", JitPack's "Build took longer than 20 min."),
-// a crash ("Segmentation fault", "core dumped"), a refused call's errno ("invalid argument", as "not permitted"),
-// a server's or proxy's 5xx in words ("504 Gateway Timeout"), what is not
+// a crash ("Segmentation fault", "core dumped"), a refused call's errno
+// ("invalid argument", as "not permitted"), a server's or proxy's 5xx in
+// words ("504 Gateway Timeout"), what is not
 // installed or allowed ("KVM is not installed", "doesn't have permissions
 // to use KVM"), and the failure markers of common test runners (Jest's ✕
 // and ●, go test's FAIL). A bare "EOF" (Go's io.EOF) is not one: it is also
