@@ -66,6 +66,17 @@ func timestampPrefix(raw []byte) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isHex(c byte) bool   { return isDigit(c) || (c >= 'a' && c <= 'f') }
 
+// digitRun is how many decimal digits b starts with, counting at most max:
+// the prefixes that the normaliser strips are told apart by their runs of
+// digits and how long those may be.
+func digitRun(b []byte, max int) int {
+	n := 0
+	for n < len(b) && n < max && isDigit(b[n]) {
+		n++
+	}
+	return n
+}
+
 // normalize fills l from one raw line (without its '\n').
 func (n *normalizer) normalize(raw []byte, num int, l *Line) {
 	l.Num, l.Stream = num, ""
@@ -178,17 +189,11 @@ func skipEscape(raw []byte, i int) int {
 // decimals and a space, which a version ("1.2.3 ") or a size ("12.5MB") is
 // not.
 func stripBuildKitSeconds(text []byte) []byte {
-	i := 0
-	for i < len(text) && i < 5 && isDigit(text[i]) {
-		i++
-	}
+	i := digitRun(text, 5)
 	if i == 0 || i == len(text) || text[i] != '.' {
 		return text
 	}
-	j := i + 1
-	for j < len(text) && j-i <= 3 && isDigit(text[j]) {
-		j++
-	}
+	j := i + 1 + digitRun(text[i+1:], 3)
 	if j == i+1 || j+1 >= len(text) || text[j] != ' ' {
 		return text
 	}
@@ -202,23 +207,14 @@ func stripBuildKitPrefix(text []byte) []byte {
 	if len(text) < 3 || text[0] != '#' || !isDigit(text[1]) {
 		return text
 	}
-	i := 1
-	for i < len(text) && isDigit(text[i]) {
-		i++
-	}
+	i := 1 + digitRun(text[1:], len(text))
 	if i >= len(text) || text[i] != ' ' {
 		return text
 	}
 	rest := text[i+1:]
-	j := 0
-	for j < len(rest) && isDigit(rest[j]) {
-		j++
-	}
+	j := digitRun(rest, len(rest))
 	if j > 0 && j < len(rest) && rest[j] == '.' {
-		k := j + 1
-		for k < len(rest) && isDigit(rest[k]) {
-			k++
-		}
+		k := j + 1 + digitRun(rest[j+1:], len(rest))
 		if k > j+1 && (k == len(rest) || rest[k] == ' ') {
 			if k == len(rest) {
 				return rest[k:]

@@ -5,8 +5,7 @@ import "bytes"
 // dropPageLinks removes the Markdown links that a CI system's job page
 // leaves inside a log copied from the browser into an issue: the page links
 // its line numbers (GitLab's "#L9", GitHub Actions' "#step:3:9", Gitea's
-// "#jobstep-0-9"), and the
-// paste turns digits of the text into
+// "#jobstep-0-9"), and the paste turns digits of the text into
 // "[9](https://gitlab.example.com/group/project/-/jobs/123#L9)", as in
 // "project-2[9](https://...#L9)177080", or "unexpected status:
 // [50](https://github.com/.../runs/1?check_suite_focus=true#step:3:50)3". Each
@@ -14,7 +13,7 @@ import "bytes"
 // codes read as the tool printed them. text is compacted in place and the
 // result is a prefix of it.
 func dropPageLinks(text []byte) []byte {
-	if !bytes.Contains(text, []byte("](http")) || !bytes.Contains(text, []byte("#L")) && !bytes.Contains(text, []byte("step")) {
+	if !bytes.Contains(text, []byte("](http")) {
 		return text
 	}
 	out := text[:0]
@@ -39,10 +38,7 @@ func pageLink(b []byte) (int, []byte) {
 	if len(b) < 4 || b[0] != '[' {
 		return 0, nil
 	}
-	i := 1
-	for i < len(b) && isDigit(b[i]) {
-		i++
-	}
+	i := 1 + digitRun(b[1:], len(b))
 	if i == 1 || !bytes.HasPrefix(b[i:], []byte("](http")) {
 		return 0, nil
 	}
@@ -77,10 +73,5 @@ func lineAnchor(frag []byte) bool {
 
 // digits reports whether b is one or more decimal digits.
 func digits(b []byte) bool {
-	for _, c := range b {
-		if !isDigit(c) {
-			return false
-		}
-	}
-	return len(b) > 0
+	return len(b) > 0 && digitRun(b, len(b)) == len(b)
 }

@@ -118,10 +118,7 @@ func clockLen(b []byte) int {
 	}
 	n := 8
 	if n+1 < len(b) && (b[n] == '.' || b[n] == ',') && isDigit(b[n+1]) {
-		n++
-		for n < len(b) && isDigit(b[n]) {
-			n++
-		}
+		n += 1 + digitRun(b[n+1:], len(b))
 	}
 	return n
 }
@@ -133,10 +130,7 @@ func stripCloudBuildStep(text []byte) []byte {
 	if !ok {
 		return text
 	}
-	i := 0
-	for i < len(rest) && isDigit(rest[i]) {
-		i++
-	}
+	i := digitRun(rest, len(rest))
 	if i == 0 {
 		return text
 	}
@@ -238,10 +232,7 @@ func stripLogrusTTY(text []byte) []byte {
 	if !ok {
 		return text
 	}
-	i := 5
-	for i < len(text) && isDigit(text[i]) {
-		i++
-	}
+	i := 5 + digitRun(text[5:], len(text))
 	if i == 5 || i+1 >= len(text) || text[i] != ']' || text[i+1] != ' ' {
 		return text
 	}
@@ -302,10 +293,7 @@ func stripKlog(text []byte) []byte {
 	}
 	rest = bytes.TrimLeft(rest[n:], " ")
 	// the thread id, then the source file and line before "] "
-	k := 0
-	for k < len(rest) && isDigit(rest[k]) {
-		k++
-	}
+	k := digitRun(rest, len(rest))
 	if k == 0 || k == len(rest) || rest[k] != ' ' {
 		return text
 	}
@@ -371,10 +359,7 @@ func stripQuote(text []byte) []byte {
 // directly followed by a capital letter or "$ " are taken, so that "3 tests
 // failed" keeps its number.
 func stripLineNumber(text []byte) []byte {
-	i := 0
-	for i < len(text) && i < 7 && isDigit(text[i]) {
-		i++
-	}
+	i := digitRun(text, 7)
 	if i == 0 || i == len(text) {
 		return text
 	}

@@ -57,10 +57,7 @@ func parseMarker(b []byte) (start bool, name []byte, end int, ok bool) {
 	default:
 		return false, nil, 0, false
 	}
-	j := i
-	for j < len(b) && isDigit(b[j]) {
-		j++
-	}
+	j := i + digitRun(b[i:], len(b))
 	if j == i || j >= len(b) || b[j] != ':' {
 		return false, nil, 0, false
 	}

@@ -59,8 +59,7 @@ func continues(prev, next []byte, atWidth bool) bool {
 func endsWithStatus(line []byte) bool {
 	line = bytes.TrimRight(line, " ")
 	n := len(line)
-	return n >= 4 && line[n-4] == ' ' && line[n-3] >= '1' && line[n-3] <= '5' &&
-		line[n-2] >= '0' && line[n-2] <= '9' && line[n-1] >= '0' && line[n-1] <= '9'
+	return n >= 4 && line[n-4] == ' ' && line[n-3] >= '1' && line[n-3] <= '5' && isDigit(line[n-2]) && isDigit(line[n-1])
 }
 
 // prefixLen is how many bytes of line are the paste's prefix (see
