@@ -355,15 +355,17 @@ func stripQuote(text []byte) []byte {
 
 // stripLineNumber removes the line number that GitLab's job page glues to
 // each line when its log is copied from the browser: "118ERROR: Job
-// failed: exit code 1", "1Running with gitlab-runner 17.0.0". Only digits
-// directly followed by a capital letter or "$ " are taken, so that "3 tests
-// failed" keeps its number.
+// failed: exit code 1", "1Running with gitlab-runner 17.0.0", as GitHub's
+// does to BuildKit's plain progress ("93#14 1.999 npm ERR! code
+// ERESOLVE"). Only digits directly followed by a capital letter, "$ " or
+// "#" and a digit are taken, so that "3 tests failed" keeps its number.
 func stripLineNumber(text []byte) []byte {
 	i := digitRun(text, 7)
 	if i == 0 || i == len(text) {
 		return text
 	}
-	if c := text[i]; (c >= 'A' && c <= 'Z') || (c == '$' && i+1 < len(text) && text[i+1] == ' ') {
+	next := i+1 < len(text)
+	if c := text[i]; (c >= 'A' && c <= 'Z') || (c == '$' && next && text[i+1] == ' ') || (c == '#' && next && isDigit(text[i+1])) {
 		return text[i:]
 	}
 	return text

@@ -48,7 +48,8 @@ func (s *run) keepTail(b []byte) {
 // for a resource that ran out (Gradle's "JVM heap space is exhausted", "the
 // daemon has disappeared", "after running out of JVM memory") or a limit
 // that was passed ("exceeded", JitPack's "Build took longer than 20 min."),
-// a crash ("Segmentation fault", "core dumped"), a refused call's errno
+// a crash ("Segmentation fault", "core dumped"), the linker's "undefined
+// reference to", a refused call's errno
 // ("invalid argument", as "not permitted"), a server's or proxy's 5xx in
 // words ("504 Gateway Timeout"), what is not
 // installed or allowed ("KVM is not installed", "doesn't have permissions
@@ -56,7 +57,7 @@ func (s *run) keepTail(b []byte) {
 // and ●, go test's FAIL). A bare "EOF" (Go's io.EOF) is not one: it is also
 // how a shell's here-document ends.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception))\b|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception))\b|^(FAIL\b|--- FAIL|\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -85,11 +86,12 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 })
 
 // boilerplate finds the lines that only repeat that a command failed, or
-// that come after the failure: make's "*** [target] Error 2", npm's
+// that come after the failure: make's "*** [target] Error 2" (or "* [target]
+// Error 2", when Markdown took two of its stars for emphasis), npm's
 // lifecycle footer, stack frames, the runner's clean-up. They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...), which
 		// says how the step ended when nothing before it does
@@ -213,6 +215,7 @@ func (s *run) fallback() *Unmatched {
 	// each cause nested under the one before, the deepest last: every line
 	// of it is a key line, so the first and the last are shown.
 	wentWrong := false
+	var summary stepSummary
 	num := s.tail.first
 	var l Line
 	for rest := s.tail.buf; len(rest) > 0; num++ {
@@ -255,6 +258,9 @@ func (s *run) fallback() *Unmatched {
 		case continued && !notMessage().Match(l.Text):
 			likely = keep(likely, e)
 			flagged = false
+		case summary.in && !notMessage().Match(l.Text):
+			summary.plain = append(summary.plain, e)
+			flagged = false
 		default:
 			flagged, shown = false, false
 		}
@@ -269,6 +275,16 @@ func (s *run) fallback() *Unmatched {
 		case bytes.HasPrefix(l.Text, []byte("* Try:")):
 			wentWrong = false
 		}
+		if summary.in && flagged && shown {
+			summary.flagged = true
+		}
+		for _, e := range summary.next(l.Text) {
+			likely = keep(likely, e)
+		}
+	}
+	// An excerpt may stop inside the summary.
+	for _, e := range summary.close() {
+		likely = keep(likely, e)
 	}
 	if len(keys)+len(likely) == 0 {
 		keys, likely, lastKey = before.keys, before.likely, before.lastKey
@@ -297,4 +313,45 @@ func (s *run) fallback() *Unmatched {
 	}
 	slices.SortFunc(u.Lines, func(a, b Evidence) int { return a.Line - b.Line })
 	return u
+}
+
+// stepSummary follows BuildKit's error summary, which repeats the last lines
+// that the failed step printed, between " > [build 4/5] RUN useradd ...:"
+// and "------". They are the step's own words ("useradd: UID 1000 is not
+// unique"): when none of them has an error word, they are still the lines
+// to read, and are shown when the block ends.
+type stepSummary struct {
+	// in is true inside the block, after its heading; afterDashes on the
+	// line after a "------"; flagged once a line of the block was flagged.
+	in, afterDashes, flagged bool
+	// plain are the block's lines that nothing flagged.
+	plain []Evidence
+}
+
+// next follows the block past one line and returns the lines to show when
+// that line ends it.
+func (b *stepSummary) next(text []byte) []Evidence {
+	dashes := bytes.HasPrefix(bytes.TrimLeft(text, " "), []byte("------"))
+	var shown []Evidence
+	switch {
+	case dashes && b.in:
+		shown = b.close()
+	case !b.in && b.afterDashes && bytes.Contains(text, []byte("] ")) && bytes.HasSuffix(text, []byte(":")):
+		// The heading comes right after the block's first "------" (its
+		// "> " may have been taken for a Markdown quote and stripped).
+		b.in = true
+	}
+	b.afterDashes = dashes
+	return shown
+}
+
+// close ends the block and returns its plain lines when none of its lines
+// was flagged.
+func (b *stepSummary) close() []Evidence {
+	shown := b.plain
+	if b.flagged {
+		shown = nil
+	}
+	*b = stepSummary{}
+	return shown
 }
