@@ -165,6 +165,17 @@ func stripLogrus(text []byte) []byte {
 		return text
 	}
 	msg := text[i+j+len(" msg="):]
+	if quoted, ok := bytes.CutPrefix(msg, []byte(`\"`)); ok {
+		// A record quoted again as a whole (inside JSON or another
+		// program's %q): its message ends at the next \" that is not
+		// one of its own quotes, which are \\\".
+		for k := 0; k+1 < len(quoted); k++ {
+			if quoted[k] == '\\' && quoted[k+1] == '"' && (k == 0 || quoted[k-1] != '\\') {
+				return quoted[:k]
+			}
+		}
+		return quoted
+	}
 	if len(msg) == 0 || msg[0] != '"' {
 		// An unquoted message is one word and ends at the next space.
 		if k := bytes.IndexByte(msg, ' '); k >= 0 {

@@ -25,6 +25,11 @@ func TestStripPrefixes(t *testing.T) {
 			`time="2024-01-01T00:00:00Z" level=error msg="failed to push" error="denied: requested access"`,
 			`failed to push error="denied: requested access"`,
 		},
+		{
+			"logrus record quoted again",
+			`time=\"2023-05-26T14:52:12Z\" level=error msg=\"Unmounting /var/lib/containers/storage/overlay/x/merged: invalid argument\"`,
+			"Unmounting /var/lib/containers/storage/overlay/x/merged: invalid argument",
+		},
 		{"logrus escaped newline", `level=fatal msg="line one\nline two"`, "line one line two"},
 		{"logrus unquoted message", `time=now level=error msg=failed extra=1`, "failed"},
 		{"logrus tty", "ERRO[0003] error building image: x", "error building image: x"},
