@@ -92,7 +92,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // lifecycle footer, stack frames, the runner's clean-up. They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm ERR!(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...), which
 		// says how the step ended when nothing before it does
@@ -199,6 +199,23 @@ func (s *run) fallback() *Unmatched {
 		}
 		return append(list, e)
 	}
+	// run holds the first lines of the run of likely lines that ends at the
+	// latest one, and runLen its length: a message that a tool writes over
+	// many lines (npm's, Cypress's, node-gyp's) starts at the run's first
+	// line, which the latest lines alone would lose.
+	var run []Evidence
+	runLen := 0
+	addLikely := func(e Evidence) {
+		if runLen > 0 && e.Line <= likely[len(likely)-1].Line+2 {
+			runLen++
+		} else {
+			run, runLen = run[:0], 1
+		}
+		if len(run) < maxUnmatched {
+			run = append(run, e)
+		}
+		likely = keep(likely, e)
+	}
 	addKey := func(e Evidence) {
 		if len(keys) < maxKey-1 {
 			keys = append(keys, e)
@@ -238,6 +255,7 @@ func (s *run) fallback() *Unmatched {
 				before = errorLines{keys: keys, likely: likely, lastKey: lastKey}
 			}
 			keys, likely, last, lastKey, plain, continued = nil, nil, last[:0], nil, nil, false
+			runLen = 0
 			continue
 		}
 		e := Evidence{Line: num, Text: clipEnds(l.Text), Match: true}
@@ -255,9 +273,9 @@ func (s *run) fallback() *Unmatched {
 			key = true
 		case infoLine().Match(l.Text):
 		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker), loggedAsError(raw):
-			likely = keep(likely, e)
+			addLikely(e)
 		case continued && !notMessage().Match(l.Text):
-			likely = keep(likely, e)
+			addLikely(e)
 			flagged = false
 		case summary.in && !notMessage().Match(l.Text):
 			summary.plain = append(summary.plain, e)
@@ -280,15 +298,16 @@ func (s *run) fallback() *Unmatched {
 			summary.flagged = true
 		}
 		for _, e := range summary.next(l.Text) {
-			likely = keep(likely, e)
+			addLikely(e)
 		}
 	}
 	// An excerpt may stop inside the summary.
 	for _, e := range summary.close() {
-		likely = keep(likely, e)
+		addLikely(e)
 	}
 	if len(keys)+len(likely) == 0 {
 		keys, likely, lastKey = before.keys, before.likely, before.lastKey
+		runLen = 0
 	}
 	if lastKey != nil {
 		keys = append(keys, *lastKey)
@@ -301,7 +320,12 @@ func (s *run) fallback() *Unmatched {
 	}
 	u.Lines = append(u.Lines, keys...)
 	// The latest other error lines fill the rest, in the log's order.
-	fill := likely[max(0, len(likely)-(maxUnmatched-len(keys))):]
+	// A run longer than the room left shows its first lines and its last.
+	slots := maxUnmatched - len(keys)
+	fill := likely[max(0, len(likely)-slots):]
+	if runLen > slots && slots > 1 {
+		fill = append(run[:slots-1:slots-1], likely[len(likely)-1])
+	}
 	u.Lines = append(u.Lines, fill...)
 	if len(u.Lines) == 0 {
 		// Nothing looks like an error: the last lines, and the runner's
