@@ -39,10 +39,22 @@ const minWidth = 60
 
 // continues reports whether next is the rest of a line that was wrapped
 // after prev. atWidth says that prev is as long as the terminal was wide:
-// then next may start with any character, since the wrap cut a word.
+// then next may start with any character, since the wrap cut a word. A
+// short prev goes on too when next starts with a word too long to have
+// fitted after it: an editor broke the line before a long reference
+// ("initializing source", then "docker://registry.example.com/...:").
 func continues(prev, next []byte, atWidth bool) bool {
-	if len(prev) < minWrapped || len(next) == 0 || lineStart().Match(next) {
+	if len(next) == 0 || lineStart().Match(next) {
 		return false
+	}
+	if len(prev) < minWrapped {
+		word := bytes.IndexAny(next, " \t")
+		if word < 0 {
+			word = len(next)
+		}
+		if len(prev) == 0 || word < minWrapped {
+			return false
+		}
 	}
 	if atWidth {
 		return true
@@ -108,10 +120,11 @@ func wrapWidth(lines [][]byte, widths []int) int {
 // the space after it, which the paste dropped, and gets it back; so does
 // one that ended on a capital before a lower-case letter ("HTTP", then
 // "status: 500"), since a word cut inside keeps its case across the cut,
-// and one that ended on a closing quote.
-func join(out, next []byte) []byte {
+// and one that ended on a closing quote. atSpaces says that an editor
+// broke the line at its spaces (see wrappedRun): each break lost one.
+func join(out, next []byte, atSpaces bool) []byte {
 	body := bytes.TrimLeft(next, " \t")
-	if len(out) > 0 && out[len(out)-1] != ' ' && (len(body) < len(next) || spaceDropped(out, body)) {
+	if len(out) > 0 && out[len(out)-1] != ' ' && (atSpaces || len(body) < len(next) || spaceDropped(out, body)) {
 		out = append(out, ' ')
 	}
 	return append(out, body...)
@@ -254,13 +267,11 @@ func unwrap(log []byte) *unwrapped {
 		// seen counts the visible characters of the joined line so far,
 		// where the scanner counts a finding's column.
 		seen := widths[i]
-		last, atWidth := visible[i][prefixLen(visible[i]):], widths[i] == width
-		for n := 1; n < maxJoined && i+1 < len(lines); n++ {
+		atWidth := widths[i] == width
+		count, atSpaces := wrappedRun(visible, widths, width, i)
+		for n := 1; n < count; n++ {
 			next := visible[i+1]
 			next = next[prefixLen(next):]
-			if !continues(last, next, atWidth) {
-				break
-			}
 			if n == 1 {
 				// The line's colours would split the words that the scan
 				// looks for across the join: it keeps only the runner's
@@ -274,7 +285,7 @@ func unwrap(log []byte) *unwrapped {
 				// after it.
 				body := bytes.TrimLeft(next, " \t")
 				before := len(u.text)
-				u.text = join(u.text, next)
+				u.text = join(u.text, next, atSpaces)
 				u.text = u.text[:len(u.text)-len(body)]
 				seen += len(u.text) - before
 				next = body
@@ -286,7 +297,7 @@ func unwrap(log []byte) *unwrapped {
 			})
 			u.text = append(u.text, next...)
 			seen += columns(next)
-			last, atWidth, joined = next, widths[i+1] == width, true
+			atWidth, joined = widths[i+1] == width, true
 			i++
 		}
 		u.text = append(u.text, '\n')
@@ -296,6 +307,24 @@ func unwrap(log []byte) *unwrapped {
 		return nil
 	}
 	return u
+}
+
+// wrappedRun counts the lines from i on that are pieces of one wrapped line
+// (at least 1, at most maxJoined), and reports whether an editor broke them
+// at spaces rather than a terminal at its width: a piece before the last is
+// shorter than minWrapped, which only a break before a word too long to fit
+// leaves (see continues). Each break then took a space with it.
+func wrappedRun(visible [][]byte, widths []int, width, i int) (n int, atSpaces bool) {
+	last, atWidth := visible[i][prefixLen(visible[i]):], widths[i] == width
+	for n = 1; n < maxJoined && i+n < len(visible); n++ {
+		next := visible[i+n][prefixLen(visible[i+n]):]
+		if !continues(last, next, atWidth) {
+			break
+		}
+		atSpaces = atSpaces || len(last) < minWrapped
+		last, atWidth = next, widths[i+n] == width
+	}
+	return n, atSpaces
 }
 
 // runnerPrefix is the runner's timestamp prefix of a raw line, or nothing.

@@ -31,6 +31,15 @@ func TestUnwrap(t *testing.T) {
 	if want := `error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly`; !strings.HasPrefix(lines[0], want) {
 		t.Errorf("first line = %q", lines[0])
 	}
+	// An editor broke buildah's error at its spaces, one line before each
+	// image reference too long to fit (a Konflux build, round 57): the
+	// joined line gets its spaces back.
+	edited := "Error: creating build container: internal error: unable to copy from\nsource\n" +
+		"docker://registry.example.com/group/app-with-a-long-name:v1.2.3-202508260738:\n" +
+		"initializing source\n"
+	if u := unwrap([]byte(edited)); u == nil || !strings.HasPrefix(string(u.text), "Error: creating build container: internal error: unable to copy from source docker://registry.example.com/group/app-with-a-long-name:v1.2.3-202508260738: initializing source\n") {
+		t.Errorf("a line an editor broke at its spaces was not joined with them: %v", u)
+	}
 	if u := unwrap([]byte("short line\nand another\n")); u != nil {
 		t.Errorf("short lines were joined: %q", u.text)
 	}
