@@ -94,11 +94,14 @@ func prefixLen(line []byte) int {
 // with their widths: the width of the longest, when at least two different
 // lines have it and it is wide enough to be a terminal's; 0 otherwise. A
 // line printed twice (a tool's error, then its caller's) is as long both
-// times without any terminal having cut it.
+// times without any terminal having cut it, and a line that ends in blanks
+// was padded to the console's width (PowerShell's output), not cut at it.
 func wrapWidth(lines [][]byte, widths []int) int {
 	width, first, n := 0, -1, 0
 	for i, w := range widths {
 		switch {
+		case bytes.HasSuffix(lines[i], []byte("  ")):
+			// padded, not cut
 		case w > width:
 			width, first, n = w, i, 1
 		case w == width && n == 1 && !bytes.Equal(lines[i], lines[first]):
