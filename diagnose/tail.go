@@ -204,21 +204,9 @@ func (s *run) fallback() *Unmatched {
 		}
 		return append(list, e)
 	}
-	// run holds the first lines of the run of likely lines that ends at the
-	// latest one, and runLen its length: a message that a tool writes over
-	// many lines (npm's, Cypress's, node-gyp's) starts at the run's first
-	// line, which the latest lines alone would lose.
-	var run []Evidence
-	runLen := 0
+	var run likelyRun
 	addLikely := func(e Evidence) {
-		if runLen > 0 && e.Line <= likely[len(likely)-1].Line+2 {
-			runLen++
-		} else {
-			run, runLen = run[:0], 1
-		}
-		if len(run) < maxUnmatched {
-			run = append(run, e)
-		}
+		run.add(e)
 		likely = keep(likely, e)
 	}
 	addKey := func(e Evidence) {
@@ -260,7 +248,7 @@ func (s *run) fallback() *Unmatched {
 				before = errorLines{keys: keys, likely: likely, lastKey: lastKey}
 			}
 			keys, likely, last, lastKey, plain, continued = nil, nil, last[:0], nil, nil, false
-			runLen = 0
+			run.reset()
 			continue
 		}
 		e := Evidence{Line: num, Text: clipEnds(l.Text), Match: true}
@@ -312,7 +300,7 @@ func (s *run) fallback() *Unmatched {
 	}
 	if len(keys)+len(likely) == 0 {
 		keys, likely, lastKey = before.keys, before.likely, before.lastKey
-		runLen = 0
+		run.reset()
 	}
 	if lastKey != nil {
 		keys = append(keys, *lastKey)
@@ -325,13 +313,7 @@ func (s *run) fallback() *Unmatched {
 	}
 	u.Lines = append(u.Lines, keys...)
 	// The latest other error lines fill the rest, in the log's order.
-	// A run longer than the room left shows its first lines and its last.
-	slots := maxUnmatched - len(keys)
-	fill := likely[max(0, len(likely)-slots):]
-	if runLen > slots && slots > 1 {
-		fill = append(run[:slots-1:slots-1], likely[len(likely)-1])
-	}
-	u.Lines = append(u.Lines, fill...)
+	u.Lines = append(u.Lines, run.fill(likely, maxUnmatched-len(keys))...)
 	if len(u.Lines) == 0 {
 		// Nothing looks like an error: the last lines, and the runner's
 		// own failure line, which then says the most (a shell executor
@@ -384,4 +366,40 @@ func (b *stepSummary) close() []Evidence {
 	}
 	*b = stepSummary{}
 	return shown
+}
+
+// likelyRun follows the run of likely lines that ends at the latest one (a
+// line or two apart at most): a message that a tool writes over many lines
+// (npm's, Cypress's, node-gyp's) starts at the run's first line, which the
+// latest lines alone would lose.
+type likelyRun struct {
+	// first holds the run's first lines, n its length and end its last
+	// line's number.
+	first  []Evidence
+	n, end int
+}
+
+// add follows the run past one more likely line.
+func (r *likelyRun) add(e Evidence) {
+	if r.n == 0 || e.Line > r.end+2 {
+		r.first, r.n = r.first[:0], 0
+	}
+	if len(r.first) < maxUnmatched {
+		r.first = append(r.first, e)
+	}
+	r.n++
+	r.end = e.Line
+}
+
+// reset forgets the run: a new command's output starts.
+func (r *likelyRun) reset() { r.n = 0 }
+
+// fill returns the likely lines to show in slots places: the latest, or,
+// when the run that ends them is longer than the room, its first lines and
+// its last.
+func (r *likelyRun) fill(likely []Evidence, slots int) []Evidence {
+	if r.n > slots && slots > 1 {
+		return append(r.first[:slots-1:slots-1], likely[len(likely)-1])
+	}
+	return likely[max(0, len(likely)-slots):]
 }
