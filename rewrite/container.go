@@ -136,9 +136,12 @@ func fileName(p string) bool {
 
 // rewriteRun turns docker run IMAGE CMD into "run CMD with IMAGE as the
 // job's image". What docker run did around the command is kept when the
-// shell can do it: -e K=V becomes a K=V prefix, --entrypoint E runs E, -w
-// becomes cd (none when -w is the directory where the project is mounted:
-// the job already runs in its checkout). The rest is said in the note.
+// shell can do it: -e K=V becomes a K=V prefix, --entrypoint E runs E
+// (--entrypoint "" runs the command as given), -w becomes cd (none when -w
+// is the directory where the project is mounted: the job already runs in
+// its checkout). The rest is said in the note. A command whose quoted
+// string goes on over lines of the script is left to a person, who sees
+// it whole.
 func rewriteRun(cmd DockerCmd, ctx Context) Result {
 	flags, image, args, ok := containerArgs(cmd.Args)
 	if !ok {
@@ -147,7 +150,10 @@ func rewriteRun(cmd DockerCmd, ctx Context) Result {
 	var (
 		env, notes          []string
 		workdir, entrypoint string
-		mounts              [][2]string // source and target, as values
+		// entrypointSet says that --entrypoint was given, even empty: the
+		// words after the image are then the command.
+		entrypointSet bool
+		mounts        [][2]string // source and target, as values
 	)
 	for _, f := range flags {
 		switch f.Name {
@@ -164,7 +170,10 @@ func rewriteRun(cmd DockerCmd, ctx Context) Result {
 		case "workdir":
 			workdir = f.Value
 		case "entrypoint":
-			entrypoint = f.Raw
+			entrypointSet = true
+			if f.Value != "" {
+				entrypoint = f.Raw
+			}
 		case "volume":
 			if parts := strings.SplitN(f.Value, ":", 3); len(parts) >= 2 {
 				mounts = append(mounts, [2]string{parts[0], parts[1]})
@@ -196,7 +205,10 @@ func rewriteRun(cmd DockerCmd, ctx Context) Result {
 	if workdir != "" {
 		cd = shellQuote(workdir)
 	}
-	if len(args) > 0 && entrypoint == "" && !commandLike(args[0].Value, tidy(image)) {
+	if len(args) > 0 && args[len(args)-1].Open {
+		return Result{Action: Manual, Note: "the command's quoted text goes on over several lines of the script: write the whole command in the script of a job with image: " + tidy(image)}
+	}
+	if len(args) > 0 && !entrypointSet && !commandLike(args[0].Value, tidy(image)) {
 		return Result{Action: Manual, Note: "docker run " + tidy(image) + " " + args[0].Raw + ": whether " + args[0].Raw +
 			" is a program or an argument of the image's entrypoint cannot be told from the script; read the image's entrypoint and command with `crane config " +
 			tidy(image) + "` and write the whole command in the script of a job with image: " + tidy(image)}

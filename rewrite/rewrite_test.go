@@ -114,6 +114,11 @@ func TestRewrite(t *testing.T) {
 			want: Result{Action: UseImage, Image: "node:20", Command: `GREETING="hello world" A='$x' node x.js`}},
 		{name: "run with an entrypoint", line: `docker run --entrypoint sh alpine -c "echo hi"`,
 			want: Result{Action: UseImage, Image: "alpine", Command: `sh -c "echo hi"`}},
+		// goreleaser in gitlab-org/cli's .gitlab-ci.yml: an empty entrypoint runs the command as given
+		{name: "run with an empty entrypoint", line: `docker run --rm --entrypoint "" goreleaser/goreleaser:nightly bash -c "goreleaser release"`,
+			want: Result{Action: UseImage, Image: "goreleaser/goreleaser:nightly", Command: `bash -c "goreleaser release"`}},
+		{name: "run whose quoted command goes on over lines", line: `docker run --rm --entrypoint "" goreleaser/goreleaser:nightly bash -c "`,
+			want: Result{Action: Manual}, note: "goes on over several lines"},
 		{name: "run with a mount of another folder", line: `docker run --mount type=bind,source=/cache,target=/root/.npm node:20 npm ci`,
 			want: Result{Action: UseImage, Image: "node:20", Command: "npm ci"}, note: "volume /cache:/root/.npm"},
 		{name: "run with a network", line: `docker run --network ci node:20 npm test`,

@@ -16,6 +16,10 @@ type Word struct {
 	// or a redirection ("<", ">", ">>", "2>&", "<<<", ...; an IO number
 	// is part of it). Raw holds the same text and Value is empty.
 	Op string
+	// Open says that a quote of the word is not closed on its line: the
+	// word goes on in lines that were not given (a script's quoted string
+	// over several lines), so Raw and Value hold only its start.
+	Open bool
 }
 
 // IsRedirect reports whether w is a redirection operator, whose target is
@@ -114,6 +118,7 @@ func scanWord(s string, i int) (Word, []span) {
 	var (
 		val  strings.Builder
 		subs []span
+		open bool
 	)
 	start := i
 	for i < len(s) {
@@ -126,7 +131,7 @@ func scanWord(s string, i int) (Word, []span) {
 			j := strings.IndexByte(s[i+1:], '\'')
 			if j < 0 { // unterminated: to the end
 				val.WriteString(s[i+1:])
-				i = len(s)
+				i, open = len(s), true
 				continue
 			}
 			val.WriteString(s[i+1 : i+1+j])
@@ -152,6 +157,7 @@ func scanWord(s string, i int) (Word, []span) {
 					i++
 				}
 			}
+			open = open || i >= len(s)
 			i++ // the closing quote
 		case '\\':
 			switch {
@@ -177,7 +183,7 @@ func scanWord(s string, i int) (Word, []span) {
 		}
 	}
 	i = min(i, len(s))
-	return Word{Offset: start, Raw: s[start:i], Value: val.String()}, subs
+	return Word{Offset: start, Raw: s[start:i], Value: val.String(), Open: open}, subs
 }
 
 // skipExpansion returns the end of the expansion starting at s[i] ("$" or

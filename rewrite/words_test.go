@@ -45,7 +45,8 @@ func TestWords(t *testing.T) {
 			w(0, "cat", "cat"), op(4, "<<"), w(6, "EOF", "EOF"), op(9, "\n"), op(28, "\n"), w(29, "ls", "ls")}},
 		{"here-document with tabs", "cat <<-'X'\n\tdocker\n\tX\nls", []Word{
 			w(0, "cat", "cat"), op(4, "<<-"), w(7, "'X'", "X"), op(10, "\n"), op(21, "\n"), w(22, "ls", "ls")}},
-		{"unterminated quote runs to the end", `echo "a b`, []Word{w(0, "echo", "echo"), w(5, `"a b`, "a b")}},
+		{"unterminated quote runs to the end", `echo "a b`, []Word{w(0, "echo", "echo"), {Offset: 5, Raw: `"a b`, Value: "a b", Open: true}}},
+		{"unterminated single quote", `echo 'a b`, []Word{w(0, "echo", "echo"), {Offset: 5, Raw: `'a b`, Value: "a b", Open: true}}},
 		{"empty", "", nil},
 	}
 	for _, tt := range tests {
