@@ -254,10 +254,14 @@ func nextLine(log []byte) (line, rest []byte) {
 func unwrap(log []byte) *unwrapped {
 	lines := bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n"))
 	visible := make([][]byte, len(lines))
+	// messages are the visible lines without the paste's prefix, which
+	// decide whether a line goes on in the next.
+	messages := make([][]byte, len(lines))
 	widths := make([]int, len(lines))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
 		visible[i] = visibleLine(lines[i])
+		messages[i] = visible[i][prefixLen(visible[i]):]
 		widths[i] = columns(visible[i])
 	}
 	width := wrapWidth(visible, widths)
@@ -271,10 +275,9 @@ func unwrap(log []byte) *unwrapped {
 		// where the scanner counts a finding's column.
 		seen := widths[i]
 		atWidth := widths[i] == width
-		count, atSpaces := wrappedRun(visible, widths, width, i)
+		count, atSpaces := wrappedRun(messages, widths, width, i)
 		for n := 1; n < count; n++ {
-			next := visible[i+1]
-			next = next[prefixLen(next):]
+			next := messages[i+1]
 			if n == 1 {
 				// The line's colours would split the words that the scan
 				// looks for across the join: it keeps only the runner's
@@ -313,14 +316,15 @@ func unwrap(log []byte) *unwrapped {
 }
 
 // wrappedRun counts the lines from i on that are pieces of one wrapped line
-// (at least 1, at most maxJoined), and reports whether an editor broke them
-// at spaces rather than a terminal at its width: a piece before the last is
+// (at least 1, at most maxJoined), given their messages (the visible lines
+// without the paste's prefix), and reports whether an editor broke them at
+// spaces rather than a terminal at its width: a piece before the last is
 // shorter than minWrapped, which only a break before a word too long to fit
 // leaves (see continues). Each break then took a space with it.
-func wrappedRun(visible [][]byte, widths []int, width, i int) (n int, atSpaces bool) {
-	last, atWidth := visible[i][prefixLen(visible[i]):], widths[i] == width
-	for n = 1; n < maxJoined && i+n < len(visible); n++ {
-		next := visible[i+n][prefixLen(visible[i+n]):]
+func wrappedRun(messages [][]byte, widths []int, width, i int) (n int, atSpaces bool) {
+	last, atWidth := messages[i], widths[i] == width
+	for n = 1; n < maxJoined && i+n < len(messages); n++ {
+		next := messages[i+n]
 		if !continues(last, next, atWidth) {
 			break
 		}
