@@ -57,13 +57,15 @@ func (s *run) keepTail(b []byte) {
 // program does not take ("unknown flag: --use", "flag needs an argument"), a
 // program that exited with an error or was aborted ("rake aborted!"),
 // `docker run -t` without a terminal ("the input device is not a TTY"), an
-// image without the platform asked for ("no matching manifest for ..."), and
+// image without the platform asked for ("no matching manifest for ..."),
+// a connection that broke or never came ("connection reset by peer",
+// "broken pipe", "i/o timeout", "no route to host", "unexpected EOF"), and
 // the failure markers of common test runners (Jest's ✕ and ●, go test's
 // FAIL, TAP's "not ok 3 ..." as bats prints it). A bare
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
 // ends.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform))|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -167,6 +169,13 @@ func goesOn(text, rest []byte, key bool) bool {
 		return len(next) < len(rest) && len(next) > 0 && next[0] >= 'a' && next[0] <= 'z'
 	}
 	return false
+}
+
+// isRule reports whether a line is only a rule drawn with dashes, equals
+// signs or underscores.
+func isRule(text []byte) bool {
+	t := bytes.TrimSpace(text)
+	return len(t) >= 3 && len(bytes.Trim(t, "-=_")) == 0
 }
 
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
@@ -280,7 +289,9 @@ func (s *run) fallback() *Unmatched {
 		if !shown && !notMessage().Match(l.Text) {
 			plain = &e
 		}
-		continued = flagged && goesOn(l.Text, rest, key)
+		// A rule under the heading ("ERROR: YOUR SITE COULD NOT BE BUILT:", then
+		// dashes, then the reason) does not end it.
+		continued = flagged && goesOn(l.Text, rest, key) || continued && !shown && isRule(l.Text)
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
 			wentWrong = true

@@ -82,3 +82,21 @@ func TestStepSummary(t *testing.T) {
 		t.Error("a heading without dashes before it opened a block")
 	}
 }
+
+// TestIsRule checks the lines that count as a rule under a heading, which
+// the heading's message goes on past.
+func TestIsRule(t *testing.T) {
+	for text, want := range map[string]bool{
+		"                    ------------------------------------": true,
+		"=====":               true,
+		"___":                 true,
+		"--":                  false,
+		"- item":              false,
+		"":                    false,
+		"No repo name found.": false,
+	} {
+		if got := isRule([]byte(text)); got != want {
+			t.Errorf("isRule(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

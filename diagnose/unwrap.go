@@ -59,8 +59,17 @@ func continues(prev, next []byte, atWidth bool) bool {
 	if atWidth {
 		return true
 	}
-	c := next[0]
-	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
+	// A piece indented further than the line it goes on continues it; the
+	// blanks that both have (after a paste's prefix) say nothing.
+	body := bytes.TrimLeft(next, " \t")
+	if len(next)-len(body) > len(prev)-len(bytes.TrimLeft(prev, " \t")) {
+		return true
+	}
+	if len(body) == 0 {
+		return false
+	}
+	c := body[0]
+	return (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
 		c >= 'A' && c <= 'Z' && endsWithStatus(prev)
 }
 
