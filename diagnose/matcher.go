@@ -85,8 +85,8 @@ func Compile(sigs []*signatures.Signature) (*Matcher, error) {
 	m.refs = make([][]patternRef, len(lits), n)
 	index := make(map[string]int, n)
 	for si, s := range sigs {
-		for _, role := range []signatures.Role{signatures.RoleTrigger, signatures.RoleRequire, signatures.RoleCapture, signatures.RoleUnless} {
-			if role != signatures.RoleTrigger && s.Window == 0 {
+		for _, role := range signatures.Roles {
+			if role != signatures.RoleTrigger && role != signatures.RoleNear && s.Window == 0 {
 				// They can only matter on a trigger's own line, where
 				// sigState.sameLine tries them: the scan need not look
 				// for them, and their literals (often short words such as

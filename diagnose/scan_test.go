@@ -194,6 +194,45 @@ fix: f`)
 	}
 }
 
+// TestNear checks a trigger that counts only beside its near pattern, within
+// its own distance, while the signature's other trigger needs nothing and
+// its window (0) still bounds the unless pattern.
+func TestNear(t *testing.T) {
+	m := matcher(t, `id: near
+title: Near
+priority: 50
+patterns:
+  - pattern: '^Error: Unauthorized$'
+    near: 'with kubernetes_'
+    within: 2
+  - 'plain-trigger'
+unless: ['veto-word']
+window: 0
+fix: f`)
+	tests := map[string]bool{
+		"Error: Unauthorized\n  with kubernetes_secret.x,\n":  true,
+		"  with kubernetes_secret.x,\nError: Unauthorized\n":  true,
+		"Error: Unauthorized\n":                               false,
+		"Error: Unauthorized\na\nb\nwith kubernetes_x\n":      false, // 3 lines apart
+		"Error: Unauthorized\nveto-word\nwith kubernetes_x\n": true,  // the window stays 0
+		"plain-trigger\n":           true,
+		"plain-trigger veto-word\n": false,
+	}
+	for log, want := range tests {
+		rep := diagnoseString(t, m, log)
+		if got := hasFinding(rep, "near"); got != want {
+			t.Errorf("%q: found = %v, want %v", log, got, want)
+		}
+	}
+	rep := diagnoseString(t, m, "Error: Unauthorized\n  with kubernetes_secret.x,\n")
+	if len(rep.Findings) != 1 {
+		t.Fatalf("findings = %+v", rep.Findings)
+	}
+	if ev := rep.Findings[0].Evidence; len(ev) != 2 || ev[1].Line != 2 || !ev[1].Match {
+		t.Errorf("evidence = %+v, want the trigger and its near line", ev)
+	}
+}
+
 func TestRanking(t *testing.T) {
 	m := matcher(t, daemonSig, `id: low
 title: Low

@@ -290,8 +290,11 @@ func (s *run) fallback() *Unmatched {
 			plain = &e
 		}
 		// A rule under the heading ("ERROR: YOUR SITE COULD NOT BE BUILT:", then
-		// dashes, then the reason) does not end it.
-		continued = flagged && goesOn(l.Text, rest, key) || continued && !shown && isRule(l.Text)
+		// dashes, then the reason) does not end it, and a heading under it
+		// goes on too (helm's "... in the following chart(s):", then the
+		// chart's name and a colon, then the schema that failed).
+		continued = flagged && goesOn(l.Text, rest, key) ||
+			continued && (!shown && isRule(l.Text) || shown && bytes.HasSuffix(bytes.TrimRight(l.Text, " \t"), []byte(":")))
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
 			wentWrong = true

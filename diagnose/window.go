@@ -16,11 +16,14 @@ const maxPending = 8
 // sigState is one signature's progress through the log.
 type sigState struct {
 	sig *signatures.Signature
-	// seen records, for each require, capture and unless pattern, where it
+	// seen records, for each require, capture, unless and near pattern, where it
 	// last matched and what it captured.
-	requires, captures, unless []sighting
-	pending                    []candidate
-	finding                    *Finding
+	requires, captures, unless, near []sighting
+	// nearOf is, for each trigger, the index of its near pattern in near,
+	// or -1.
+	nearOf  []int
+	pending []candidate
+	finding *Finding
 	// triggered is the last line a trigger matched: a line that matches
 	// several triggers is still one occurrence.
 	triggered int
@@ -42,6 +45,12 @@ type candidate struct {
 	required []bool
 	vetoed   bool
 	extra    []Evidence
+	// near is the index of the near pattern the trigger needs (-1: none),
+	// within how far it may be, nearSeen whether it was seen that near.
+	near, within int
+	nearSeen     bool
+	// until is the last line that can still change the candidate.
+	until int
 }
 
 func (st *sigState) init(sig *signatures.Signature) {
@@ -49,6 +58,8 @@ func (st *sigState) init(sig *signatures.Signature) {
 	st.requires = make([]sighting, len(sig.Requires))
 	st.captures = make([]sighting, len(sig.Captures))
 	st.unless = make([]sighting, len(sig.Unless))
+	st.nearOf = sig.NearOf()
+	st.near = make([]sighting, len(sig.PatternsOf(signatures.RoleNear)))
 }
 
 // matched records that pattern ref matched the run's current line.
@@ -66,6 +77,12 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			section:  s.cur.Section,
 			groups:   groups(p, text, loc),
 			required: make([]bool, len(st.requires)),
+			near:     st.nearOf[ref.idx],
+			until:    num + w,
+		}
+		if c.near >= 0 {
+			c.within = p.Within
+			c.until = num + max(w, p.Within)
 		}
 		if st.finding == nil {
 			c.context = s.contextLines(before, num, 2)
@@ -90,6 +107,12 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 				c.vetoed = true
 			}
 		}
+		if c.near >= 0 {
+			if r := st.near[c.near]; r.line > 0 && r.line >= num-c.within {
+				c.nearSeen = true
+				c.addSighting(r)
+			}
+		}
 		if len(st.pending) == 0 {
 			s.pendingSigs++
 		}
@@ -105,10 +128,19 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 		st.captures[ref.idx] = sight
 	case signatures.RoleUnless:
 		st.unless[ref.idx] = sight
+	case signatures.RoleNear:
+		st.near[ref.idx] = sight
 	}
 	// Lines after a trigger, within its window, count too.
 	for i := range st.pending {
 		c := &st.pending[i]
+		if ref.role == signatures.RoleNear {
+			if c.near == ref.idx && !c.nearSeen && num <= c.ev.Line+c.within {
+				c.nearSeen = true
+				c.addSighting(sight)
+			}
+			continue
+		}
 		if num > c.ev.Line+w {
 			continue
 		}
@@ -179,7 +211,7 @@ func (st *sigState) resolve(s *run, num int) {
 	}
 	kept := st.pending[:0]
 	for _, c := range st.pending {
-		if c.ev.Line+st.sig.Window >= num {
+		if c.until >= num {
 			kept = append(kept, c)
 			continue
 		}
@@ -194,7 +226,7 @@ func (st *sigState) resolve(s *run, num int) {
 }
 
 func (c *candidate) confirmed() bool {
-	if c.vetoed {
+	if c.vetoed || c.near >= 0 && !c.nearSeen {
 		return false
 	}
 	for _, ok := range c.required {

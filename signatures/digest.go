@@ -21,6 +21,9 @@ func Digest(sigs []*Signature) string {
 			b.WriteString("\x01")
 			for _, p := range group {
 				b.WriteString(p.Source + "\x00")
+				if p.Near != nil {
+					b.WriteString("\x03" + p.Near.Source + "\x00" + strconv.Itoa(p.Within) + "\x00")
+				}
 			}
 		}
 		parts = append(parts, b.String())

@@ -184,10 +184,27 @@ func yamlError(file string, err error) error {
 
 // UnmarshalYAML keeps the position of a pattern so that a bad one can be
 // reported where it was written.
+// A trigger may also be written as a mapping, `{pattern: ..., near: ...}`.
 func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	p.Line, p.Column = n.Line, n.Column
+	if n.Kind == yaml.MappingNode {
+		var m struct {
+			Pattern *Pattern `yaml:"pattern"`
+			Near    *Pattern `yaml:"near"`
+			Within  int      `yaml:"within"`
+		}
+		if err := n.Decode(&m); err != nil {
+			return err
+		}
+		if m.Pattern == nil || m.Near == nil {
+			return fmt.Errorf("line %d: a pattern written as a mapping needs both pattern: and near:", n.Line)
+		}
+		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
+		p.Near, p.Within = m.Near, m.Within
+		return nil
+	}
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: a pattern must be a string", n.Line)
+		return fmt.Errorf("line %d: a pattern must be a string, or a mapping of pattern: and near:", n.Line)
 	}
 	p.Source = n.Value
 	return nil
@@ -227,6 +244,21 @@ func (s *Signature) validate() error {
 			}
 			if err := p.compile(); err != nil {
 				return fail(p.Line, "%s: %v", s.ID, err)
+			}
+			if p.Near == nil {
+				continue
+			}
+			if p.Within == 0 {
+				p.Within = s.Window
+			}
+			switch {
+			case r != RoleTrigger:
+				return fail(p.Line, "%s: near: is for the patterns that trigger the signature only", s.ID)
+			case p.Within < 1 || p.Within > maxWindow:
+				return fail(p.Line, "%s: near: needs within: (or the signature's window) of 1..%d lines, not %d", s.ID, maxWindow, p.Within)
+			}
+			if err := p.Near.compile(); err != nil {
+				return fail(p.Near.Line, "%s: near: %v", s.ID, err)
 			}
 		}
 	}

@@ -36,6 +36,26 @@ func TestParseValid(t *testing.T) {
 	}
 }
 
+// TestParseNear reads a trigger written as a mapping: its near pattern
+// keeps its own position and literals.
+func TestParseNear(t *testing.T) {
+	body := strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - pattern: 'something (?P<what>\\w+) broke'\n    near: '^with the pipe'", 1) + "window: 2\n"
+	s, err := Parse("my.yaml", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.Patterns[0]
+	if p.Source != `something (?P<what>\w+) broke` || p.Near == nil || p.Near.Line != 6 || strings.Join(p.Near.Literals, ",") != "with the pipe" {
+		t.Fatalf("pattern = %+v, near = %+v", p, p.Near)
+	}
+	if p.Within != 2 {
+		t.Errorf("within = %d, want the window, 2", p.Within)
+	}
+	if got := s.NearOf(); len(got) != 1 || got[0] != 0 || s.PatternsOf(RoleNear)[0] != p.Near {
+		t.Errorf("NearOf = %v", got)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
@@ -49,7 +69,11 @@ func TestParseErrors(t *testing.T) {
 		{"bad id", strings.Replace(validBody, "my-failure", "My_Failure", 1), "not kebab-case"},
 		{"bad priority", strings.Replace(validBody, "priority: 50", "priority: 500", 1), "priority must be 1..100"},
 		{"bad template", strings.Replace(validBody, "'Fix {{.what}}.'", "'Fix {{.what'", 1), "fix is not a valid template"},
-		{"pattern not a string", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {a: b}", 1), "my.yaml:5: a pattern must be a string"},
+		{"pattern not a string", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - [a, b]", 1), "my.yaml:5: a pattern must be a string"},
+		{"mapping without near", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke'}", 1), "my.yaml:5: a pattern written as a mapping needs both"},
+		{"near without a window", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: 'the pipe'}", 1), "near: needs within: (or the signature's window) of 1..50 lines, not 0"},
+		{"near on unless", validBody + "window: 2\nunless:\n  - {pattern: 'something broke', near: 'the pipe'}\n", "near: is for the patterns that trigger"},
+		{"near without literal", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: '.*'}", 1) + "window: 2\n", "near: pattern \".*\" has no literal"},
 		{"syntax error", "id: [\n", "my.yaml:"},
 		{"empty", "", "my.yaml: empty file"},
 		{"two documents", validBody + "---\nid: other\n", "one signature per file"},

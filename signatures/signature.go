@@ -37,6 +37,15 @@ type Signature struct {
 		tmpl *template.Template
 		err  error
 	}
+	nears nearIndex
+}
+
+// nearIndex lists a signature's near patterns, and each trigger's index
+// among them (-1 for none), made the first time the matcher asks.
+type nearIndex struct {
+	once sync.Once
+	list []*Pattern
+	of   []int
 }
 
 // Pattern is one RE2 regular expression of a signature, with the position it
@@ -45,6 +54,14 @@ type Pattern struct {
 	Source string
 	Line   int
 	Column int
+
+	// Near, on a trigger only, is a pattern that must match within Within
+	// lines (before, after or on the same line) for the trigger to count: a
+	// bare line ("Error: Unauthorized") names its cause only beside another
+	// line of the same tool, which the signature's other triggers do not
+	// need. Within is the signature's window unless the file sets it.
+	Near   *Pattern
+	Within int
 
 	// Literals are lower-cased strings (internal/relit) of which every
 	// match contains at least one, so a line that holds none of them cannot
@@ -100,7 +117,12 @@ const (
 	RoleCapture
 	// RoleUnless patterns veto the finding when they appear within the window.
 	RoleUnless
+	// RoleNear patterns are the triggers' Near patterns.
+	RoleNear
 )
+
+// Roles lists every role, in the order the matcher applies them.
+var Roles = []Role{RoleTrigger, RoleRequire, RoleCapture, RoleUnless, RoleNear}
 
 // PatternsOf returns the signature's patterns that play role r.
 func (s *Signature) PatternsOf(r Role) []*Pattern {
@@ -111,7 +133,28 @@ func (s *Signature) PatternsOf(r Role) []*Pattern {
 		return s.Requires
 	case RoleCapture:
 		return s.Captures
-	default:
+	case RoleUnless:
 		return s.Unless
+	default:
+		return s.nearList().list
 	}
+}
+
+// NearOf returns, for each trigger, the index of its Near pattern among
+// PatternsOf(RoleNear), or -1 when it has none.
+func (s *Signature) NearOf() []int { return s.nearList().of }
+
+func (s *Signature) nearList() *nearIndex {
+	n := &s.nears
+	n.once.Do(func() {
+		n.of = make([]int, len(s.Patterns))
+		for i, p := range s.Patterns {
+			n.of[i] = -1
+			if p.Near != nil {
+				n.of[i] = len(n.list)
+				n.list = append(n.list, p.Near)
+			}
+		}
+	})
+	return n
 }

@@ -165,7 +165,7 @@ func runSignaturesPatterns(ios *iostreams.IOStreams, g *globalOptions, opts *for
 	} else {
 		seen := map[string]bool{}
 		for _, s := range sigs {
-			for _, role := range []signatures.Role{signatures.RoleTrigger, signatures.RoleRequire, signatures.RoleCapture, signatures.RoleUnless} {
+			for _, role := range signatures.Roles {
 				for _, p := range s.PatternsOf(role) {
 					e, err := ere.Translate(p.Source)
 					if err != nil {

@@ -71,7 +71,7 @@ func writeSignature(b *bytes.Buffer, s *signatures.Signature) {
 		}
 		fmt.Fprintf(b, "%s: []*Pattern{\n", r.name)
 		for _, p := range ps {
-			fmt.Fprintf(b, "{Source: %s, Line: %d, Column: %d, Literals: %s},\n", quote(p.Source), p.Line, p.Column, strs(p.Literals))
+			fmt.Fprintf(b, "{%s},\n", pattern(p))
 		}
 		b.WriteString("},\n")
 	}
@@ -97,6 +97,15 @@ func writeSignature(b *bytes.Buffer, s *signatures.Signature) {
 	field(b, "File", quote(s.File))
 	field(b, "Line", strconv.Itoa(s.Line))
 	b.WriteString("},\n")
+}
+
+// pattern returns the fields of a pattern's composite literal.
+func pattern(p *signatures.Pattern) string {
+	f := fmt.Sprintf("Source: %s, Line: %d, Column: %d, Literals: %s", quote(p.Source), p.Line, p.Column, strs(p.Literals))
+	if p.Near != nil {
+		f += fmt.Sprintf(", Near: &Pattern{%s}, Within: %d", pattern(p.Near), p.Within)
+	}
+	return f
 }
 
 // field writes one field of a composite literal, leaving out zero values
