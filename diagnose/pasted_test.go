@@ -32,13 +32,17 @@ var pastings = []struct {
 
 // TestRealCorpusPasted diagnoses every real excerpt again as each pasting
 // leaves it: a failure must keep the root cause it gets as collected, and an
-// excerpt that must get none still gets none. Wrapping at a terminal's width
-// is not among the pastings: it cuts words, and some messages are not
-// found again (see unwrap).
+// excerpt that must get none still gets none. A pasting may only bring the
+// expected cause where the excerpt as collected misses it: a prefix on every
+// line says that a line broken without a blank was broken at a space, as
+// mail and quoting break lines, which the bare excerpt leaves open (see
+// join). Wrapping at a terminal's width is not among the pastings: it cuts
+// words, and some messages are not found again (see unwrap).
 func TestRealCorpusPasted(t *testing.T) {
 	m := builtinMatcher(t)
 	eachExcerpt(t, func(name, log string) {
 		as := rootID(diagnoseString(t, m, log).RootCause())
+		want, _, _ := strings.Cut(filepath.Base(name), "--")
 		lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")
 		for _, p := range pastings {
 			pasted := make([]string, len(lines))
@@ -46,7 +50,7 @@ func TestRealCorpusPasted(t *testing.T) {
 				pasted[i] = p.line(l)
 			}
 			got := rootID(diagnoseString(t, m, strings.Join(pasted, "\n")+"\n").RootCause())
-			if got != as {
+			if got != as && (got != want || want == "none") {
 				t.Errorf("%s %s: root cause %s, as collected %s", name, p.name, got, as)
 			}
 		}
