@@ -30,7 +30,7 @@ const minWrapped = 40
 // lineStart finds the lines that begin a message of their own even when
 // they start like a continuation: a command, a tool's prefix, a stack frame.
 var lineStart = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |error|warning|info|fatal|panic|time=|level=|step |stderr|stdout)`)
+	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |(?:error|warning|info|fatal|panic)\b|time=|level=|step |stderr|stdout)`)
 })
 
 // minWidth is the narrowest terminal whose wrapping is recognised by the
@@ -44,6 +44,11 @@ const minWidth = 60
 // fitted after it: an editor broke the line before a long reference
 // ("initializing source", then "docker://registry.example.com/...:").
 func continues(prev, next []byte, atWidth bool) bool {
+	// The blanks that both lines begin with (a paste's prefix and the blank
+	// after it) say nothing: each is judged without them. A piece indented
+	// further than the line it goes on continues it.
+	common := len(next) - len(outdent(next, prev))
+	prev, next = prev[common:], next[common:]
 	if len(next) == 0 || lineStart().Match(next) {
 		return false
 	}
@@ -59,18 +64,19 @@ func continues(prev, next []byte, atWidth bool) bool {
 	if atWidth {
 		return true
 	}
-	// A piece indented further than the line it goes on continues it; the
-	// blanks that both have (after a paste's prefix) say nothing.
-	body := bytes.TrimLeft(next, " \t")
-	if len(next)-len(body) > len(prev)-len(bytes.TrimLeft(prev, " \t")) {
-		return true
-	}
-	if len(body) == 0 {
-		return false
-	}
-	c := body[0]
-	return (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
+	c := next[0]
+	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
 		c >= 'A' && c <= 'Z' && endsWithStatus(prev)
+}
+
+// outdent drops from next the blanks that begin prev too: a paste's prefix
+// and the blank after it ("> ", a kubectl or CI prefix) start every line.
+func outdent(next, prev []byte) []byte {
+	n := 0
+	for n < len(next) && n < len(prev) && (next[n] == ' ' || next[n] == '\t') && next[n] == prev[n] {
+		n++
+	}
+	return next[n:]
 }
 
 // endsWithStatus reports whether line ends with an HTTP status code (and

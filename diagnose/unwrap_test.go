@@ -141,6 +141,30 @@ func TestUnwrapPasted(t *testing.T) {
 	}
 }
 
+// TestContinues checks which lines go on the one before, with and without
+// a paste's prefix: the blanks that both lines begin with are not a
+// continuation's indent, and a word that only begins like a line's own
+// start ("information", not "info:") does not stop one.
+func TestContinues(t *testing.T) {
+	tests := []struct {
+		prev, next string
+		want       bool
+	}{
+		{"error: configured Kubernetes cluster is unreachable: unable to load schema", "information from the API server", true},
+		{" error: configured Kubernetes cluster is unreachable: unable to load schema", " information from the API server", true},
+		{"$ helm push --debug chart.tgz oci://quay.example.com/team-a/helm --registry-config auth.json", "level=DEBUG msg=Request id=0", false},
+		{" $ helm push --debug chart.tgz oci://quay.example.com/team-a/helm --registry-config auth.json", " level=DEBUG msg=Request id=0", false},
+		{" error pushing image: failed to push to destination registry.example.com/group/app:", " Patch \"http://registry.example.com/v2/\"", false},
+		{" error pushing image: failed to push to destination registry.example.com/group/app:", "   Patch \"http://registry.example.com/v2/\"", true},
+		{"job 'Build' result=canceled duration=60.6 min and some more words to be long", "info: the next line", false},
+	}
+	for _, tt := range tests {
+		if got := continues([]byte(tt.prev), []byte(tt.next), false); got != tt.want {
+			t.Errorf("continues(%q, %q) = %v, want %v", tt.prev, tt.next, got, tt.want)
+		}
+	}
+}
+
 // TestColumns checks that columns counts characters as utf8 does, for
 // lines of any length around its eight-byte steps.
 func TestColumns(t *testing.T) {
