@@ -197,14 +197,14 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			return err
 		}
 		if m.Pattern == nil || m.Near == nil {
-			return fmt.Errorf("line %d: a pattern written as a mapping needs both pattern: and near:", n.Line)
+			return fmt.Errorf("line %d: a pattern written as a mapping needs both keys, pattern and near", n.Line)
 		}
 		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
 		p.Near, p.Within = m.Near, m.Within
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: a pattern must be a string, or a mapping of pattern: and near:", n.Line)
+		return fmt.Errorf("line %d: a pattern must be a string, or a mapping with the keys pattern and near", n.Line)
 	}
 	p.Source = n.Value
 	return nil

@@ -70,7 +70,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad priority", strings.Replace(validBody, "priority: 50", "priority: 500", 1), "priority must be 1..100"},
 		{"bad template", strings.Replace(validBody, "'Fix {{.what}}.'", "'Fix {{.what'", 1), "fix is not a valid template"},
 		{"pattern not a string", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - [a, b]", 1), "my.yaml:5: a pattern must be a string"},
-		{"mapping without near", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke'}", 1), "my.yaml:5: a pattern written as a mapping needs both"},
+		{"mapping without near", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke'}", 1), "my.yaml:5: a pattern written as a mapping needs both keys"},
 		{"near without a window", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: 'the pipe'}", 1), "near: needs within: (or the signature's window) of 1..50 lines, not 0"},
 		{"near on unless", validBody + "window: 2\nunless:\n  - {pattern: 'something broke', near: 'the pipe'}\n", "near: is for the patterns that trigger"},
 		{"near without literal", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: '.*'}", 1) + "window: 2\n", "near: pattern \".*\" has no literal"},
