@@ -23,9 +23,9 @@ func checkDockerCommands(c *checker, v *jobView) {
 	// a later push line goes), so the first finding carries every edit and
 	// --fix applies all of them or none.
 	// Whether the job keeps one image is the same for each of its lines.
-	together := "fixed together with"
+	together := fixedWith
 	if oneImage(v, results) != "" {
-		together = "see the note of"
+		together = seeNoteOf
 	}
 	first := -1
 	for i, lr := range results {
@@ -46,6 +46,19 @@ func checkDockerCommands(c *checker, v *jobView) {
 		}
 		c.report(v, "docker-command", cmd.File, line, col, msg, fix)
 	}
+}
+
+// The notes of a job's other docker-command findings point at its first,
+// which carries the job's edits and its note.
+const (
+	fixedWith = "fixed together with"
+	seeNoteOf = "see the note of"
+)
+
+// PointerNote reports whether a finding's note only points at another
+// finding's ("fixed together with .gitlab-ci.yml:15"), which says the rest.
+func PointerNote(note string) bool {
+	return strings.HasPrefix(note, fixedWith+" ") || strings.HasPrefix(note, seeNoteOf+" ")
 }
 
 // rewritten returns the job's script lines with their docker commands
@@ -82,7 +95,7 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 	}
 	var edits []edit.Edit
 	var notes []string
-	builds := false
+	builds, pushAt := false, -1
 	keep := keepLast(v, results)
 	for i, lr := range results {
 		if len(lr.Changes) == 0 {
@@ -106,11 +119,32 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 			}
 			builds = builds || ch.Cmd.Sub == "build"
 		}
+		if pushAt < 0 && strings.Contains(lr.New, "push=true") {
+			pushAt = i
+		}
 	}
 	if builds {
 		edits = append(edits, buildkitJob(v)...)
 	}
+	if pushAt >= 0 && !v.authenticatedBefore(pushAt) {
+		// The Docker client may have found credentials that BuildKit does
+		// not: a credential helper in the image this fix replaces (a
+		// cloud's docker helper image), a config.json baked into it.
+		notes = append(notes, "nothing in the job logs in before the push, and BuildKit reads only ~/.docker/config.json: write it before the build (the guide's Registry authentication), or the registry answers 401"+
+			replacedImage(v))
+	}
 	return edits, strings.Join(notes, "; ")
+}
+
+// replacedImage names the job's image when the fix replaces it with
+// BuildKit's and it is not Docker's own: its credential helper may be what
+// logged the Docker client in.
+func replacedImage(v *jobView) string {
+	name := v.imageName
+	if name == "" || strings.Contains(name, buildkitImageName) || name == "docker" || strings.HasPrefix(name, "docker:") {
+		return ""
+	}
+	return " (the job's image " + name + " may have carried the credentials)"
 }
 
 // oneImage says why the job's rewritten script cannot run in one image, or

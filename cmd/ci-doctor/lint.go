@@ -139,5 +139,12 @@ func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Fin
 		paths = append(paths, c.Path)
 	}
 	fmt.Fprintf(ios.ErrOut, "fixed %d finding(s) in %s\n", len(plan.Fixed), strings.Join(paths, ", "))
+	// A fix's note says what it could not do itself (credentials that the
+	// replaced image carried): the fixed file does not show it.
+	for _, f := range plan.Fixed {
+		if f.Note != "" && !lint.PointerNote(f.Note) {
+			fmt.Fprintf(ios.ErrOut, "ci-doctor: note: %s: job %s: %s\n", f.Path, strings.Join(f.Jobs, ", "), f.Note)
+		}
+	}
 	return plan.Left, nil
 }
