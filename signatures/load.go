@@ -183,8 +183,8 @@ func yamlError(file string, err error) error {
 }
 
 // UnmarshalYAML keeps the position of a pattern so that a bad one can be
-// reported where it was written.
-// A trigger may also be written as a mapping, `{pattern: ..., near: ...}`.
+// reported where it was written. A trigger may also be written as a
+// mapping, `{pattern: ..., near: ..., within: N}`.
 func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	p.Line, p.Column = n.Line, n.Column
 	if n.Kind == yaml.MappingNode {

@@ -121,7 +121,8 @@ const (
 	RoleNear
 )
 
-// Roles lists every role, in the order the matcher applies them.
+// Roles lists every role, for the code that goes through all the patterns
+// of a signature.
 var Roles = []Role{RoleTrigger, RoleRequire, RoleCapture, RoleUnless, RoleNear}
 
 // PatternsOf returns the signature's patterns that play role r.
@@ -144,6 +145,7 @@ func (s *Signature) PatternsOf(r Role) []*Pattern {
 // PatternsOf(RoleNear), or -1 when it has none.
 func (s *Signature) NearOf() []int { return s.nearList().of }
 
+// nearList returns the signature's near index, made on the first call.
 func (s *Signature) nearList() *nearIndex {
 	n := &s.nears
 	n.once.Do(func() {
