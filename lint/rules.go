@@ -33,7 +33,7 @@ var rules = []*Rule{
 	{ID: "buildkit-wrong-image", Summary: "buildctl-daemonless.sh runs in an image without BuildKit", severity: "critical"},
 	{ID: "node-version-mismatch", Summary: "the job's node image differs from the Dockerfile's FROM node version", severity: "major"},
 	{ID: "buildkit-missing-platform", Summary: "the image is built for the builder's architecture only", severity: "major", onDemand: true},
-	{ID: "buildkit-push-without-auth", Summary: "BuildKit pushes without registry credentials in ~/.docker/config.json", severity: "major", onDemand: true},
+	{ID: "buildkit-push-without-auth", Summary: "BuildKit pushes to the project's registry without credentials in ~/.docker/config.json", severity: "major"},
 }
 
 var ruleByID = func() map[string]*Rule {

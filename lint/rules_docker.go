@@ -126,10 +126,12 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 	if builds {
 		edits = append(edits, buildkitJob(v)...)
 	}
-	if pushAt >= 0 && !v.authenticatedBefore(pushAt) {
+	if pushAt >= 0 && !v.authenticatedBefore(pushAt) && !pushesToProjectRegistry(results[pushAt].New) {
 		// The Docker client may have found credentials that BuildKit does
 		// not: a credential helper in the image this fix replaces (a
-		// cloud's docker helper image), a config.json baked into it.
+		// cloud's docker helper image), a config.json baked into it. A push
+		// to the project's registry gets the guide's config.json from the
+		// buildkit-push-without-auth fix instead.
 		notes = append(notes, "nothing in the job logs in before the push, and BuildKit reads only ~/.docker/config.json: write it before the build (the guide's Registry authentication), or the registry answers 401"+
 			replacedImage(v))
 	}
