@@ -119,7 +119,15 @@ func TestRealCorpus(t *testing.T) {
 				t.Errorf("%s has no row (source) in testdata/logs/README.md", id)
 			}
 			delete(rows, id)
-			r := diagnoseFile(t, m, dir+"/"+e.Name())
+			// Read once: the key line's check needs the text too.
+			log, err := os.ReadFile(filepath.Join("..", dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := m.Diagnose(bytes.NewReader(log), dir+"/"+e.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
 			var out bytes.Buffer
 			if err := (lineRenderer{}).Render(&out, []*Report{r}); err != nil {
 				t.Fatal(err)
@@ -146,10 +154,6 @@ func TestRealCorpus(t *testing.T) {
 			}
 			if row.key != "" && root == nil {
 				tl.keys++
-				log, err := os.ReadFile(filepath.Join("..", dir, e.Name()))
-				if err != nil {
-					t.Fatal(err)
-				}
 				if shows(r.Unmatched, row.key, log) {
 					tl.keysShown++
 				} else {

@@ -163,13 +163,19 @@ func goesOn(text, rest []byte, key bool) bool {
 	switch {
 	case len(end) == 0:
 		return false
-	case end[len(end)-1] == ':':
+	case endsInColon(text):
 		return !traceHeading().Match(end)
 	case end[len(end)-1] == ',' && !key:
 		next := bytes.TrimLeft(rest, " \t")
 		return len(next) < len(rest) && len(next) > 0 && next[0] >= 'a' && next[0] <= 'z'
 	}
 	return false
+}
+
+// endsInColon reports whether a line ends in ":" (and perhaps blanks): a
+// heading whose message is on the next lines.
+func endsInColon(text []byte) bool {
+	return bytes.HasSuffix(bytes.TrimRight(text, " \t"), []byte(":"))
 }
 
 // isRule reports whether a line is only a rule drawn with dashes, equals
@@ -295,7 +301,7 @@ func (s *run) fallback() *Unmatched {
 		// goes on too (helm's "... in the following chart(s):", then the
 		// chart's name and a colon, then the schema that failed).
 		continued = flagged && goesOn(l.Text, rest, key) ||
-			continued && (!shown && isRule(l.Text) || shown && bytes.HasSuffix(bytes.TrimRight(l.Text, " \t"), []byte(":")))
+			continued && (!shown && isRule(l.Text) || shown && endsInColon(l.Text))
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
 			wentWrong = true
