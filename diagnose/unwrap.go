@@ -42,31 +42,33 @@ const minWidth = 60
 // then next may start with any character, since the wrap cut a word. A
 // short prev goes on too when next starts with a word too long to have
 // fitted after it: an editor broke the line before a long reference
-// ("initializing source", then "docker://registry.example.com/...:").
-func continues(prev, next []byte, atWidth bool) bool {
+// ("initializing source", then "docker://registry.example.com/...:");
+// short says that it went on for that reason.
+func continues(prev, next []byte, atWidth bool) (ok, short bool) {
 	// The blanks that both lines begin with (a paste's prefix and the blank
 	// after it) say nothing: each is judged without them. A piece indented
 	// further than the line it goes on continues it.
 	common := len(next) - len(outdent(next, prev))
 	prev, next = prev[common:], next[common:]
 	if len(next) == 0 || lineStart().Match(next) {
-		return false
+		return false, false
 	}
-	if len(prev) < minWrapped {
+	short = len(prev) < minWrapped
+	if short {
 		word := bytes.IndexAny(next, " \t")
 		if word < 0 {
 			word = len(next)
 		}
 		if len(prev) == 0 || word < minWrapped {
-			return false
+			return false, false
 		}
 	}
 	if atWidth {
-		return true
+		return true, short
 	}
 	c := next[0]
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
-		c >= 'A' && c <= 'Z' && endsWithStatus(prev)
+		c >= 'A' && c <= 'Z' && endsWithStatus(prev), short
 }
 
 // outdent drops from next the blanks that begin prev too: a paste's prefix
@@ -335,15 +337,17 @@ func unwrap(log []byte) *unwrapped {
 // without the paste's prefix), and reports whether an editor broke them at
 // spaces rather than a terminal at its width: a piece before the last is
 // shorter than minWrapped, which only a break before a word too long to fit
-// leaves (see continues). Each break then took a space with it.
+// leaves (see continues, which measures it without the prefix's blanks).
+// Each break then took a space with it.
 func wrappedRun(messages [][]byte, widths []int, width, i int) (n int, atSpaces bool) {
 	last, atWidth := messages[i], widths[i] == width
 	for n = 1; n < maxJoined && i+n < len(messages); n++ {
 		next := messages[i+n]
-		if !continues(last, next, atWidth) {
+		ok, short := continues(last, next, atWidth)
+		if !ok {
 			break
 		}
-		atSpaces = atSpaces || len(last) < minWrapped
+		atSpaces = atSpaces || short
 		last, atWidth = next, widths[i+n] == width
 	}
 	return n, atSpaces

@@ -159,7 +159,7 @@ func TestContinues(t *testing.T) {
 		{"job 'Build' result=canceled duration=60.6 min and some more words to be long", "info: the next line", false},
 	}
 	for _, tt := range tests {
-		if got := continues([]byte(tt.prev), []byte(tt.next), false); got != tt.want {
+		if got, _ := continues([]byte(tt.prev), []byte(tt.next), false); got != tt.want {
 			t.Errorf("continues(%q, %q) = %v, want %v", tt.prev, tt.next, got, tt.want)
 		}
 	}
