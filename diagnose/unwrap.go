@@ -37,14 +37,32 @@ var lineStart = sync.OnceValue(func() *regexp.Regexp {
 // width of its lines.
 const minWidth = 60
 
+// edge says how a line's width compares with the terminal's (see
+// wrapWidth).
+type edge int
+
+const (
+	// inside: narrower; the line ended there, or an editor broke it at a
+	// space.
+	inside edge = iota
+	// perhapsCut: as wide as the log's one widest line, which a terminal
+	// may have cut (see wrapWidth).
+	perhapsCut
+	// cut: as wide as other different lines: a terminal cut it.
+	cut
+)
+
 // continues reports whether next is the rest of a line that was wrapped
-// after prev. atWidth says that prev is as long as the terminal was wide:
-// then next may start with any character, since the wrap cut a word. A
-// short prev goes on too when next starts with a word too long to have
-// fitted after it: an editor broke the line before a long reference
-// ("initializing source", then "docker://registry.example.com/...:");
-// short says that it went on for that reason.
-func continues(prev, next []byte, atWidth bool) (ok, short bool) {
+// after prev. at says whether prev is as long as the terminal was wide:
+// when a terminal cut it, next may start with any character, since the
+// wrap cut a word; when it may have, next may also start with what does not
+// begin a message (a digit, a quote, punctuation), but not with a capital,
+// which begins a table's next row as often. A short prev goes on too when
+// next starts with a word too long to have fitted after it: an editor
+// broke the line before a long reference ("initializing source", then
+// "docker://registry.example.com/...:"); short says that it went on for
+// that reason.
+func continues(prev, next []byte, at edge) (ok, short bool) {
 	// The blanks that both lines begin with (a paste's prefix and the blank
 	// after it) say nothing: each is judged without them. A piece indented
 	// further than the line it goes on continues it.
@@ -63,10 +81,13 @@ func continues(prev, next []byte, atWidth bool) (ok, short bool) {
 			return false, false
 		}
 	}
-	if atWidth {
+	if at == cut {
 		return true, short
 	}
 	c := next[0]
+	if at == perhapsCut && (isDigit(c) || strings.IndexByte(`'./)]},;=_`, c) >= 0) {
+		return true, short
+	}
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
 		c >= 'A' && c <= 'Z' && endsWithStatus(prev), short
 }
@@ -107,14 +128,19 @@ func prefixLen(line []byte) int {
 	return n
 }
 
-// wrapWidth returns the width of the terminal that wrapped lines, given
-// with their widths: the width of the longest, when at least two different
-// lines have it and it is wide enough to be a terminal's; 0 otherwise. A
-// line printed twice (a tool's error, then its caller's) is as long both
-// times without any terminal having cut it, and a line that ends in blanks
-// was padded to the console's width (PowerShell's output), not cut at it.
-func wrapWidth(lines [][]byte, widths []int) int {
-	width, first, n := 0, -1, 0
+// wrapWidth returns the width of the terminal that may have wrapped
+// lines, given with their widths: the width of the longest, when it is
+// wide enough to be a terminal's; 0 otherwise. sure says that at least two
+// different lines have it: a terminal cut them. One line alone as wide may
+// have been cut too (a short excerpt has one long message), or be the
+// longest of lines an editor broke at its spaces: its next line may go on
+// with any character, but the join keeps the editor's spaces (see
+// unwrap). A line printed twice (a tool's error, then its caller's) is as
+// long both times without any terminal having cut it, and a line that ends
+// in blanks was padded to the console's width (PowerShell's output), not
+// cut at it.
+func wrapWidth(lines [][]byte, widths []int) (width int, sure bool) {
+	first, n := -1, 0
 	for i, w := range widths {
 		switch {
 		case bytes.HasSuffix(lines[i], []byte("  ")):
@@ -125,10 +151,10 @@ func wrapWidth(lines [][]byte, widths []int) int {
 			n = 2
 		}
 	}
-	if n < 2 || width < minWidth {
-		return 0
+	if width < minWidth {
+		return 0, false
 	}
-	return width
+	return width, n >= 2
 }
 
 // join appends the continuation next of a line that was not cut at a
@@ -281,7 +307,16 @@ func unwrap(log []byte) *unwrapped {
 		messages[i] = visible[i][prefixLen(visible[i]):]
 		widths[i] = columns(visible[i])
 	}
-	width := wrapWidth(visible, widths)
+	width, sure := wrapWidth(visible, widths)
+	edgeOf := func(i int) edge {
+		switch {
+		case widths[i] != width:
+			return inside
+		case sure:
+			return cut
+		}
+		return perhapsCut
+	}
 	u := &unwrapped{}
 	joined := false
 	for i := 0; i < len(lines); i++ {
@@ -291,8 +326,8 @@ func unwrap(log []byte) *unwrapped {
 		// seen counts the visible characters of the joined line so far,
 		// where the scanner counts a finding's column.
 		seen := widths[i]
-		atWidth := widths[i] == width
-		count, atSpaces := wrappedRun(messages, widths, width, i)
+		at := edgeOf(i)
+		count, atSpaces := wrappedRun(messages, edgeOf, i)
 		for n := 1; n < count; n++ {
 			next := messages[i+1]
 			if n == 1 {
@@ -301,7 +336,7 @@ func unwrap(log []byte) *unwrapped {
 				// prefix (its stream) and what a person sees.
 				u.text = append(append(u.text[:start], runnerPrefix(lines[i])...), visible[i]...)
 			}
-			if atWidth {
+			if at == cut {
 				jl.cut = true
 			} else {
 				// join may put a space before the text: the piece starts
@@ -320,7 +355,7 @@ func unwrap(log []byte) *unwrapped {
 			})
 			u.text = append(u.text, next...)
 			seen += columns(next)
-			atWidth, joined = widths[i+1] == width, true
+			at, joined = edgeOf(i+1), true
 			i++
 		}
 		u.text = append(u.text, '\n')
@@ -339,16 +374,16 @@ func unwrap(log []byte) *unwrapped {
 // shorter than minWrapped, which only a break before a word too long to fit
 // leaves (see continues, which measures it without the prefix's blanks).
 // Each break then took a space with it.
-func wrappedRun(messages [][]byte, widths []int, width, i int) (n int, atSpaces bool) {
-	last, atWidth := messages[i], widths[i] == width
+func wrappedRun(messages [][]byte, edgeOf func(int) edge, i int) (n int, atSpaces bool) {
+	last, at := messages[i], edgeOf(i)
 	for n = 1; n < maxJoined && i+n < len(messages); n++ {
 		next := messages[i+n]
-		ok, short := continues(last, next, atWidth)
+		ok, short := continues(last, next, at)
 		if !ok {
 			break
 		}
 		atSpaces = atSpaces || short
-		last, atWidth = next, widths[i+n] == width
+		last, at = next, edgeOf(i+n)
 	}
 	return n, atSpaces
 }

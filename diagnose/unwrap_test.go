@@ -46,6 +46,13 @@ func TestUnwrap(t *testing.T) {
 	if u := unwrap([]byte("a line that is long enough to have been wrapped by a terminal\n$ make test\n")); u != nil {
 		t.Errorf("a command was joined to the line before it: %q", u.text)
 	}
+	// The widest row of an event table that no terminal cut goes on with
+	// the next row, which starts with a capital: it is not joined.
+	table := "  Warning  Failed     12s   kubelet  Failed to pull image \"registry.example.com/group/app:1.0\": not found\n" +
+		"  Warning  Failed     12s   kubelet  Error: ErrImagePull\n"
+	if u := unwrap([]byte(table)); u != nil {
+		t.Errorf("a table's next row was joined to its widest one: %q", u.text)
+	}
 }
 
 // TestDiagnoseUnwrapped checks that a failure whose message a wrap cut in
@@ -123,6 +130,13 @@ func TestUnwrapPasted(t *testing.T) {
 			"Error: unexpected status from HEAD request to https://***.dkr.ecr.***.amazonaws.com/v2/cloud-services/manifests/0.1.0: 401 Unauthorized\n",
 		},
 		{
+			// testdata/logs/holdout/registry-unreachable--kaniko-base-image-connection-reset.log,
+			// wrapped at 120 columns: the log's only line as wide
+			"cut at the width of the log's one widest line, before a digit",
+			"error building image: error building stage: failed to get filesystem from image: read tcp 10.128.0.69:49898->104.18.121.\n25:443: read: connection reset by peer\n",
+			"error building image: error building stage: failed to get filesystem from image: read tcp 10.128.0.69:49898->104.18.121.25:443: read: connection reset by peer\n",
+		},
+		{
 			"cut at the terminal's width",
 			strings.Repeat("x", 50) + "error: failed to fetch oauth to\n" + strings.Repeat("y", 55) + "ken: unexpected status: 40\n1 Unauthorized\n",
 			strings.Repeat("x", 50) + "error: failed to fetch oauth to" + strings.Repeat("y", 55) + "ken: unexpected status: 401 Unauthorized\n",
@@ -159,7 +173,7 @@ func TestContinues(t *testing.T) {
 		{"job 'Build' result=canceled duration=60.6 min and some more words to be long", "info: the next line", false},
 	}
 	for _, tt := range tests {
-		if got, _ := continues([]byte(tt.prev), []byte(tt.next), false); got != tt.want {
+		if got, _ := continues([]byte(tt.prev), []byte(tt.next), inside); got != tt.want {
 			t.Errorf("continues(%q, %q) = %v, want %v", tt.prev, tt.next, got, tt.want)
 		}
 	}
