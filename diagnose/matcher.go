@@ -86,14 +86,15 @@ func Compile(sigs []*signatures.Signature) (*Matcher, error) {
 	index := make(map[string]int, n)
 	for si, s := range sigs {
 		for _, role := range signatures.Roles {
-			if role != signatures.RoleTrigger && role != signatures.RoleNear && s.Window == 0 {
-				// They can only matter on a trigger's own line, where
-				// sigState.sameLine tries them: the scan need not look
-				// for them, and their literals (often short words such as
-				// "dind") would slow it down.
-				continue
-			}
 			for pi, p := range s.PatternsOf(role) {
+				if role != signatures.RoleTrigger && role != signatures.RoleNear && s.Window == 0 && p.Within == 0 {
+					// It can only matter on a trigger's own line, where
+					// sigState.sameLine tries it: the scan need not look
+					// for it, and its literals (often short words such as
+					// "dind") would slow it down. An unless with its own
+					// reach is looked for on the lines around.
+					continue
+				}
 				ref := patternRef{sig: si, role: role, idx: pi, id: m.npatterns}
 				m.npatterns++
 				for _, lit := range p.Literals {

@@ -233,6 +233,48 @@ fix: f`)
 	}
 }
 
+// TestUnlessWithin checks an unless pattern with its own reach: it vetoes
+// a trigger further away than the window (before or after it), while the
+// signature's other unless stays within the window.
+func TestUnlessWithin(t *testing.T) {
+	m := matcher(t, `id: reach
+title: Reach
+priority: 50
+patterns: ['cannot connect']
+unless:
+  - {pattern: 'but will try anyway', within: 4}
+  - 'veto-word'
+window: 1
+fix: f`)
+	tests := map[string]bool{
+		"cannot connect\n": true,
+		"cannot connect\na\nb\nc\nbut will try anyway\n":    false,
+		"but will try anyway\na\nb\nc\ncannot connect\n":    false,
+		"cannot connect\na\nb\nc\nd\nbut will try anyway\n": true, // 5 lines on
+		"cannot connect\nveto-word\n":                       false,
+		"cannot connect\na\nveto-word\n":                    true, // past the window
+	}
+	for log, want := range tests {
+		rep := diagnoseString(t, m, log)
+		if got := hasFinding(rep, "reach"); got != want {
+			t.Errorf("%q: found = %v, want %v", log, got, want)
+		}
+	}
+	// With a window of 0 the scan looks for such an unless on other lines
+	// too, where it looks for no other.
+	m = matcher(t, `id: ignored
+title: Ignored
+priority: 50
+patterns: ['was refused']
+unless:
+  - {pattern: '^\.\.\.ignoring$', within: 1}
+window: 0
+fix: f`)
+	if rep := diagnoseString(t, m, "The connection to the server localhost:8080 was refused\n...ignoring\n"); hasFinding(rep, "ignored") {
+		t.Errorf("an error the next line ignores was found: %+v", rep.Findings)
+	}
+}
+
 func TestRanking(t *testing.T) {
 	m := matcher(t, daemonSig, `id: low
 title: Low

@@ -28,9 +28,10 @@ const maxJoined = 8
 const minWrapped = 40
 
 // lineStart finds the lines that begin a message of their own even when
-// they start like a continuation: a command, a tool's prefix, a stack frame.
+// they start like a continuation: a command, a tool's prefix, a stack frame,
+// an ellipsis (Ansible's "...ignoring", an elided part of a paste).
 var lineStart = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |(?:error|warning|info|fatal|panic)\b|time=|level=|step |stderr|stdout)`)
+	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |(?:error|warning|info|fatal|panic)\b|time=|level=|step |stderr|stdout|\.\.\.)`)
 })
 
 // minWidth is the narrowest terminal whose wrapping is recognised by the

@@ -53,6 +53,11 @@ func TestUnwrap(t *testing.T) {
 	if u := unwrap([]byte(table)); u != nil {
 		t.Errorf("a table's next row was joined to its widest one: %q", u.text)
 	}
+	// Ansible's "...ignoring" after a task's error is a line of its own.
+	ignored := "fatal: [control-01]: FAILED! => {\"msg\": \"non-zero return code\", \"rc\": 1}\n...ignoring\n"
+	if u := unwrap([]byte(ignored)); u != nil {
+		t.Errorf("an ellipsis line was joined to the line before it: %q", u.text)
+	}
 }
 
 // TestDiagnoseUnwrapped checks that a failure whose message a wrap cut in

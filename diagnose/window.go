@@ -21,9 +21,14 @@ type sigState struct {
 	requires, captures, unless, near []sighting
 	// nearOf is, for each trigger, the index of its near pattern in near,
 	// or -1.
-	nearOf  []int
-	pending []candidate
-	finding *Finding
+	nearOf []int
+	// unlessWithin is, for each unless pattern, how far from a trigger it
+	// vetoes it (its own within, or the window); reach is the furthest of
+	// them and the window.
+	unlessWithin []int
+	reach        int
+	pending      []candidate
+	finding      *Finding
 	// triggered is the last line a trigger matched: a line that matches
 	// several triggers is still one occurrence.
 	triggered int
@@ -58,6 +63,15 @@ func (st *sigState) init(sig *signatures.Signature) {
 	st.requires = make([]sighting, len(sig.Requires))
 	st.captures = make([]sighting, len(sig.Captures))
 	st.unless = make([]sighting, len(sig.Unless))
+	st.unlessWithin = make([]int, len(sig.Unless))
+	st.reach = sig.Window
+	for i, p := range sig.Unless {
+		st.unlessWithin[i] = sig.Window
+		if p.Within > 0 {
+			st.unlessWithin[i] = p.Within
+		}
+		st.reach = max(st.reach, st.unlessWithin[i])
+	}
 	st.nearOf = sig.NearOf()
 	st.near = make([]sighting, len(sig.PatternsOf(signatures.RoleNear)))
 }
@@ -78,11 +92,11 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			groups:   groups(p, text, loc),
 			required: make([]bool, len(st.requires)),
 			near:     st.nearOf[ref.idx],
-			until:    num + w,
+			until:    num + st.reach,
 		}
 		if c.near >= 0 {
 			c.within = p.Within
-			c.until = num + max(w, p.Within)
+			c.until = num + max(st.reach, p.Within)
 		}
 		if st.finding == nil {
 			c.context = s.contextLines(before, num, 2)
@@ -102,8 +116,8 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 				c.addSighting(r)
 			}
 		}
-		for _, r := range st.unless {
-			if r.line > 0 && r.line >= num-w {
+		for i, r := range st.unless {
+			if r.line > 0 && r.line >= num-st.unlessWithin[i] {
 				c.vetoed = true
 			}
 		}
@@ -141,6 +155,12 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 			continue
 		}
+		if ref.role == signatures.RoleUnless {
+			if num <= c.ev.Line+st.unlessWithin[ref.idx] {
+				c.vetoed = true
+			}
+			continue
+		}
 		if num > c.ev.Line+w {
 			continue
 		}
@@ -152,8 +172,6 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 		case signatures.RoleCapture:
 			c.addSighting(sight)
-		case signatures.RoleUnless:
-			c.vetoed = true
 		}
 	}
 }

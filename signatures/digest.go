@@ -22,7 +22,10 @@ func Digest(sigs []*Signature) string {
 			for _, p := range group {
 				b.WriteString(p.Source + "\x00")
 				if p.Near != nil {
-					b.WriteString("\x03" + p.Near.Source + "\x00" + strconv.Itoa(p.Within) + "\x00")
+					b.WriteString("\x03" + p.Near.Source + "\x00")
+				}
+				if p.Within != 0 {
+					b.WriteString("\x04" + strconv.Itoa(p.Within) + "\x00")
 				}
 			}
 		}

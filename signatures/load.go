@@ -184,7 +184,8 @@ func yamlError(file string, err error) error {
 
 // UnmarshalYAML keeps the position of a pattern so that a bad one can be
 // reported where it was written. A trigger may also be written as a
-// mapping, `{pattern: ..., near: ..., within: N}`.
+// mapping, `{pattern: ..., near: ..., within: N}`, and an unless as
+// `{pattern: ..., within: N}`.
 func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	p.Line, p.Column = n.Line, n.Column
 	if n.Kind == yaml.MappingNode {
@@ -196,15 +197,15 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 		if err := n.Decode(&m); err != nil {
 			return err
 		}
-		if m.Pattern == nil || m.Near == nil {
-			return fmt.Errorf("line %d: a pattern written as a mapping needs both keys, pattern and near", n.Line)
+		if m.Pattern == nil || m.Near == nil && m.Within == 0 {
+			return fmt.Errorf("line %d: a pattern written as a mapping needs the key pattern, and near (a trigger) or within (an unless)", n.Line)
 		}
 		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
 		p.Near, p.Within = m.Near, m.Within
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: a pattern must be a string, or a mapping with the keys pattern and near", n.Line)
+		return fmt.Errorf("line %d: a pattern must be a string, or a mapping with the keys pattern and near or within", n.Line)
 	}
 	p.Source = n.Value
 	return nil
@@ -246,6 +247,13 @@ func (s *Signature) validate() error {
 				return fail(p.Line, "%s: %v", s.ID, err)
 			}
 			if p.Near == nil {
+				switch {
+				case p.Within == 0:
+				case r != RoleUnless:
+					return fail(p.Line, "%s: within: without near: is for unless patterns only", s.ID)
+				case p.Within > maxWindow:
+					return fail(p.Line, "%s: within: of an unless must be 1..%d lines, not %d", s.ID, maxWindow, p.Within)
+				}
 				continue
 			}
 			if p.Within == 0 {

@@ -60,7 +60,11 @@ type Pattern struct {
 	// bare line ("Error: Unauthorized") names its cause only beside another
 	// line of the same tool, which the signature's other triggers do not
 	// need. Within is the signature's window unless the file sets it.
-	Near   *Pattern
+	Near *Pattern
+	// Within, on an unless without Near, is how far from the trigger
+	// (before or after) the unless vetoes it, when that is further than the
+	// signature's window: a tool that goes past a failure may say so only
+	// after the whole message it quoted. 0 is the window.
 	Within int
 
 	// Literals are lower-cased strings (internal/relit) of which every

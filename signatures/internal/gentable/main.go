@@ -103,7 +103,10 @@ func writeSignature(b *bytes.Buffer, s *signatures.Signature) {
 func pattern(p *signatures.Pattern) string {
 	f := fmt.Sprintf("Source: %s, Line: %d, Column: %d, Literals: %s", quote(p.Source), p.Line, p.Column, strs(p.Literals))
 	if p.Near != nil {
-		f += fmt.Sprintf(", Near: &Pattern{%s}, Within: %d", pattern(p.Near), p.Within)
+		f += fmt.Sprintf(", Near: &Pattern{%s}", pattern(p.Near))
+	}
+	if p.Within != 0 {
+		f += fmt.Sprintf(", Within: %d", p.Within)
 	}
 	return f
 }
