@@ -58,6 +58,13 @@ func TestUnwrap(t *testing.T) {
 	if u := unwrap([]byte(ignored)); u != nil {
 		t.Errorf("an ellipsis line was joined to the line before it: %q", u.text)
 	}
+	// The runner's section marker after a script's last line is not its
+	// continuation, though it starts with a lower-case word.
+	marked := "error: failed to solve: failed to fetch anonymous token: Get https://auth.docker.io/token: Bad Request\n" +
+		"section_end:1733000020:step_script\r\x1b[0K\n"
+	if u := unwrap([]byte(marked)); u != nil {
+		t.Errorf("a section marker was joined to the line before it: %q", u.text)
+	}
 }
 
 // TestDiagnoseUnwrapped checks that a failure whose message a wrap cut in

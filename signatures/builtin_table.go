@@ -1687,7 +1687,7 @@ var builtin = []*Signature{
 			{Source: `failed to fetch (?:oauth|anonymous) token: .*(?:dial tcp|i/o timeout|no such host|connection refused|TLS handshake|x509)`, Line: 220, Column: 5, Literals: []string{`failed to fetch `}},
 			{Source: `(?:^|\s)(?:WARN|INFO)\[\d+\] |^time=\S+ level=(?:warning|info) `, Line: 223, Column: 5, Literals: []string{`info[`, `time=`, `warn[`}},
 			{Source: `failed to fetch (?:oauth|anonymous) token: unexpected status(?: from [A-Z]+ request to \S+)?: (?:5\d\d|429|412)\b`, Line: 225, Column: 5, Literals: []string{` token: unexpected status`}},
-			{Source: `failed to fetch (?:oauth|anonymous) token: (?:Get|Post) \S+: (?:400 )?Bad Request$`, Line: 228, Column: 5, Literals: []string{`failed to fetch `}},
+			{Source: `failed to fetch (?:oauth|anonymous) token: (?:Get|Post) \S+: (?:400 )?Bad Request\b`, Line: 228, Column: 5, Literals: []string{`failed to fetch `}},
 			{Source: `Preparation failed: Error response from daemon: (?:Get|Head) "?https?://\S+/manifests/`, Line: 230, Column: 5, Literals: []string{`preparation failed: error response from daemon: `}},
 			{Source: `tart command returned non-zero exit code`, Line: 232, Column: 5, Literals: []string{`tart command returned non-zero exit code`}},
 			{Source: `insufficient permissions to push or delete protected tag|\btag is immutable\b`, Line: 235, Column: 5, Literals: []string{`insufficient permissions to push or delete protected tag`, `tag is immutable`}},
