@@ -26,10 +26,10 @@ var typographic = map[byte]string{
 // HTML reserves.
 type htmlEscape struct{ escape, char string }
 
-// htmlEscapes are the escapes that plainText undoes.
+// htmlEscapes are the named escapes that plainText undoes; a numeric one
+// (&#39;, &#x2018;) is read by numericEscapeAt.
 var htmlEscapes = [...]htmlEscape{
-	{"&quot;", `"`}, {"&#34;", `"`}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&apos;", "'"},
-	{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"},
+	{"&quot;", `"`}, {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"},
 }
 
 // plainText returns log with its typography, HTML escapes and non-breaking
@@ -62,10 +62,68 @@ func plainText(log []byte) ([]byte, bool) {
 				changed = true
 				continue
 			}
+			if ascii, n := numericEscapeAt(log[i:]); n > 0 {
+				out = append(out, ascii...)
+				i += n - 1
+				changed = true
+				continue
+			}
 		}
 		out = append(out, log[i])
 	}
 	return out, changed
+}
+
+// numericEscapeAt reads the numeric character reference that b starts
+// with (&#39;, &#x27;, &#x2018;: a rendered page's copy of a log) when it
+// stands for printable ASCII, a typographic character (see typographic) or
+// a no-break space, and returns that ASCII and the reference's length; n is
+// 0 for anything else, which stays as it is.
+func numericEscapeAt(b []byte) (ascii string, n int) {
+	if len(b) < 4 || b[1] != '#' {
+		return "", 0
+	}
+	base, i := 10, 2
+	if b[2] == 'x' || b[2] == 'X' {
+		base, i = 16, 3
+	}
+	r, start := 0, i
+	for ; i < len(b) && i-start < 6; i++ {
+		d := digitValue(b[i], base)
+		if d < 0 {
+			break
+		}
+		r = r*base + d
+	}
+	if i == start || i >= len(b) || b[i] != ';' {
+		return "", 0
+	}
+	n = i + 1
+	switch {
+	case r >= 0x20 && r < 0x7f:
+		return string(rune(r)), n
+	case r == 0xa0:
+		return " ", n
+	case r >= 0x2000 && r < 0x2040:
+		// U+2000..U+203F are 0xE2 0x80 0x80+(r-0x2000) in UTF-8.
+		if t, ok := typographic[byte(0x80+r-0x2000)]; ok {
+			return t, n
+		}
+	}
+	return "", 0
+}
+
+// digitValue is the value of c as a digit in base 10 or 16, or -1.
+func digitValue(c byte, base int) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case base == 16 && c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case base == 16 && c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 // htmlEscapeAt returns the HTML escape that b starts with.

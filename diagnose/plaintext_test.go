@@ -20,6 +20,12 @@ func TestPlainText(t *testing.T) {
 			"Error response from daemon: Get &quot;https://registry.example.com/v2/&quot;: x509: a &amp; b &lt;c&gt; it&#39;s\n",
 			"Error response from daemon: Get \"https://registry.example.com/v2/\": x509: a & b <c> it's\n",
 		},
+		{
+			// github.com/eiuapp/gitlab-handbook, a rendered page's copy of coreutils' quotes
+			"numeric references",
+			"mkdir: cannot create directory &#x2018;/home/ubuntu/gitlabRunner/builds&#x2019;: Permission denied &#8212; &#34;x&#34; &#x27;y&#39; &#160;&#233; &#x2018\n",
+			"mkdir: cannot create directory '/home/ubuntu/gitlabRunner/builds': Permission denied -- \"x\" 'y'  &#233; &#x2018\n",
+		},
 		{"no-break spaces", "no\u00a0space\u00a0left\u00a0on\u00a0device\n", "no space left on device\n"},
 		{"other text stays", "\u00e9t\u00e9 \u2192 ok &nbsp; R&D\n", "\u00e9t\u00e9 \u2192 ok &nbsp; R&D\n"},
 	}
