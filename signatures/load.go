@@ -251,7 +251,7 @@ func (s *Signature) validate() error {
 				case p.Within == 0:
 				case r != RoleUnless:
 					return fail(p.Line, "%s: within: without near: is for unless patterns only", s.ID)
-				case p.Within > maxWindow:
+				case p.Within < 1 || p.Within > maxWindow:
 					return fail(p.Line, "%s: within: of an unless must be 1..%d lines, not %d", s.ID, maxWindow, p.Within)
 				}
 				continue

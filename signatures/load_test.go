@@ -74,6 +74,7 @@ func TestParseErrors(t *testing.T) {
 		{"near without a window", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: 'the pipe'}", 1), "near: needs within: (or the signature's window) of 1..50 lines, not 0"},
 		{"within on a trigger without near", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', within: 3}", 1), "within: without near: is for unless patterns only"},
 		{"unless reaching too far", validBody + "unless:\n  - {pattern: 'all is well', within: 60}\n", "within: of an unless must be 1..50 lines, not 60"},
+		{"unless reaching backwards", validBody + "unless:\n  - {pattern: 'all is well', within: -2}\n", "within: of an unless must be 1..50 lines, not -2"},
 		{"near on unless", validBody + "window: 2\nunless:\n  - {pattern: 'something broke', near: 'the pipe'}\n", "near: is for the patterns that trigger"},
 		{"near without literal", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: '.*'}", 1) + "window: 2\n", "near: pattern \".*\" has no literal"},
 		{"syntax error", "id: [\n", "my.yaml:"},
