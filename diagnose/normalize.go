@@ -90,9 +90,19 @@ func (n *normalizer) normalize(raw []byte, num int, l *Line) {
 		raw = raw[:len(raw)-1]
 	}
 	// A carriage return lets the next text overwrite the line on a terminal
-	// (progress bars); what is left visible is what follows the last one.
-	if i := bytes.LastIndexByte(raw, '\r'); i >= 0 {
-		raw = raw[i+1:]
+	// (progress bars); what is left visible is what follows the last one
+	// that text follows: a colour's reset after a Windows line end's
+	// carriage return writes nothing over the line.
+	for {
+		i := bytes.LastIndexByte(raw, '\r')
+		if i < 0 {
+			break
+		}
+		if len(bytes.TrimSpace(appendVisible(n.buf[:0], raw[i+1:]))) > 0 {
+			raw = raw[i+1:]
+			break
+		}
+		raw = raw[:i]
 	}
 	n.buf = appendVisible(n.buf[:0], raw)
 	visible := dropPageLinks(bytes.TrimRight(n.buf, " \t"))

@@ -19,6 +19,7 @@ func TestNormalize(t *testing.T) {
 		{name: "ansi colours", lines: []string{"\x1b[32;1m$ make test\x1b[0;m"}, text: "$ make test"},
 		{name: "osc and erase", lines: []string{"\x1b]0;title\x07\x1b[2Kdone\x1b[0K"}, text: "done"},
 		{name: "carriage return progress", lines: []string{"10%\r50%\r100%"}, text: "100%"},
+		{name: "colour reset after a Windows line end", lines: []string{"\x1b[0;33mERROR: x509: certificate signed by unknown authority\r\x1b[0;m"}, text: "ERROR: x509: certificate signed by unknown authority"},
 		{name: "crlf", lines: []string{"windows line\r"}, text: "windows line"},
 		{name: "nul and control bytes", lines: []string{"a\x00b\x08c"}, text: "abc"},
 		{name: "invalid utf-8", lines: []string{"bad \xff\xfe byte"}, text: "bad \uFFFD byte"},
