@@ -95,16 +95,12 @@ func (n *normalizer) normalize(raw []byte, num int, l *Line) {
 	// carriage return writes nothing over the line.
 	for {
 		i := bytes.LastIndexByte(raw, '\r')
-		if i < 0 {
-			break
-		}
-		if len(bytes.TrimSpace(appendVisible(n.buf[:0], raw[i+1:]))) > 0 {
-			raw = raw[i+1:]
+		n.buf = appendVisible(n.buf[:0], raw[i+1:])
+		if i < 0 || len(bytes.TrimSpace(n.buf)) > 0 {
 			break
 		}
 		raw = raw[:i]
 	}
-	n.buf = appendVisible(n.buf[:0], raw)
 	visible := dropPageLinks(bytes.TrimRight(n.buf, " \t"))
 	text := stripPrefixes(visible)
 	l.Indent = 0

@@ -113,15 +113,14 @@ func numericEscapeAt(b []byte) (ascii string, n int) {
 	return "", 0
 }
 
-// digitValue is the value of c as a digit in base 10 or 16, or -1.
+// digitValue is the value of c as a digit in base 10 or 16 (either case),
+// or -1.
 func digitValue(c byte, base int) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case base == 16 && c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case base == 16 && c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
+	switch lower := c | 0x20; {
+	case isDigit(c):
+		return hexValue(c)
+	case base == 16 && isHex(lower):
+		return hexValue(lower)
 	}
 	return -1
 }

@@ -136,8 +136,8 @@ func prefixLen(line []byte) int {
 // different lines have it: a terminal cut them. One line alone as wide may
 // have been cut too (a short excerpt has one long message), or be the
 // longest of lines an editor broke at its spaces: its next line may go on
-// with any character, but the join keeps the editor's spaces (see
-// unwrap). A line printed twice (a tool's error, then its caller's) is as
+// with what does not begin a message (see continues), and the join keeps
+// the editor's spaces (see unwrap). A line printed twice (a tool's error, then its caller's) is as
 // long both times without any terminal having cut it, and a line that ends
 // in blanks was padded to the console's width (PowerShell's output), not
 // cut at it.

@@ -22,13 +22,11 @@ type sigState struct {
 	// nearOf is, for each trigger, the index of its near pattern in near,
 	// or -1.
 	nearOf []int
-	// unlessWithin is, for each unless pattern, how far from a trigger it
-	// vetoes it (its own within, or the window); reach is the furthest of
-	// them and the window.
-	unlessWithin []int
-	reach        int
-	pending      []candidate
-	finding      *Finding
+	// reach is how far after a trigger a line may still change it: the
+	// window, or an unless's own within when that is further.
+	reach   int
+	pending []candidate
+	finding *Finding
 	// triggered is the last line a trigger matched: a line that matches
 	// several triggers is still one occurrence.
 	triggered int
@@ -63,14 +61,9 @@ func (st *sigState) init(sig *signatures.Signature) {
 	st.requires = make([]sighting, len(sig.Requires))
 	st.captures = make([]sighting, len(sig.Captures))
 	st.unless = make([]sighting, len(sig.Unless))
-	st.unlessWithin = make([]int, len(sig.Unless))
 	st.reach = sig.Window
-	for i, p := range sig.Unless {
-		st.unlessWithin[i] = sig.Window
-		if p.Within > 0 {
-			st.unlessWithin[i] = p.Within
-		}
-		st.reach = max(st.reach, st.unlessWithin[i])
+	for i := range sig.Unless {
+		st.reach = max(st.reach, st.unlessWithin(i))
 	}
 	st.nearOf = sig.NearOf()
 	st.near = make([]sighting, len(sig.PatternsOf(signatures.RoleNear)))
@@ -117,7 +110,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 		}
 		for i, r := range st.unless {
-			if r.line > 0 && r.line >= num-st.unlessWithin[i] {
+			if r.line > 0 && r.line >= num-st.unlessWithin(i) {
 				c.vetoed = true
 			}
 		}
@@ -156,7 +149,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			continue
 		}
 		if ref.role == signatures.RoleUnless {
-			if num <= c.ev.Line+st.unlessWithin[ref.idx] {
+			if num <= c.ev.Line+st.unlessWithin(ref.idx) {
 				c.vetoed = true
 			}
 			continue
@@ -174,6 +167,15 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			c.addSighting(sight)
 		}
 	}
+}
+
+// unlessWithin is how far from a trigger (before or after) unless pattern i
+// vetoes it: its own within, or the signature's window.
+func (st *sigState) unlessWithin(i int) int {
+	if w := st.sig.Unless[i].Within; w > 0 {
+		return w
+	}
+	return st.sig.Window
 }
 
 // sameLine tries the requires, captures and unless patterns of a signature
