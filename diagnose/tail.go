@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -66,7 +67,7 @@ func (s *run) keepTail(b []byte) {
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
 // ends.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -79,7 +80,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...)
 		`\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):) \S` +
 		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm
-		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} )|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first
@@ -185,6 +186,21 @@ func isRule(text []byte) bool {
 	return len(t) >= 3 && len(bytes.Trim(t, "-=_")) == 0
 }
 
+// terraformFrame is how Terraform and OpenTofu open an error in the frame
+// they draw around it: "│ Error: Failed to query available provider
+// packages", a blank line of the frame, then the details, which say what
+// to change and often have no error word of their own.
+var terraformFrame = []byte("│ Error: ")
+
+// gitRefusal reports whether a line is git's own failure ("fatal: unable
+// to access ...", "error: failed to push some refs") right after a line in
+// which the server gave its reason ("remote: You are not allowed to upload
+// code."): that reason is the key line.
+func gitRefusal(before string, text []byte) bool {
+	return strings.HasPrefix(before, "remote: ") &&
+		(bytes.HasPrefix(text, []byte("fatal: ")) || bytes.HasPrefix(text, []byte("error: ")))
+}
+
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
 // many of them may be key lines: the first ones, where the error starts,
 // and the last one, where a test runner sums up.
@@ -269,7 +285,7 @@ func (s *run) fallback() *Unmatched {
 		}
 		e := Evidence{Line: num, Text: clipEnds(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
-		if plain != nil && exitWrapper().Match(l.Text) {
+		if plain != nil && (exitWrapper().Match(l.Text) || gitRefusal(plain.Text, l.Text)) {
 			addKey(*plain)
 		}
 		// flagged is false for a line shown for no word of its own; such a
@@ -300,7 +316,7 @@ func (s *run) fallback() *Unmatched {
 		// dashes, then the reason) does not end it, and a heading under it
 		// goes on too (helm's "... in the following chart(s):", then the
 		// chart's name and a colon, then the schema that failed).
-		continued = flagged && goesOn(l.Text, rest, key) ||
+		continued = flagged && goesOn(l.Text, rest, key) || key && bytes.Contains(raw, terraformFrame) ||
 			continued && (!shown && isRule(l.Text) || shown && endsInColon(l.Text))
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
