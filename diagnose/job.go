@@ -11,6 +11,11 @@ var (
 	runnerVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Running with gitlab-runner (\S+)`) })
 	executorImage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Using (\S+) executor with image (\S+)`) })
 	preparingExec = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Preparing the "([^"]+)" executor`) })
+	// tolerates finds a command whose failure the script goes past: "docker
+	// pull $IMAGE:latest || true" warms a cache that may not exist yet.
+	tolerates = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\|\|\s*(?:true|:|/bin/true|exit 0|echo\b[^|&;]*)\s*;?\s*$`)
+	})
 )
 
 // structure records what a line says about the job itself.
@@ -45,6 +50,7 @@ func (s *run) structure(kind structureLiteral, text []byte) {
 		phase := PhaseOf(s.cur.Section)
 		if bytes.HasPrefix(text, []byte("$ ")) && !phase.post() {
 			s.lastCommand = &Evidence{Line: s.cur.Num, Text: clip(text)}
+			s.tolerant.command(s.cur.Num, tolerates().Match(text))
 			if s.firstCommand == 0 {
 				s.firstCommand = s.cur.Num
 			}

@@ -36,7 +36,7 @@ func (s *run) finish() *Report {
 	slices.SortStableFunc(r.Findings, func(a, b Finding) int { return compareFindings(&a, &b, anchor) })
 	r.Findings = dropSameLine(r.Findings)
 	// A job that succeeded has no root cause, whatever warnings it printed.
-	if len(r.Findings) > 0 && s.job.Status != "succeeded" {
+	if len(r.Findings) > 0 && s.job.Status != "succeeded" && !r.Findings[0].tolerated {
 		r.Findings[0].RootCause = true
 	}
 	if r.RootCause() == nil && s.job.Status != "succeeded" {
@@ -82,16 +82,24 @@ func (s *run) supersede(findings []Finding) {
 			line = f.Line
 		}
 		f.superseded = !f.Phase.post() && line > from && line < s.lastCommand.Line
+		f.tolerated = s.tolerant.holds(f.Line) && s.tolerant.holds(line)
 	}
 }
 
 // compareFindings orders findings by relevance: first those from the part
 // of the job that decided its outcome (not after_script or uploads, not a
-// command that the script went on after), then by the signature's
+// command whose failure the script goes past, not a command that the
+// script went on after), then by the signature's
 // priority, then by nearness to where the job failed.
 func compareFindings(a, b *Finding, anchor int) int {
 	if pa, pb := a.Phase.post(), b.Phase.post(); pa != pb {
 		if pa {
+			return 1
+		}
+		return -1
+	}
+	if a.tolerated != b.tolerated {
+		if a.tolerated {
 			return 1
 		}
 		return -1

@@ -97,6 +97,10 @@ type Finding struct {
 	// superseded says that every occurrence is in the output of a command
 	// after which the script went on to another (see run.supersede).
 	superseded bool
+	// tolerated says that every occurrence is in the output of a command
+	// whose failure the script goes past ("|| true"): it is never the
+	// root cause.
+	tolerated bool
 }
 
 // Evidence is one line of the log shown to support a finding.

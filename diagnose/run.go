@@ -38,6 +38,9 @@ type run struct {
 	// firstCommand the line of the first.
 	lastCommand  *Evidence
 	firstCommand int
+	// tolerant holds the output of the commands whose failure the script
+	// goes past.
+	tolerant tolerantSpans
 	// lastMain is the last stage that started outside after_script and the
 	// upload stages: where the job was when it failed.
 	lastMain string

@@ -74,7 +74,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 	num, text := s.cur.Num, s.cur.Text
 	w := st.sig.Window
 	if ref.role == signatures.RoleTrigger {
-		if len(st.pending) == maxPending || st.triggered == num {
+		if st.triggered == num && !st.yieldNearOnly(s, num, st.nearOf[ref.idx]) || len(st.pending) == maxPending {
 			return
 		}
 		st.triggered = num
@@ -167,6 +167,26 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			c.addSighting(sight)
 		}
 	}
+}
+
+// yieldNearOnly lets a second trigger on line num take the place of the
+// line's first, when the first counts only beside a near line not seen yet
+// and the second needs none (near < 0): a registry's bare "unauthorized:
+// ..." needs docker's push heading, unless its words are a known message on
+// their own. It reports whether the first gave way.
+func (st *sigState) yieldNearOnly(s *run, num, near int) bool {
+	n := len(st.pending)
+	if near >= 0 || n == 0 {
+		return false
+	}
+	if last := st.pending[n-1]; last.ev.Line != num || last.near < 0 || last.nearSeen {
+		return false
+	}
+	st.pending = st.pending[:n-1]
+	if n == 1 {
+		s.pendingSigs--
+	}
+	return true
 }
 
 // unlessWithin is how far from a trigger (before or after) unless pattern i
