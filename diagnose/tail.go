@@ -285,13 +285,19 @@ func (s *run) fallback() *Unmatched {
 		}
 		e := Evidence{Line: num, Text: clipEnds(l.Text), Match: true}
 		last = keep(last, Evidence{Line: num, Text: e.Text})
-		if plain != nil && (exitWrapper().Match(l.Text) || gitRefusal(plain.Text, l.Text)) {
+		// wrapped: the plain line before is the message of this one, which
+		// is then shown beside it even when it is boilerplate (GitHub's
+		// "Process completed with exit code 1." after "Dependencies found.").
+		wrapped := plain != nil && (exitWrapper().Match(l.Text) || gitRefusal(plain.Text, l.Text))
+		if wrapped {
 			addKey(*plain)
 		}
 		// flagged is false for a line shown for no word of its own; such a
 		// line's message does not go on in the next (see goesOn).
 		flagged, shown, key := true, true, false
 		switch {
+		case wrapped && boilerplate().Match(l.Text):
+			addLikely(e)
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text):
 		case wentWrong || keyLine().Match(l.Text):
 			addKey(e)
