@@ -79,8 +79,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:` +
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...)
 		`\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):) \S` +
-		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm
-		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm; node-gyp's
+		// "gyp ERR! stack Error: not found: make" names what its build lacks
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first
