@@ -361,6 +361,9 @@ func stripQuote(text []byte) []byte {
 	if rest, ok := bytes.CutPrefix(text, []byte("│ ")); ok {
 		return rest
 	}
+	if rest, ok := bytes.CutPrefix(text, []byte("| ")); ok && !bytes.Contains(rest, []byte(" | ")) {
+		return rest
+	}
 	return text
 }
 
