@@ -99,12 +99,13 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** [target] Error 2" (or "* [target]
 // Error 2", when Markdown took two of its stars for emphasis), npm's
-// lifecycle footer, stack frames, the runner's clean-up, and helm's note that
+// lifecycle footer, stack frames, the runner's clean-up, a test that passed
+// ("✓ returns 403 Forbidden for a read-only token"), and helm's note that
 // `upgrade --install` installs ("Release "x" does not exist. Installing it
 // now."). They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...), which
 		// says how the step ended when nothing before it does
