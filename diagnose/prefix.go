@@ -346,8 +346,8 @@ func bracketed(text []byte, open string) (inside, rest []byte, ok bool) {
 func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }
 
 // stripQuote removes a Markdown quote ("> ") that a log pasted in an issue
-// or a chat keeps, and the frame that Terraform draws around an error
-// ("│ "). npm's "> pkg@1.0.0 build" header loses its marker too, which no
+// or a chat keeps, a reporter's quote bar ("| ", unless the line goes on as
+// a table row), and the frame that Terraform draws around an error ("│ "). npm's "> pkg@1.0.0 build" header loses its marker too, which no
 // signature relies on.
 func stripQuote(text []byte) []byte {
 	// ">> " is a quote of a quote in mail and some forums.

@@ -1,5 +1,10 @@
 package diagnose
 
+// maxTolerantSpans bounds the spans kept: a log that echoes a million
+// tolerant commands must not hold a million spans. The latest are kept,
+// nearest to where the job failed.
+const maxTolerantSpans = 256
+
 // tolerantSpans are the outputs of the script's commands whose failure the
 // script goes past ("docker pull $CACHE_IMAGE || true"): an error printed
 // there did not fail the job, however much it looks like a cause. A span
@@ -22,6 +27,9 @@ func (t *tolerantSpans) command(num int, tolerant bool) {
 	}
 	t.open = tolerant
 	if tolerant {
+		if len(t.spans) == maxTolerantSpans {
+			t.spans = t.spans[:copy(t.spans, t.spans[1:])]
+		}
 		t.spans = append(t.spans, lineSpan{from: num})
 	}
 }

@@ -44,3 +44,21 @@ func TestTolerantSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestTolerantSpansBounded checks that the spans kept stay bounded and
+// that the latest ones are those kept.
+func TestTolerantSpansBounded(t *testing.T) {
+	var sp tolerantSpans
+	for i := 1; i <= 3*maxTolerantSpans; i++ {
+		sp.command(2*i, true)
+	}
+	if len(sp.spans) != maxTolerantSpans {
+		t.Fatalf("%d spans kept, want %d", len(sp.spans), maxTolerantSpans)
+	}
+	if !sp.holds(6*maxTolerantSpans + 1) {
+		t.Error("the latest command's output is not held")
+	}
+	if sp.holds(3) {
+		t.Error("the first command's output is still held")
+	}
+}
