@@ -46,7 +46,7 @@ func checkBuildKitImage(c *checker, v *jobView) {
 	image := v.shownImage()
 	fix := noteOnly("move the build into a job of its own with image moby/buildkit:rootless (entrypoint ['sh', '-c']), which has BuildKit but not the tools of " + image + "'s other commands; pass files to it with artifacts and needs:")
 	if dockerImage().MatchString(v.imageName) {
-		fix = func() ([]edit.Edit, string) { return setImage(v, "", true) }
+		fix = func() ([]edit.Edit, string) { return setImage(v, buildkitImage) }
 	}
 	c.report(v, "buildkit-wrong-image", cmd.File, line, col, tool+" runs in "+image+", which has no BuildKit", fix)
 }

@@ -24,13 +24,17 @@ func (v *jobView) lacksCrane() bool {
 		return false
 	}
 	for _, c := range v.cmds {
-		if strings.Contains(c.Text, "go-containerregistry") {
+		if installsCrane(c.Text) {
 			return false
 		}
 	}
 	return true
 }
 
+// checkCraneInstalled reports crane called in an image without it. The fix
+// is the guide's install line, unless the image is Docker's own, which is
+// useless here anyway (and has no curl): a job that only runs crane then
+// runs in crane's image.
 func checkCraneInstalled(c *checker, v *jobView) {
 	if !v.lacksCrane() {
 		return
@@ -38,9 +42,52 @@ func checkCraneInstalled(c *checker, v *jobView) {
 	cmd := v.uses("crane")[0]
 	line, col := lineOf(cmd, "crane")
 	image := v.shownImage()
-	c.report(v, "crane-not-installed", cmd.File, line, col,
-		"crane is not in "+image+" and the job does not install it: add the platform guide's install line before it",
-		func() ([]edit.Edit, string) { return insertCommand(cmd, rewrite.CraneInstall) })
+	msg := "crane is not in " + image + " and the job does not install it: add the platform guide's install line before it"
+	fix := func() ([]edit.Edit, string) { return insertCommand(cmd, rewrite.CraneInstall) }
+	if dockerImage().MatchString(v.imageName) && v.onlyCrane() {
+		msg = "crane is not in " + image + ": the job only runs crane, use " + craneImage.name
+		fix = func() ([]edit.Edit, string) { return useCraneImage(v) }
+	}
+	c.report(v, "crane-not-installed", cmd.File, line, col, msg, fix)
+}
+
+// installsCrane reports whether a command downloads crane's release.
+func installsCrane(text string) bool { return strings.Contains(text, "go-containerregistry") }
+
+// onlyCrane reports whether the job's commands are crane's, its
+// installation, or what any shell does (echo, cd...): the job can run in
+// crane's image, whose busybox shell has little else.
+func (v *jobView) onlyCrane() bool {
+	if len(v.uses("crane")) == 0 {
+		return false
+	}
+	for _, cmd := range v.cmds {
+		if !trivialCommand(cmd.Text) && commandWord(cmd.Text, "crane") != 0 && !installsCrane(cmd.Text) {
+			return false
+		}
+	}
+	return true
+}
+
+// useCraneImage gives the job crane's image and takes out the lines that
+// installed crane, which that image has (and which need curl, which it
+// has not).
+func useCraneImage(v *jobView) ([]edit.Edit, string) {
+	edits, note := setImage(v, craneImage)
+	if edits == nil {
+		return nil, note
+	}
+	for _, cmd := range v.cmds {
+		if !installsCrane(cmd.Text) {
+			continue
+		}
+		e, note := replaceCommand(cmd, rewrite.LineResult{Old: cmd.Text, Deleted: true}, false)
+		if e == nil {
+			return nil, note
+		}
+		edits = append(edits, e...)
+	}
+	return edits, ""
 }
 
 // craneRegistryCommands are the crane subcommands that talk to a registry.

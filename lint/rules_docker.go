@@ -111,7 +111,7 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 				notes = append(notes, ch.Result.Note)
 			}
 			if ch.Result.Action == rewrite.UseImage && ch.Result.Image != "" {
-				e, note := setImage(v, ch.Result.Image, false)
+				e, note := setImage(v, jobImage{name: ch.Result.Image})
 				if note != "" {
 					notes = append(notes, note)
 				}
@@ -224,7 +224,7 @@ func outcome(lr rewrite.LineResult) string {
 func buildkitJob(v *jobView) []edit.Edit {
 	var out []edit.Edit
 	if !strings.Contains(v.imageName, buildkitImageName) {
-		if e, _ := setImage(v, "", true); e != nil {
+		if e, _ := setImage(v, buildkitImage); e != nil {
 			out = append(out, e...)
 		}
 	}
@@ -236,21 +236,36 @@ func buildkitJob(v *jobView) []edit.Edit {
 	return out
 }
 
-// setImage gives the job its own image: name, or the BuildKit image with
-// its entrypoint when buildkit is set. An image the job does not write
+// The images a rewritten job may need, with the entrypoint each needs for
+// the runner to run the job's script: BuildKit's image starts buildkitd,
+// crane's debug image starts crane.
+var (
+	buildkitImage = jobImage{name: buildkitImageName + ":rootless", entrypoint: "['sh', '-c']"}
+	craneImage    = jobImage{name: "gcr.io/go-containerregistry/crane:debug", entrypoint: "['']"}
+)
+
+// jobImage is an image: entry a fix writes.
+type jobImage struct{ name, entrypoint string }
+
+// block is the entry at indentation ind: the name alone, or a map with the
+// entrypoint.
+func (img jobImage) block(ind string) string {
+	if img.entrypoint == "" {
+		return ind + "image: " + img.name
+	}
+	return ind + "image:\n" + ind + "  name: " + img.name + "\n" + ind + "  entrypoint: " + img.entrypoint
+}
+
+// setImage gives the job its own image. An image the job does not write
 // itself (from default: or a template) is overridden in the job, not
 // changed where it lives, as other jobs use it too.
-func setImage(v *jobView, name string, buildkit bool) ([]edit.Edit, string) {
+func setImage(v *jobView, img jobImage) ([]edit.Edit, string) {
 	j := v.job
 	if j.Def == nil || j.Def.Map == nil || !blockEntry(j.Def) {
 		return nil, unsureFlow
 	}
 	f := j.Def.File
-	ind := childIndent(j.Def)
-	block := ind + "image: " + name
-	if buildkit {
-		block = ind + "image:\n" + ind + "  name: moby/buildkit:rootless\n" + ind + "  entrypoint: ['sh', '-c']"
-	}
+	block := img.block(childIndent(j.Def))
 	if own := j.Own.Get("image"); own != nil && own.File == f && blockEntry(own) && !itemStart(own) {
 		start, end := f.Span(own.Line())
 		return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), block)}, ""

@@ -84,9 +84,13 @@ func checkDockerImage(c *checker, v *jobView) {
 		at = v.image.Map.Get("name").Value
 	}
 	builds := len(v.uses("docker")) > 0 && v.buildsImage()
-	fix := noteOnly("use an image with the tools this job needs (crane: gcr.io/go-containerregistry/crane:debug)")
+	fix := noteOnly("use an image with the tools this job needs (crane: " + craneImage.name + ")")
 	msg := fmt.Sprintf("image %s is useless without a Docker daemon", v.imageName)
-	if builds {
+	switch {
+	case v.onlyCrane():
+		msg += ": the job only runs crane, use " + craneImage.name
+		fix = func() ([]edit.Edit, string) { return useCraneImage(v) }
+	case builds:
 		msg += ": build with moby/buildkit:rootless"
 		fix = func() ([]edit.Edit, string) { return useBuildkitImage(v.image) }
 		if note := oneImage(v, v.rewritten()); note != "" {
@@ -106,7 +110,7 @@ func useBuildkitImage(img *ciconfig.Entry) ([]edit.Edit, string) {
 	f := img.File
 	start, end := f.Span(img.Line())
 	ind := indent(f, img.Line())
-	text := ind + "image:\n" + ind + "  name: moby/buildkit:rootless\n" + ind + "  entrypoint: ['sh', '-c']"
+	text := buildkitImage.block(ind)
 	return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), text)}, ""
 }
 

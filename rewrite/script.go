@@ -1,8 +1,10 @@
 package rewrite
 
 import (
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // LineResult is what becomes of one line of a script.
@@ -68,7 +70,9 @@ func JobContext(cmds []DockerCmd) Context {
 // is part of a pipeline takes the whole pipeline (docker images | grep x);
 // a command after a keyword (if docker info; then) or in a line with a
 // subshell becomes "true" instead, so that the shell's syntax holds. A line left with nothing but
-// "true" (docker pull X || true) is deleted.
+// "true" (docker pull X || true) is deleted, and so is a loop that waited
+// for the daemon (until docker info; do sleep 1; done), whose condition is
+// now "true".
 func RewriteScript(lines []string) []LineResult {
 	cmds := make([][]DockerCmd, len(lines))
 	var all []DockerCmd
@@ -196,6 +200,9 @@ func (lr *LineResult) apply() {
 		return
 	}
 	lr.New, lr.Deleted = render(lr.Old, ps)
+	if !lr.Deleted && waitLoop().MatchString(lr.New) {
+		lr.New, lr.Deleted = "", true
+	}
 	if lr.Deleted {
 		return
 	}
@@ -258,3 +265,10 @@ func (p pipeline) text(line string) string {
 	b.WriteString(line[at:p.end])
 	return b.String()
 }
+
+// waitLoop matches a loop that only waits, once its condition has become
+// "true": until true; do sleep 1; done, while ! true; do echo waiting; done,
+// and one whose body was a docker command too (until true; do true; done).
+var waitLoop = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:until|while\s+!)\s+true(?:\s+[0-9&]*>\s*\S+)*\s*;\s*do\s+(?:(?:sleep|echo|printf|true|:)(?:\s[^;&|]*)?;\s*)+done\s*;?\s*$`)
+})
