@@ -59,7 +59,8 @@ const (
 // when a terminal cut it, next may start with any character, since the
 // wrap cut a word; when it may have, next may also start with what does not
 // begin a message (a digit, a quote, punctuation), but not with a capital,
-// which begins a table's next row as often. A short prev goes on too when
+// which begins a table's next row as often, unless prev ends with an error
+// chain's ": " and its blank. A short prev goes on too when
 // next starts with a word too long to have fitted after it: an editor
 // broke the line before a long reference ("initializing source", then
 // "docker://registry.example.com/...:"); short says that it went on for
@@ -88,6 +89,12 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	}
 	c := next[0]
 	if at == perhapsCut && (isDigit(c) || strings.IndexByte(`'./)]},;=_`, c) >= 0) {
+		return true, short
+	}
+	if bytes.HasSuffix(prev, []byte(": ")) && !short {
+		// An error chain broken after one of its ": " separators, the
+		// blank left at the end as an editor leaves it: the next piece
+		// may be a wrapped call ("Get \"https://...\": ...").
 		return true, short
 	}
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
@@ -180,16 +187,28 @@ func join(out, next []byte, atSpaces bool) []byte {
 
 // spaceDropped reports whether body, the next line, starts a lower-case
 // word after line, the text so far, that a word does not go on from:
-// punctuation that a space follows in prose, a capital, or a quote that
+// punctuation that a space follows in prose, a capital, a quote that
 // closes a quoted name ('User "system:serviceaccount:ns:default"', then
-// "cannot list ...").
+// "cannot list ..."), or an error chain's colon before a message.
 func spaceDropped(line, body []byte) bool {
 	if len(body) == 0 || body[0] < 'a' || body[0] > 'z' {
 		return false
 	}
 	last := line[len(line)-1]
 	return strings.ContainsRune(".,;", rune(last)) || last >= 'A' && last <= 'Z' ||
-		last == '"' && bytes.Count(line, []byte{'"'})%2 == 0
+		last == '"' && bytes.Count(line, []byte{'"'})%2 == 0 ||
+		last == ':' && firstWordEnds(body)
+}
+
+// firstWordEnds reports whether body starts with a word of letters that a
+// blank ends: after an error chain's ":", a message ("dial tcp ..."), not
+// the rest of a reference that a colon splits ("node:" then "lts").
+func firstWordEnds(body []byte) bool {
+	i := 0
+	for i < len(body) && body[i] >= 'a' && body[i] <= 'z' {
+		i++
+	}
+	return i > 0 && i < len(body) && body[i] == ' '
 }
 
 // unwrapped is a log with its wrapped lines joined (see unwrap).

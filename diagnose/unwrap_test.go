@@ -183,6 +183,8 @@ func TestContinues(t *testing.T) {
 		{" error pushing image: failed to push to destination registry.example.com/group/app:", " Patch \"http://registry.example.com/v2/\"", false},
 		{" error pushing image: failed to push to destination registry.example.com/group/app:", "   Patch \"http://registry.example.com/v2/\"", true},
 		{"job 'Build' result=canceled duration=60.6 min and some more words to be long", "info: the next line", false},
+		// an error chain an editor broke after a separator, its blank left at the end (round 80)
+		{"ERROR: failed to solve: node:18.13-alpine: failed to authorize: failed to fetch anonymous token: ", `Get "https://auth.ipv6.docker.com/token?scope=repository": `, true},
 	}
 	for _, tt := range tests {
 		if got, _ := continues([]byte(tt.prev), []byte(tt.next), inside); got != tt.want {
@@ -219,5 +221,26 @@ func TestMayBeCut(t *testing.T) {
 	}
 	if mayBeCut([]byte("short\nlines\n"), 1) {
 		t.Error("short lines were taken for a terminal's width")
+	}
+}
+
+// TestSpaceDropped checks where a join puts back the blank that a paste's
+// line break took: after an error chain's colon before a message, not
+// inside a reference that a colon splits.
+func TestSpaceDropped(t *testing.T) {
+	tests := []struct {
+		line, body string
+		want       bool
+	}{
+		{`Get "https://auth.ipv6.docker.com/token?scope=x":`, "dial tcp [2600::1]:443: connect: network is unreachable", true},
+		{"failed to pull docker.io/library/node:", "lts", false},
+		{"failed to pull docker.io/library/node:", "lts-alpine: not found", false},
+		{"an error, and", "more words", false},
+		{"an error.", "more words", true},
+	}
+	for _, tt := range tests {
+		if got := spaceDropped([]byte(tt.line), []byte(tt.body)); got != tt.want {
+			t.Errorf("spaceDropped(%q, %q) = %v, want %v", tt.line, tt.body, got, tt.want)
+		}
 	}
 }
