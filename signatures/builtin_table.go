@@ -1225,6 +1225,30 @@ var builtin = []*Signature{
 		Line: 1,
 	},
 	{
+		ID:       `nix-sandbox-unavailable`,
+		Title:    `Nix cannot build in its sandbox in the job's container (no namespaces, or its seccomp filter refused)`,
+		Priority: 86,
+		Patterns: []*Pattern{
+			{Source: `this system does not support the kernel namespaces that are required for sandboxing`, Line: 8, Column: 5, Literals: []string{`this system does not support the kernel namespaces that are required for sandboxing`}},
+			{Source: `\b(?:cloning builder process|getting sandbox mount namespace): (?P<reason>Operation not permitted|No such file or directory|Invalid argument)`, Line: 11, Column: 5, Literals: []string{`cloning builder process: `, `getting sandbox mount namespace: `}},
+			{Source: `\bsetting up a private mount namespace: (?P<reason>Operation not permitted)`, Line: 14, Column: 5, Literals: []string{`setting up a private mount namespace: operation not permitted`}},
+			{Source: `\bunable to load seccomp BPF program: (?P<seccomp>Invalid argument|Operation not permitted)`, Line: 17, Column: 5, Literals: []string{`unable to load seccomp bpf program: `}},
+		},
+		Cause:   "Nix builds each derivation in a sandbox of its own: new user, mount and PID namespaces, and a\nseccomp filter that blocks setuid-type system calls. A job's container on these Kubernetes\nrunners is unprivileged, and its runtime's seccomp profile refuses most of that: `unshare` and\n`clone` with new namespaces fail, `/proc/PID/ns` is not what Nix expects, and a second seccomp\nfilter cannot be loaded under the container's own (nor under QEMU's emulation, for an image of\nanother architecture). Nix stops before the first build step, whatever the derivation.\n",
+		Fix:     "{{if .seccomp}}Nix could not load its seccomp filter ({{.seccomp}}): set `filter-syscalls = false`\nas well as `sandbox = false`.\n{{else}}Nix's sandbox needs namespaces that the job's container does not give{{if .reason}} ({{.reason}}){{end}}.\n{{end}}Build without Nix's own sandbox, as Nix does inside Docker: the job's container is the\nisolation. Set it for the job with `NIX_CONFIG` (snippet below), or pass `--option sandbox false`\n(`--no-sandbox` for nix-build). The `nixos/nix` image's own `nix.conf` already turns the\nsandbox off; with the Determinate Systems installer in a job, install with `--init none` and\n`--extra-conf \"sandbox = false\"`. Privileged mode, which the sandbox would otherwise need, is\nnot available on these runners.\n",
+		Snippet: "build:\n  image: nixos/nix\n  variables:\n    NIX_CONFIG: |\n      sandbox = false\n      filter-syscalls = false\n      experimental-features = nix-command flakes\n  script:\n    - nix build\n",
+		References: []Reference{
+			{Title: `Nix manual, nix.conf options sandbox and filter-syscalls`, URL: `https://nix.dev/manual/nix/stable/command-ref/conf-file.html`},
+			{Title: `The Determinate Nix installer, running in containers (--init none)`, URL: `https://github.com/DeterminateSystems/nix-installer`},
+		},
+		Examples: Examples{
+			Match:   []string{`error: this system does not support the kernel namespaces that are required for sandboxing; use '--no-sandbox' to disable sandboxing`, `      error: getting sandbox mount namespace: No such file or directory`, `error: setting up a private mount namespace: Operation not permitted`, `             error: unable to load seccomp BPF program: Invalid argument`, `error: cloning builder process: Operation not permitted`},
+			NoMatch: []string{`auto-disabling sandboxing because the prerequisite namespaces are not available`, `Error during unshare(CLONE_NEWUSER): Operation not permitted`},
+		},
+		File: `builtin/nix-sandbox-unavailable.yaml`,
+		Line: 1,
+	},
+	{
 		ID:       `no-space-left`,
 		Title:    `Disk full (no space left on device)`,
 		Priority: 85,
