@@ -97,6 +97,18 @@ func TestCheckFixDuplicateKey(t *testing.T) {
 	if _, reason := checkFix(p.Config, next); !strings.Contains(reason, `second "image" key at .gitlab-ci.yml:3 (the first is at line 2)`) {
 		t.Errorf("checkFix reason = %q", reason)
 	}
+	// A key the user's file already holds twice (a job with two
+	// variables: blocks, as kyn07c0/sausage-store's fork sti11wind has it)
+	// does not stop a fix elsewhere in the file; a new one does.
+	_, twice := tempProject(t, ciFile("sast:\n  variables:\n    A: 1\n  variables:\n    B: 2\nbuild:\n  image: alpine:3.20\n  script:\n    - make\n"))
+	fixed := newOverlay(twice.Config.FS).with(map[string][]byte{".gitlab-ci.yml": []byte("sast:\n  variables:\n    A: 1\n  variables:\n    B: 2\nbuild:\n  image: node:20\n  script:\n    - make\n")})
+	if _, reason := checkFix(twice.Config, fixed); reason != "" {
+		t.Errorf("a fix beside the user's own duplicate key was refused: %q", reason)
+	}
+	again := newOverlay(twice.Config.FS).with(map[string][]byte{".gitlab-ci.yml": []byte("sast:\n  variables:\n    A: 1\n  variables:\n    B: 2\nbuild:\n  image: alpine:3.20\n  image: node:20\n  script:\n    - make\n")})
+	if _, reason := checkFix(twice.Config, again); !strings.Contains(reason, `second "image" key`) {
+		t.Errorf("checkFix reason = %q, want the new image key", reason)
+	}
 	broken := newOverlay(p.Config.FS).with(map[string][]byte{".gitlab-ci.yml": []byte("build:\n  image: [alpine\n")})
 	if _, reason := checkFix(p.Config, broken); !strings.Contains(reason, "not be valid YAML") {
 		t.Errorf("checkFix reason = %q", reason)

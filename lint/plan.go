@@ -287,12 +287,24 @@ func checkFix(before *ciconfig.Config, next *overlay) (*ciconfig.Config, string)
 	if err != nil {
 		return nil, "the fixed file would not be valid YAML (" + err.Error() + ")"
 	}
+	// A key the file already held twice is the user's: only one that the
+	// fix adds refuses it.
+	had := map[string]int{}
+	for _, f := range before.Files {
+		for _, d := range f.DuplicateKeys() {
+			had[f.Path+"\x00"+d.Key]++
+		}
+	}
 	for _, f := range after.Files {
 		if _, changed := next.changed[f.Path]; !changed {
 			continue
 		}
-		if d := f.DuplicateKeys(); len(d) > 0 {
-			return nil, fmt.Sprintf("it would write a second %q key at %s:%d (the first is at line %d), and GitLab keeps only the last", d[0].Key, d[0].Path, d[0].Line, d[0].First)
+		for _, d := range f.DuplicateKeys() {
+			if k := f.Path + "\x00" + d.Key; had[k] > 0 {
+				had[k]--
+				continue
+			}
+			return nil, fmt.Sprintf("it would write a second %q key at %s:%d (the first is at line %d), and GitLab keeps only the last", d.Key, d.Path, d.Line, d.First)
 		}
 	}
 	if len(after.Problems) > len(before.Problems) {

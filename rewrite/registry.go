@@ -122,8 +122,8 @@ func rewriteLogin(cmd DockerCmd, ctx Context) Result {
 		registry = ops[0].Raw
 	}
 	if ctx.BuildKit {
-		if l, ok := configLogin(user, pass, registry); ok {
-			return Result{Action: Replace, Start: start, End: cmd.End, Lines: []string{l},
+		if a, ok := configLogin(user, pass, registry); ok {
+			return Result{Action: Replace, Start: start, End: cmd.End, Lines: []string{configJSON([]configAuth{a})}, auth: &a,
 				Note: "moby/buildkit:rootless has no crane, and BuildKit reads ~/.docker/config.json (the guide's section 2)"}
 		}
 	}
@@ -169,19 +169,33 @@ func stdinPassword(cmd DockerCmd) string {
 	return `"$(` + joinRaw(in) + `)"`
 }
 
-// configLogin writes the guide's section 2 login: a ~/.docker/config.json
-// with the registry's auth. The registry goes inside a double-quoted
-// string, so it must be plain text or variables.
-func configLogin(user, pass, registry string) (string, bool) {
+// configAuth is one registry's entry in the guide's ~/.docker/config.json:
+// the registry's key and the user and password, as shell text.
+type configAuth struct{ registry, user, pass string }
+
+// configLogin gives the guide's section 2 entry for a docker login. The
+// registry goes inside a double-quoted string, so it must be plain text or
+// variables.
+func configLogin(user, pass, registry string) (configAuth, bool) {
 	reg := tidy(registry)
 	switch unquote(registry) {
 	case "", "docker.io", "index.docker.io", "registry-1.docker.io":
 		reg = "https://index.docker.io/v1/" // the key the docker CLI uses for Docker Hub
 	default:
 		if !safe(reg) {
-			return "", false
+			return configAuth{}, false
 		}
 	}
-	return fmt.Sprintf(`mkdir -p ~/.docker && echo "{\"auths\":{\"%s\":{\"auth\":\"$(echo -n %s:%s | base64)\"}}}" > ~/.docker/config.json`,
-		reg, user, pass), true
+	return configAuth{reg, user, pass}, true
+}
+
+// configJSON writes the guide's ~/.docker/config.json with the auths of
+// one or more registries: the file is written whole, so a job that logs
+// in to several registries writes them all at once.
+func configJSON(auths []configAuth) string {
+	var entries []string
+	for _, a := range auths {
+		entries = append(entries, fmt.Sprintf(`\"%s\":{\"auth\":\"$(echo -n %s:%s | base64)\"}`, a.registry, a.user, a.pass))
+	}
+	return `mkdir -p ~/.docker && echo "{\"auths\":{` + strings.Join(entries, ",") + `}}" > ~/.docker/config.json`
 }

@@ -66,6 +66,9 @@ type Result struct {
 	// Note says what to check, what was left out, or why nothing could
 	// be done.
 	Note string
+	// auth is the registry entry of a docker login that became the
+	// guide's config.json, for the job's other logins to join.
+	auth *configAuth
 }
 
 // Alias is a docker tag SRC DST, both as shell text.

@@ -95,8 +95,10 @@ func RewriteScript(lines []string) []LineResult {
 	return out
 }
 
-// jobNotes adds what only the whole job shows: several logins that would
-// each write their own config.json, commands that want different images.
+// jobNotes adds what only the whole job shows: several logins, which would
+// each write the whole config.json and so keep only the last registry, are
+// written as one config.json with every registry at the last login (the
+// others go); commands that want different images are noted.
 func jobNotes(out []LineResult, ctx Context) {
 	var logins, runs []*Result
 	var images []string
@@ -104,7 +106,7 @@ func jobNotes(out []LineResult, ctx Context) {
 		for j := range out[i].Changes {
 			c := &out[i].Changes[j]
 			switch {
-			case c.Cmd.Sub == "login" && c.Result.Action == Replace && ctx.BuildKit && c.Result.Tool == "":
+			case c.Result.auth != nil:
 				logins = append(logins, &c.Result)
 			case c.Result.Action == UseImage:
 				runs = append(runs, &c.Result)
@@ -114,8 +116,18 @@ func jobNotes(out []LineResult, ctx Context) {
 			}
 		}
 	}
-	for _, r := range logins[min(1, len(logins)):] {
-		addNote(r, "each login writes the whole ~/.docker/config.json: merge their auths into one")
+	if len(logins) > 1 {
+		var auths []configAuth
+		for _, r := range logins {
+			auths = slices.DeleteFunc(auths, func(a configAuth) bool { return a.registry == r.auth.registry })
+			auths = append(auths, *r.auth)
+		}
+		for _, r := range logins[:len(logins)-1] {
+			*r = Result{Action: Delete, Start: r.Start, End: r.End, Note: "its registry is written with the job's other logins, in one ~/.docker/config.json"}
+		}
+		last := logins[len(logins)-1]
+		last.Lines = []string{configJSON(auths)}
+		addNote(last, "the job's logins are written as one ~/.docker/config.json, which BuildKit reads whole")
 	}
 	if len(images) > 1 {
 		for _, r := range runs {

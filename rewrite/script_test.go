@@ -152,13 +152,13 @@ func TestRewriteScript(t *testing.T) {
 				"docker run --rm python:3.12 pytest",
 			},
 			want: []string{
-				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`,
-				`mkdir -p ~/.docker && echo "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $HUB_USER:$HUB_TOKEN | base64)\"}}}" > ~/.docker/config.json`,
+				deleted,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"},\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $HUB_USER:$HUB_TOKEN | base64)\"}}}" > ~/.docker/config.json`,
 				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE",
 				"npm test",
 				"pytest",
 			},
-			notes: map[int]string{1: "merge their auths", 2: "not pushed", 3: "several images (node:20, python:3.12)", 4: "job of its own"},
+			notes: map[int]string{0: "with the job's other logins", 1: "written as one ~/.docker/config.json", 2: "not pushed", 3: "several images (node:20, python:3.12)", 4: "job of its own"},
 		},
 	}
 	for _, tt := range tests {
