@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
@@ -107,7 +108,7 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 		}
 		edits = append(edits, e...)
 		for _, ch := range lr.Changes {
-			if ch.Result.Note != "" {
+			if ch.Result.Note != "" && !slices.Contains(notes, ch.Result.Note) {
 				notes = append(notes, ch.Result.Note)
 			}
 			if ch.Result.Action == rewrite.UseImage && ch.Result.Image != "" {
@@ -207,6 +208,8 @@ func trivialCommand(text string) bool {
 // outcome says in words what becomes of a line.
 func outcome(lr rewrite.LineResult) string {
 	switch {
+	case lr.Deleted && slices.ContainsFunc(lr.Changes, func(c rewrite.Change) bool { return c.Result.JoinsLogin() }):
+		return "its registry goes into the one ~/.docker/config.json that the job's last login writes"
 	case lr.Deleted:
 		return "it is no longer needed (remove it)"
 	case lr.New == lr.Old:

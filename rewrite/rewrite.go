@@ -71,6 +71,11 @@ type Result struct {
 	auth *configAuth
 }
 
+// JoinsLogin reports whether the result deletes a docker login whose
+// registry is written, with the job's other logins, in the config.json of
+// its last one.
+func (r Result) JoinsLogin() bool { return r.Action == Delete && r.auth != nil }
+
 // Alias is a docker tag SRC DST, both as shell text.
 type Alias struct{ Src, Dst string }
 

@@ -123,7 +123,7 @@ func jobNotes(out []LineResult, ctx Context) {
 			auths = append(auths, *r.auth)
 		}
 		for _, r := range logins[:len(logins)-1] {
-			*r = Result{Action: Delete, Start: r.Start, End: r.End, Note: "its registry is written with the job's other logins, in one ~/.docker/config.json"}
+			*r = Result{Action: Delete, Start: r.Start, End: r.End, auth: r.auth}
 		}
 		last := logins[len(logins)-1]
 		last.Lines = []string{configJSON(auths)}

@@ -158,7 +158,7 @@ func TestRewriteScript(t *testing.T) {
 				"npm test",
 				"pytest",
 			},
-			notes: map[int]string{0: "with the job's other logins", 1: "written as one ~/.docker/config.json", 2: "not pushed", 3: "several images (node:20, python:3.12)", 4: "job of its own"},
+			notes: map[int]string{1: "written as one ~/.docker/config.json", 2: "not pushed", 3: "several images (node:20, python:3.12)", 4: "job of its own"},
 		},
 	}
 	for _, tt := range tests {
@@ -184,6 +184,9 @@ func TestRewriteScript(t *testing.T) {
 						t.Errorf("line %d: notes %q, want one with %q", i, notes, want)
 					}
 				}
+			}
+			if tt.name == "what only the whole job shows" && !got[0].Changes[0].Result.JoinsLogin() {
+				t.Errorf("line 0: the first login does not join the last one's config.json")
 			}
 		})
 	}

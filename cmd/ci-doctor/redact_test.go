@@ -54,7 +54,7 @@ const leakyConfig = `build:
   script:
     - docker login -u deploy -p Sup3rS3cret registry.example.com
     - docker login -u deploy -p "$CI_REGISTRY_PASSWORD" registry.example.com
-    - docker login -u deploy --password=Pa55wordValue registry.example.com
+    - docker login -u deploy --password=Pa55wordValue other.example.com
     - echo -n deploy:b64Secret99 | base64
     - curl -H "Authorization: Bearer bearerSecret123" https://registry.example.com/api
     - docker build -t registry.example.com/group/app:1.0 .
