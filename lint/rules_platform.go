@@ -71,7 +71,7 @@ func pushesToProjectRegistry(text string) bool {
 // Docker configuration file.
 var dockerConfigSteps = []string{
 	"mkdir -p ~/.docker",
-	`echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`,
+	`echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
 }
 
 // checkBuildkitPushAuth finds a BuildKit build that pushes to the

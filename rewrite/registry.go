@@ -195,7 +195,7 @@ func configLogin(user, pass, registry string) (configAuth, bool) {
 func configJSON(auths []configAuth) string {
 	var entries []string
 	for _, a := range auths {
-		entries = append(entries, fmt.Sprintf(`\"%s\":{\"auth\":\"$(echo -n %s:%s | base64)\"}`, a.registry, a.user, a.pass))
+		entries = append(entries, fmt.Sprintf(`\"%s\":{\"auth\":\"$(echo -n %s:%s | base64 | tr -d '\n')\"}`, a.registry, a.user, a.pass))
 	}
 	return `mkdir -p ~/.docker && echo "{\"auths\":{` + strings.Join(entries, ",") + `}}" > ~/.docker/config.json`
 }

@@ -74,10 +74,10 @@ func TestRewrite(t *testing.T) {
 			want: Result{Action: Replace, Tool: ToolCrane, Lines: []string{`crane auth login -u u -p "$P" r`}}},
 		{name: "login in a BuildKit job", line: "docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY", ctx: Context{BuildKit: true},
 			// The guide's section 2, on one line.
-			want: Result{Action: Replace, Lines: []string{`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`}},
+			want: Result{Action: Replace, Lines: []string{`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`}},
 			note: "section 2"},
 		{name: "login to Docker Hub in a BuildKit job", line: "docker login -u $U -p $P", ctx: Context{BuildKit: true},
-			want: Result{Action: Replace, Lines: []string{`mkdir -p ~/.docker && echo "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $U:$P | base64)\"}}}" > ~/.docker/config.json`}},
+			want: Result{Action: Replace, Lines: []string{`mkdir -p ~/.docker && echo "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $U:$P | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`}},
 			note: "section 2"},
 		{name: "interactive login", line: "docker login registry.example.com", want: Result{Action: Manual}, note: "interactive"},
 

@@ -35,7 +35,7 @@ func TestRewriteScript(t *testing.T) {
 				"docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
 			},
 			want: []string{
-				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"}}}" > ~/.docker/config.json`,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
 				strings.Join(guideBuild, " "),
 				deleted,
 			},
@@ -51,7 +51,7 @@ func TestRewriteScript(t *testing.T) {
 				`docker push "$CI_REGISTRY_IMAGE:latest"`,
 			},
 			want: []string{
-				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n "$CI_REGISTRY_USER":"$CI_REGISTRY_PASSWORD" | base64)\"}}}" > ~/.docker/config.json`,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n "$CI_REGISTRY_USER":"$CI_REGISTRY_PASSWORD" | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
 				deleted,
 				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=docker --opt filename=Dockerfile.prod" +
 					" --opt build-arg:NODE_ENV=production --import-cache type=registry,ref=$CI_REGISTRY_IMAGE:latest --export-cache type=inline" +
@@ -153,7 +153,7 @@ func TestRewriteScript(t *testing.T) {
 			},
 			want: []string{
 				deleted,
-				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64)\"},\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $HUB_USER:$HUB_TOKEN | base64)\"}}}" > ~/.docker/config.json`,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64 | tr -d '\n')\"},\"https://index.docker.io/v1/\":{\"auth\":\"$(echo -n $HUB_USER:$HUB_TOKEN | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
 				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE",
 				"npm test",
 				"pytest",
