@@ -347,7 +347,8 @@ func isLowerAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') }
 
 // stripQuote removes a Markdown quote ("> ") that a log pasted in an issue
 // or a chat keeps, a reporter's quote bar ("| ", unless the line goes on as
-// a table row), and the frame that Terraform draws around an error ("│ "). npm's "> pkg@1.0.0 build" header loses its marker too, which no
+// a table row), and the frame that Terraform draws around an error ("│ ").
+// npm's "> pkg@1.0.0 build" header loses its marker too, which no
 // signature relies on.
 func stripQuote(text []byte) []byte {
 	// ">> " is a quote of a quote in mail and some forums.

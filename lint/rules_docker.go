@@ -268,12 +268,19 @@ func setImage(v *jobView, img jobImage) ([]edit.Edit, string) {
 		return nil, unsureFlow
 	}
 	f := j.Def.File
-	block := img.block(childIndent(j.Def))
+	ind := childIndent(j.Def)
 	if own := j.Own.Get("image"); own != nil && own.File == f && blockEntry(own) && !itemStart(own) {
-		start, end := f.Span(own.Line())
-		return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), block)}, ""
+		return replaceImage(own, ind, img), ""
 	}
-	return []edit.Edit{edit.Insert(f.Path, j.Def.Line()+1, block)}, ""
+	return []edit.Edit{edit.Insert(f.Path, j.Def.Line()+1, img.block(ind))}, ""
+}
+
+// replaceImage writes img, at indentation ind, over an image: entry
+// written in block style.
+func replaceImage(e *ciconfig.Entry, ind string, img jobImage) []edit.Edit {
+	f := e.File
+	start, end := f.Span(e.Line())
+	return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), img.block(ind))}
 }
 
 // keepLast marks, for each list (a section of one file) whose commands are

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/rewrite"
 )
 
 func init() {
@@ -69,10 +70,7 @@ func pushesToProjectRegistry(text string) bool {
 
 // Guide section 2: BuildKit reads the registry credentials from the
 // Docker configuration file.
-var dockerConfigSteps = []string{
-	"mkdir -p ~/.docker",
-	`echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
-}
+var dockerConfigSteps = []string{"mkdir -p ~/.docker", rewrite.ProjectRegistryConfig()}
 
 // checkBuildkitPushAuth finds a BuildKit build that pushes to the
 // project's registry with nothing before it writing the credentials

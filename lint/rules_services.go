@@ -107,11 +107,7 @@ func useBuildkitImage(img *ciconfig.Entry) ([]edit.Edit, string) {
 	if !blockEntry(img) || itemStart(img) {
 		return nil, unsureFlow
 	}
-	f := img.File
-	start, end := f.Span(img.Line())
-	ind := indent(f, img.Line())
-	text := buildkitImage.block(ind)
-	return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), text)}, ""
+	return replaceImage(img, indent(img.File, img.Line()), buildkitImage), ""
 }
 
 func dockerVariable(name, rule string) func(*checker, *jobView) {

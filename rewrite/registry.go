@@ -193,9 +193,23 @@ func configLogin(user, pass, registry string) (configAuth, bool) {
 // one or more registries: the file is written whole, so a job that logs
 // in to several registries writes them all at once.
 func configJSON(auths []configAuth) string {
+	return "mkdir -p ~/.docker && " + configEcho(auths)
+}
+
+// configEcho is the echo that writes the config.json itself. The base64
+// goes through tr: it wraps at 76 columns, and a long token (GitLab 19's
+// job tokens are JWTs) would break the JSON.
+func configEcho(auths []configAuth) string {
 	var entries []string
 	for _, a := range auths {
 		entries = append(entries, fmt.Sprintf(`\"%s\":{\"auth\":\"$(echo -n %s:%s | base64 | tr -d '\n')\"}`, a.registry, a.user, a.pass))
 	}
-	return `mkdir -p ~/.docker && echo "{\"auths\":{` + strings.Join(entries, ",") + `}}" > ~/.docker/config.json`
+	return `echo "{\"auths\":{` + strings.Join(entries, ",") + `}}" > ~/.docker/config.json`
+}
+
+// ProjectRegistryConfig is the guide's section 2 step that writes the
+// project registry's job credentials into ~/.docker/config.json, which
+// BuildKit reads (after mkdir -p ~/.docker).
+func ProjectRegistryConfig() string {
+	return configEcho([]configAuth{{"$CI_REGISTRY", "$CI_REGISTRY_USER", "$CI_REGISTRY_PASSWORD"}})
 }
