@@ -34,6 +34,7 @@ var rules = []*Rule{
 	{ID: "node-version-mismatch", Summary: "the job's node image differs from the Dockerfile's FROM node version", severity: "major"},
 	{ID: "buildkit-missing-platform", Summary: "the image is built for the builder's architecture only", severity: "major", onDemand: true},
 	{ID: "buildkit-push-without-auth", Summary: "BuildKit pushes to the project's registry without credentials in ~/.docker/config.json", severity: "major"},
+	{ID: "docker-config-wrapped-auth", Summary: "base64 wraps the auth it writes into ~/.docker/config.json, which breaks the file for long tokens", severity: "major"},
 }
 
 var ruleByID = func() map[string]*Rule {

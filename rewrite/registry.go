@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -212,4 +213,54 @@ func configEcho(auths []configAuth) string {
 // BuildKit reads (after mkdir -p ~/.docker).
 func ProjectRegistryConfig() string {
 	return configEcho([]configAuth{{"$CI_REGISTRY", "$CI_REGISTRY_USER", "$CI_REGISTRY_PASSWORD"}})
+}
+
+// base64Command finds a base64 encoder in shell text: coreutils' or
+// busybox's base64 (wraps at 76 columns) or openssl's (wraps at 64), with
+// the options that follow it.
+var base64Command = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s|(;&` + "`" + `])(?:openssl\s+)?base64((?:\s+-[-\w]+(?:=\S*)?)*)`)
+})
+
+// trAfter matches a pipe into tr -d right after a command.
+var trAfter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\|\s*tr\s+-d\b`) })
+
+// UnwrappedAuth returns cmd with | tr -d '\n' after each base64 that
+// encodes a Docker config's auth and wraps its output, and whether it
+// changed anything. Only a command that writes the config's JSON ("auths"
+// or config.json) is looked at. A user:token pair longer than 57 bytes
+// (GitLab 19's job tokens are JWTs) is wrapped onto two lines, and a
+// newline inside a JSON string makes the whole file unreadable.
+func UnwrappedAuth(cmd string) (string, bool) {
+	if !strings.Contains(cmd, "auths") && !strings.Contains(cmd, "config.json") {
+		return cmd, false
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range base64Command().FindAllStringSubmatchIndex(cmd, -1) {
+		if !wraps(cmd[m[2]:m[3]]) || trAfter().MatchString(cmd[m[1]:]) {
+			continue
+		}
+		b.WriteString(cmd[last:m[1]])
+		b.WriteString(` | tr -d '\n'`)
+		last = m[1]
+	}
+	if last == 0 {
+		return cmd, false
+	}
+	b.WriteString(cmd[last:])
+	return b.String(), true
+}
+
+// wraps reports whether a base64 command with these options encodes with
+// line wrapping: it decodes with -d, and -w 0 or openssl's -A keep one line.
+func wraps(opts string) bool {
+	for _, o := range strings.Fields(opts) {
+		switch {
+		case o == "-d", o == "-D", o == "--decode", o == "-A",
+			strings.HasPrefix(o, "-w"), strings.HasPrefix(o, "--wrap"):
+			return false
+		}
+	}
+	return true
 }
