@@ -217,11 +217,13 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 			}
 			// The fix that wrote the tool's name into the job is to blame;
 			// when none did (the image changed), every fix of the job.
+			// missingTools says "run TOOL in ...".
+			tool := strings.Fields(m)[1]
 			var mine, callers []Finding
 			for _, f := range plan.Fixed {
 				if slices.Contains(f.Jobs, j.Name) {
 					mine = append(mine, f)
-					if writesTool(f) {
+					if writesTool(f, tool) {
 						callers = append(callers, f)
 					}
 				}
@@ -313,11 +315,10 @@ func checkFix(before *ciconfig.Config, next *overlay) (*ciconfig.Config, string)
 	return after, ""
 }
 
-// writesTool reports whether a finding's edits write a call of BuildKit's
-// scripts or crane.
-func writesTool(f Finding) bool {
+// writesTool reports whether a finding's edits write the tool's name.
+func writesTool(f Finding, tool string) bool {
 	for _, e := range f.Edits {
-		if e.New != nil && (strings.Contains(*e.New, "buildctl") || strings.Contains(*e.New, "crane ")) {
+		if e.New != nil && strings.Contains(*e.New, tool) {
 			return true
 		}
 	}
@@ -326,7 +327,8 @@ func writesTool(f Finding) bool {
 
 // missingTools says which tools the platform guide uses that the job calls
 // but its image lacks: BuildKit's scripts outside the BuildKit image, crane
-// in an image without it when the job does not install it.
+// in an image without it when the job does not install it, curl (the
+// guide's install line) in an Alpine image.
 func missingTools(j *ciconfig.Job) []string {
 	// No checker: the two questions read no option of the rules.
 	v := newJobView(nil, j)
@@ -337,6 +339,9 @@ func missingTools(j *ciconfig.Job) []string {
 	}
 	if v.lacksCrane() {
 		out = append(out, "run crane in "+shown+", which does not have it, without installing it")
+	}
+	if v.lacksCurl() {
+		out = append(out, "run curl in "+shown+", which has no curl, without installing it")
 	}
 	return out
 }

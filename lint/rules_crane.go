@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/edit"
@@ -43,12 +44,37 @@ func checkCraneInstalled(c *checker, v *jobView) {
 	line, col := lineOf(cmd, "crane")
 	image := v.shownImage()
 	msg := "crane is not in " + image + " and the job does not install it: add the platform guide's install line before it"
-	fix := func() ([]edit.Edit, string) { return insertCommand(cmd, rewrite.CraneInstall) }
+	install := rewrite.CraneInstall
+	if v.alpine() {
+		msg += ", with wget for curl, which " + image + " does not have"
+		install = rewrite.CraneInstallWget
+	}
+	fix := func() ([]edit.Edit, string) { return insertCommand(cmd, install) }
 	if dockerImage().MatchString(v.imageName) && v.onlyCrane() {
 		msg = "crane is not in " + image + ": the job only runs crane, use " + craneImage.name
 		fix = func() ([]edit.Edit, string) { return useCraneImage(v) }
 	}
 	c.report(v, "crane-not-installed", cmd.File, line, col, msg, fix)
+}
+
+// alpine reports whether the job's image is Alpine's or built on it, as
+// Docker's own image is: busybox gives it wget, and it has no curl.
+func (v *jobView) alpine() bool {
+	return dockerImage().MatchString(v.imageName) || strings.Contains(v.imageName, "alpine")
+}
+
+// lacksCurl reports whether the job calls curl in an Alpine image and
+// installs it nowhere (apk add curl).
+func (v *jobView) lacksCurl() bool {
+	if !v.alpine() || len(v.uses("curl")) == 0 {
+		return false
+	}
+	for _, c := range v.cmds {
+		if strings.Contains(c.Text, "apk add") && slices.Contains(strings.Fields(c.Text), "curl") {
+			return false
+		}
+	}
+	return true
 }
 
 // installsCrane reports whether a command downloads crane's release.

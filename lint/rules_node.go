@@ -82,7 +82,26 @@ func checkNodeVersion(c *checker, v *jobView) {
 	c.report(v, "node-version-mismatch", v.image.File, at.Line, at.Column,
 		fmt.Sprintf("image %s runs the app that %s:%d builds FROM %s: native modules built for Node.js %s do not load in Node.js %s (NODE_MODULE_VERSION); use %s",
 			v.imageName, name, from.Line, from.Image, want, major, newImage),
-		func() ([]edit.Edit, string) { return replaceOnLine(v.image.File, at.Line, v.imageName, newImage) })
+		func() ([]edit.Edit, string) { return setNodeImage(v, at.Line, newImage) })
+}
+
+// setNodeImage writes the new image over the old one. An Alpine image has
+// no curl: the guide's crane install line then downloads with wget.
+func setNodeImage(v *jobView, line int, newImage string) ([]edit.Edit, string) {
+	edits, note := replaceOnLine(v.image.File, line, v.imageName, newImage)
+	if edits == nil || !strings.Contains(newImage, "alpine") {
+		return edits, note
+	}
+	for _, cmd := range v.cmds {
+		if cmd.Text == rewrite.CraneInstall && cmd.Start == cmd.End {
+			e, note := replaceOnLine(cmd.File, cmd.Start, rewrite.CraneInstall, rewrite.CraneInstallWget)
+			if e == nil {
+				return nil, note
+			}
+			edits = append(edits, e...)
+		}
+	}
+	return edits, ""
 }
 
 // nodeImage changes the major version in a node image's tag, keeping the

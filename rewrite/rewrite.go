@@ -42,8 +42,15 @@ const (
 	ToolCrane = "crane"
 )
 
+// craneRelease is the crane release the guide installs.
+const craneRelease = `"https://github.com/google/go-containerregistry/releases/download/v0.20.2/go-containerregistry_Linux_x86_64.tar.gz"`
+
 // CraneInstall is the guide's command that installs crane in a job.
-const CraneInstall = `curl -sL "https://github.com/google/go-containerregistry/releases/download/v0.20.2/go-containerregistry_Linux_x86_64.tar.gz" | tar -xzf - -C /usr/local/bin crane`
+const CraneInstall = `curl -sL ` + craneRelease + ` | tar -xzf - -C /usr/local/bin crane`
+
+// CraneInstallWget is the guide's command for an Alpine image (Docker's
+// own is one), whose busybox has wget and tar but no curl.
+const CraneInstallWget = `wget -qO- ` + craneRelease + ` | tar -xzf - -C /usr/local/bin crane`
 
 // Result is what becomes of one docker command.
 type Result struct {
