@@ -70,9 +70,35 @@ func (v *jobView) rewritten() []rewrite.LineResult {
 		for i, cmd := range v.cmds {
 			texts[i] = cmd.Text
 		}
-		v.rewrite = rewrite.RewriteScript(texts)
+		v.rewrite = rewrite.RewriteScript(texts, v.runElsewhere())
 	}
 	return v.rewrite
+}
+
+// runElsewhere returns the images that the configuration's other jobs run,
+// as written: their image: and the images of their docker run and docker
+// create commands.
+func (v *jobView) runElsewhere() []string {
+	if v.c == nil {
+		return nil
+	}
+	var out []string
+	for _, j := range v.c.cfg.Jobs {
+		if j == v.job {
+			continue
+		}
+		if img := imageName(j.Get("image")); img != "" {
+			out = append(out, img)
+		}
+		for _, cmd := range j.Commands() {
+			for _, d := range rewrite.DockerCommands(cmd.Text) {
+				if img := d.Image(); img != "" {
+					out = append(out, img)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
@@ -349,10 +375,12 @@ func replaceCommand(cmd ciconfig.Command, lr rewrite.LineResult, keepOne bool) (
 
 // onlyItem reports whether the item on lines start..end is alone in its
 // list: deleting it would leave an empty script, which GitLab rejects.
+// Above it, the lines of a previous item's block scalar are deeper than
+// the list and belong to that item.
 func onlyItem(f *ciconfig.File, start, end int) bool {
 	ind := ciconfig.IndentOf(f.Line(start))
 	for _, n := range []int{start - 1, end + 1} {
-		for n >= 1 && n <= f.NumLines() && strings.TrimSpace(stripComment(f.Line(n))) == "" {
+		for n >= 1 && n <= f.NumLines() && (strings.TrimSpace(stripComment(f.Line(n))) == "" || n < start && ciconfig.IndentOf(f.Line(n)) > ind) {
 			if n < start {
 				n--
 			} else {

@@ -36,6 +36,16 @@ func containerArgs(args []Word) ([]flag, string, []Word, bool) {
 	return flags, ops[0].Raw, ops[1:], true
 }
 
+// Image returns the image that a docker run or docker create starts, as
+// shell text, or "".
+func (d DockerCmd) Image() string {
+	if d.Sub != "run" && d.Sub != "create" {
+		return ""
+	}
+	_, image, _, _ := containerArgs(d.Args)
+	return image
+}
+
 // created returns the names by which later commands find the container
 // of a docker create (--name N, and "$ID" for ID=$(docker create ...))
 // and its image, as shell text.

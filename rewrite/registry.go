@@ -19,7 +19,7 @@ func rewriteBuild(cmd DockerCmd, ctx Context) Result {
 	}
 	var names []string
 	for _, t := range b.Tags {
-		if b.Push || ctx.pushed(t) {
+		if b.Push || ctx.pushed(t) || contains(ctx.Elsewhere, t) && inRegistry(t) {
 			names = append(names, t)
 		}
 	}
@@ -39,6 +39,14 @@ func rewriteBuild(cmd DockerCmd, ctx Context) Result {
 		notes = append(notes, "left out, no buildctl translation: "+strings.Join(b.Unknown, ", "))
 	}
 	return Result{Action: Replace, Lines: b.Buildctl(push), Tool: ToolBuildKit, Note: strings.Join(notes, "; ")}
+}
+
+// inRegistry reports whether an image reference names a registry's
+// repository (registry.example.com/app, $CI_REGISTRY_IMAGE) rather than a
+// local name (app:1.0), which a push would send to Docker Hub's library.
+func inRegistry(ref string) bool {
+	v := unquote(ref)
+	return strings.Contains(v, "/") || strings.HasPrefix(v, "$")
 }
 
 var pushFlags = sync.OnceValue(func() flagSpec { return newSpec("a,all-tags", "q,quiet", "disable-content-trust", "platform=") })

@@ -107,6 +107,10 @@ type Context struct {
 	// becomes moby/buildkit:rootless, which has no crane: registry logins
 	// then write ~/.docker/config.json, as the guide's section 2 does.
 	BuildKit bool
+	// Elsewhere are the images that the pipeline's other jobs run (their
+	// image:, their docker run): a build of one of them pushes it, since
+	// without a shared daemon those jobs can only pull it from a registry.
+	Elsewhere []string
 }
 
 // Rewrite says what becomes of one docker command, following the guide's

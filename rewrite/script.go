@@ -72,8 +72,9 @@ func JobContext(cmds []DockerCmd) Context {
 // subshell becomes "true" instead, so that the shell's syntax holds. A line left with nothing but
 // "true" (docker pull X || true) is deleted, and so is a loop that waited
 // for the daemon (until docker info; do sleep 1; done), whose condition is
-// now "true".
-func RewriteScript(lines []string) []LineResult {
+// now "true". elsewhere are the images the pipeline's other jobs run
+// (Context.Elsewhere).
+func RewriteScript(lines, elsewhere []string) []LineResult {
 	cmds := make([][]DockerCmd, len(lines))
 	var all []DockerCmd
 	for i, l := range lines {
@@ -81,6 +82,7 @@ func RewriteScript(lines []string) []LineResult {
 		all = append(all, cmds[i]...)
 	}
 	ctx := JobContext(all)
+	ctx.Elsewhere = elsewhere
 	out := make([]LineResult, len(lines))
 	for i, l := range lines {
 		out[i] = LineResult{Line: i, Old: l, New: l}

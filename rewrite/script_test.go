@@ -163,7 +163,7 @@ func TestRewriteScript(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := RewriteScript(tt.lines)
+			got := RewriteScript(tt.lines, nil)
 			if len(got) != len(tt.lines) {
 				t.Fatalf("%d results for %d lines", len(got), len(tt.lines))
 			}
@@ -199,7 +199,7 @@ func TestRewriteScriptLayout(t *testing.T) {
 		"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA .",
 		"docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
 		"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA . > build.log",
-	})
+	}, nil)
 	if !reflect.DeepEqual(got[0].Layout, guideBuild) {
 		t.Errorf("layout\n got %q\nwant %q", got[0].Layout, guideBuild)
 	}
@@ -231,5 +231,32 @@ func TestJobContext(t *testing.T) {
 	}
 	if got := JobContext(cmds); !reflect.DeepEqual(got, want) {
 		t.Errorf("JobContext\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// A build whose image another job of the pipeline runs pushes it: that
+// job has no daemon to share the image with and pulls it from the
+// registry (Otus-DevOps-2021-08/asm-n_microservices builds in one job and
+// runs the image with docker run in the next).
+func TestRewriteScriptElsewhere(t *testing.T) {
+	lines := []string{"docker build -f reddit/docker/Dockerfile --tag $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA ./reddit"}
+	for _, tt := range []struct {
+		elsewhere []string
+		push      bool
+	}{
+		{nil, false},
+		{[]string{"${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHORT_SHA}"}, true},
+		{[]string{"$CI_REGISTRY_IMAGE:latest"}, false},
+	} {
+		got := RewriteScript(lines, tt.elsewhere)
+		if push := strings.Contains(got[0].New, "push=true"); push != tt.push {
+			t.Errorf("elsewhere %q: push=true is %v in %q, want %v", tt.elsewhere, push, got[0].New, tt.push)
+		}
+	}
+	// A local name would be pushed to Docker Hub's library: it stays local,
+	// with the note (LightmareVII/growBot runs growbot_lighttimer:1.0).
+	got := RewriteScript([]string{"docker build -t growbot_lighttimer:1.0 ."}, []string{"growbot_lighttimer:1.0"})
+	if strings.Contains(got[0].New, "push=true") {
+		t.Errorf("a local name is pushed: %q", got[0].New)
 	}
 }
