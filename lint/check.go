@@ -28,6 +28,8 @@ type checker struct {
 	only     map[string]bool
 	findings map[string]*Finding
 	order    []string
+	// runs are the images each job runs (runImages), made on first use.
+	runs map[*ciconfig.Job][]string
 }
 
 // Lint runs every rule over every job that runs and returns the findings

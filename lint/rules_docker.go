@@ -75,30 +75,44 @@ func (v *jobView) rewritten() []rewrite.LineResult {
 	return v.rewrite
 }
 
-// runElsewhere returns the images that the configuration's other jobs run,
-// as written: their image: and the images of their docker run and docker
-// create commands.
+// runElsewhere returns the images that the configuration's other jobs run
+// (runImages).
 func (v *jobView) runElsewhere() []string {
 	if v.c == nil {
 		return nil
 	}
 	var out []string
-	for _, j := range v.c.cfg.Jobs {
-		if j == v.job {
-			continue
+	for j, images := range v.c.runImages() {
+		if j != v.job {
+			out = append(out, images...)
 		}
+	}
+	return out
+}
+
+// runImages returns the images each job runs, as written: its image: and
+// the images of its docker run and docker create commands. They are read
+// once for the whole configuration, not once per job that asks.
+func (c *checker) runImages() map[*ciconfig.Job][]string {
+	if c.runs != nil {
+		return c.runs
+	}
+	c.runs = map[*ciconfig.Job][]string{}
+	for _, j := range c.cfg.Jobs {
+		var images []string
 		if img := imageName(j.Get("image")); img != "" {
-			out = append(out, img)
+			images = append(images, img)
 		}
 		for _, cmd := range j.Commands() {
 			for _, d := range rewrite.DockerCommands(cmd.Text) {
 				if img := d.Image(); img != "" {
-					out = append(out, img)
+					images = append(images, img)
 				}
 			}
 		}
+		c.runs[j] = images
 	}
-	return out
+	return c.runs
 }
 
 func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
