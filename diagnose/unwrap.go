@@ -52,6 +52,13 @@ const (
 	perhapsCut
 	// cut: as wide as other different lines: a terminal cut it.
 	cut
+	// ends: a box's line narrower than the box (see unframe) whose next
+	// line's first word would have fitted after it: the line ended there.
+	ends
+	// boxWrapped: a box's line narrower than the box, whose next line's
+	// first word would not have fitted: the box wrapped it at that space
+	// (Pulumi's boxed output does; k9s cuts in the middle of a word).
+	boxWrapped
 )
 
 // continues reports whether next is the rest of a line that was wrapped
@@ -71,8 +78,12 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	// further than the line it goes on continues it.
 	common := len(next) - len(outdent(next, prev))
 	prev, next = prev[common:], next[common:]
-	if len(next) == 0 || lineStart().Match(next) {
+	if at == ends || len(next) == 0 || lineStart().Match(next) {
 		return false, false
+	}
+	if at == boxWrapped {
+		// short: the break took a space (see wrappedRun).
+		return true, true
 	}
 	short = len(prev) < minWrapped
 	if short {
@@ -133,6 +144,17 @@ func prefixLen(line []byte) int {
 	n := len(line) - len(msg)
 	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
 		n--
+	}
+	return n
+}
+
+// messageStart is where a visible line's message starts: after the paste's
+// prefix and the one blank that separates it (see prefixLen), so that a
+// piece that a terminal cut inside a word is joined without a blank.
+func messageStart(line []byte) int {
+	n := prefixLen(line)
+	if n > 0 && n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+		n++
 	}
 	return n
 }
@@ -322,15 +344,21 @@ func unwrap(log []byte) *unwrapped {
 	// decide whether a line goes on in the next.
 	messages := make([][]byte, len(lines))
 	widths := make([]int, len(lines))
+	framed := make([]bool, len(lines))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
-		visible[i] = visibleLine(lines[i])
-		messages[i] = visible[i][prefixLen(visible[i]):]
+		visible[i], framed[i] = unframe(visibleLine(lines[i]))
+		messages[i] = visible[i][messageStart(visible[i]):]
 		widths[i] = columns(visible[i])
 	}
 	width, sure := wrapWidth(visible, widths)
 	edgeOf := func(i int) edge {
 		switch {
+		case framed[i] && widths[i] != width:
+			if i+1 < len(lines) && framed[i+1] && widths[i]+1+columns(firstWord(messages[i+1])) > width {
+				return boxWrapped
+			}
+			return ends
 		case widths[i] != width:
 			return inside
 		case sure:
@@ -357,9 +385,9 @@ func unwrap(log []byte) *unwrapped {
 				// prefix (its stream) and what a person sees.
 				u.text = append(append(u.text[:start], runnerPrefix(lines[i])...), visible[i]...)
 			}
-			if at == cut {
-				jl.cut = true
-			} else {
+			// A box's wrap cut the line as a terminal's does, at a space.
+			jl.cut = jl.cut || at == cut || at == boxWrapped
+			if at != cut {
 				// join may put a space before the text: the piece starts
 				// after it.
 				body := bytes.TrimLeft(next, " \t")
@@ -407,6 +435,45 @@ func wrappedRun(messages [][]byte, edgeOf func(int) edge, i int) (n int, atSpace
 		last, at = next, edgeOf(i+n)
 	}
 	return n, atSpaces
+}
+
+// firstWord is the line's first word, without the blanks before it.
+func firstWord(line []byte) []byte {
+	line = bytes.TrimLeft(line, " \t")
+	if i := bytes.IndexAny(line, " \t"); i >= 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// boxSide is the border of a text user interface's box (k9s' describe
+// view, a boxed table): "│", U+2502.
+const boxSide = "\u2502"
+
+// unframe returns what a line shows inside a box's borders ("│ text │"),
+// without the blanks that pad it to the box's width, and true; or the line
+// itself and false.
+// Such a box cuts its long lines at its width, in the middle of a word, and
+// gives each piece its own borders: without them the pieces are joined as
+// any terminal's are, and a padded line ends where its text ends. A paste
+// that starts inside the box has no left border on its first line; a
+// paste's prefix before the border stays.
+func unframe(line []byte) ([]byte, bool) {
+	in, ok := bytes.CutSuffix(line, []byte(" "+boxSide))
+	if !ok {
+		return line, false
+	}
+	in = bytes.TrimRight(in, " ")
+	// The paste's prefix (a timestamp, a quote) stays before the text.
+	if k := bytes.Index(in, []byte(boxSide+" ")); k >= 0 {
+		prefix := bytes.TrimRight(in[:k], " ")
+		text := in[k+len(boxSide)+1:]
+		if len(prefix) == 0 {
+			return text, true
+		}
+		return append(append(bytes.Clone(prefix), ' '), text...), true
+	}
+	return in, true
 }
 
 // runnerPrefix is the runner's timestamp prefix of a raw line, or nothing.

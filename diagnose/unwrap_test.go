@@ -244,3 +244,36 @@ func TestSpaceDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestUnwrapBoxed joins the lines that a text user interface's box cut at
+// its width (k9s' describe view of a Tekton pod, tektoncd/operator#2442,
+// round 88) and keeps the box's short lines, which end where their text
+// ends.
+func TestUnwrapBoxed(t *testing.T) {
+	log := "│   Normal   Scheduled  63s                default-scheduler  Successfully assigned tekton-pipelines/t │\n" +
+		"│ ekton-resource-pruner-77bgh-manual-5nm-g26rm to k3s-01                                               │\n" +
+		"│   Warning  Failed     18s (x3 over 62s)  kubelet            Failed to pull image \"gcr.io/tekton-rele │\n" +
+		"│ ases/dogfooding/tkn:8d43\": rpc error: code = NotFound desc = failed to pull and unpack image         │\n"
+	u := unwrap([]byte(log))
+	if u == nil {
+		t.Fatal("nothing was joined")
+	}
+	lines := strings.Split(strings.TrimSuffix(string(u.text), "\n"), "\n")
+	want := []string{
+		"  Normal   Scheduled  63s                default-scheduler  Successfully assigned tekton-pipelines/tekton-resource-pruner-77bgh-manual-5nm-g26rm to k3s-01",
+		"  Warning  Failed     18s (x3 over 62s)  kubelet            Failed to pull image \"gcr.io/tekton-releases/dogfooding/tkn:8d43\": rpc error: code = NotFound desc = failed to pull and unpack image",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("unwrap gave\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	// Pulumi's box wraps at a space, padding the line (testdata/logs/holdout,
+	// kubernetes-api-forbidden--pulumi-gke-kinetic-provide-credentials).
+	pulumi, err := os.ReadFile("../testdata/logs/holdout/kubernetes-api-forbidden--pulumi-gke-kinetic-provide-credentials.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = unwrap(pulumi)
+	if u == nil || !strings.HasPrefix(string(u.text), "**creating failed** error: configured Kubernetes cluster is unreachable: unable to load schema information from the API server: the server has asked for the client to provide credentials\n") {
+		t.Errorf("a box wrapped at a space: unwrap gave %v", u)
+	}
+}
