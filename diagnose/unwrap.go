@@ -211,8 +211,16 @@ func join(out, next []byte, atSpaces bool) []byte {
 // word after line, the text so far, that a word does not go on from:
 // punctuation that a space follows in prose, a capital, a quote that
 // closes a quoted name ('User "system:serviceaccount:ns:default"', then
-// "cannot list ..."), or an error chain's colon before a message.
+// "cannot list ..."), or an error chain's colon before a message; or
+// whether body opens a quote after a word.
 func spaceDropped(line, body []byte) bool {
+	if len(body) > 0 && body[0] == '"' {
+		// A quote that opens after a word ("running: Get", then
+		// "\"http://..."): a word does not go on with a quote.
+		cur := line[bytes.LastIndexByte(line, '\n')+1:]
+		last := cur[len(cur)-1]
+		return (last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z') && bytes.Count(cur, []byte{'"'})%2 == 0
+	}
 	if len(body) == 0 || body[0] < 'a' || body[0] > 'z' {
 		return false
 	}
