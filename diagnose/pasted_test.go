@@ -23,6 +23,7 @@ var pastings = []struct {
 	{"gitlab runner 18.7 timestamps, as the trace API returns them", func(l string) string { return "2026-11-27T12:54:19.022043Z 01O " + l }},
 	{"colored, as a terminal shows the script's lines", func(l string) string { return "\x1b[0;33m" + l + "\x1b[0;m" }},
 	{"github actions timestamps", func(l string) string { return "2024-05-01T10:00:00.1234567Z " + l }},
+	{"gh run view --log", func(l string) string { return "build\tRun tests\t2024-05-01T10:00:00.1234567Z " + l }},
 	{"jenkins timestamps", func(l string) string { return "10:00:00  " + l }},
 	{"kubectl logs --prefix", func(l string) string { return "[pod/runner-abc-project-1-concurrent-0/build] " + l }},
 	{"cloud build step", func(l string) string { return `Step #1 - "build": ` + l }},

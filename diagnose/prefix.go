@@ -43,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -87,6 +87,27 @@ func stripTimestamp(text []byte) []byte {
 		rest = rest[1:]
 	}
 	if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
+		return text
+	}
+	return rest
+}
+
+// stripRunLog removes the job and step names that `gh run view --log`
+// writes before each line of a GitHub Actions run, tab after each, when a
+// timestamp follows them (which stripTimestamp removes next): "build\tRun
+// tests\t2024-03-01T10:20:30.1234567Z ". The first line of a step may carry
+// a byte order mark before its timestamp.
+func stripRunLog(text []byte) []byte {
+	job, rest, ok := bytes.Cut(text, []byte("\t"))
+	if !ok || len(job) == 0 {
+		return text
+	}
+	step, rest, ok := bytes.Cut(rest, []byte("\t"))
+	if !ok || len(step) == 0 {
+		return text
+	}
+	rest = bytes.TrimPrefix(rest, []byte("\ufeff"))
+	if dateLen(rest) == 0 || len(stripTimestamp(rest)) == len(rest) {
 		return text
 	}
 	return rest

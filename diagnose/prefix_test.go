@@ -5,6 +5,10 @@ import "testing"
 func TestStripPrefixes(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"github actions timestamp", "2024-03-01T10:20:30.1234567Z ERROR: failed to solve", "ERROR: failed to solve"},
+		// gh run view --log (link-foundation/start's case studies keep such runs)
+		{"gh run view --log", "Release\tUNKNOWN STEP\t2026-05-02T22:48:46.0007571Z Error: ENOENT: no such file or directory, scandir '.changeset'", "Error: ENOENT: no such file or directory, scandir '.changeset'"},
+		{"gh run view --log, byte order mark", "Test (macos-latest)\tComplete job\t\ufeff2026-05-03T18:48:09.3693340Z Cleaning up orphan processes", "Cleaning up orphan processes"},
+		{"tabs without a timestamp", "name\tvalue\tother", "name\tvalue\tother"},
 		{"jenkins bracketed timestamp", "[2024-03-01T10:20:30.123Z] Cannot connect to the Docker daemon", "Cannot connect to the Docker daemon"},
 		{"date and clock with comma", "2024-03-01 10:20:30,123 error: x", "error: x"},
 		{"clock only", "10:20:30 denied: requested access", "denied: requested access"},
