@@ -102,10 +102,12 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	if at == perhapsCut && (isDigit(c) || strings.IndexByte(`'./)]},;=_`, c) >= 0) {
 		return true, short
 	}
-	if bytes.HasSuffix(prev, []byte(": ")) && !short {
+	if (bytes.HasSuffix(prev, []byte(": ")) || bytes.HasSuffix(prev, []byte(" -"))) && !short {
 		// An error chain broken after one of its ": " separators, the
 		// blank left at the end as an editor leaves it: the next piece
-		// may be a wrapped call ("Get \"https://...\": ...").
+		// may be a wrapped call ("Get \"https://...\": ..."). V8's chain
+		// uses " - " ("Allocation failed -", then "JavaScript heap out of
+		// memory").
 		return true, short
 	}
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
@@ -212,7 +214,7 @@ func join(out, next []byte, atSpaces bool) []byte {
 // punctuation that a space follows in prose, a capital, a quote that
 // closes a quoted name ('User "system:serviceaccount:ns:default"', then
 // "cannot list ..."), or an error chain's colon before a message; or
-// whether body opens a quote after a word.
+// whether body opens a quote after a word, or follows a chain's " -".
 func spaceDropped(line, body []byte) bool {
 	if len(body) > 0 && body[0] == '"' {
 		// A quote that opens after a word ("running: Get", then
@@ -220,6 +222,10 @@ func spaceDropped(line, body []byte) bool {
 		cur := line[bytes.LastIndexByte(line, '\n')+1:]
 		last := cur[len(cur)-1]
 		return (last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z') && bytes.Count(cur, []byte{'"'})%2 == 0
+	}
+	if bytes.HasSuffix(line, []byte(" -")) {
+		// " - " separates a chain's parts, as ": " does.
+		return len(body) > 0
 	}
 	if len(body) == 0 || body[0] < 'a' || body[0] > 'z' {
 		return false

@@ -240,6 +240,8 @@ func TestSpaceDropped(t *testing.T) {
 		// PowerShell broke docker's error before its URL (aspirate, round 89).
 		{"ERROR: error during connect: this error may indicate that the docker daemon is not running: Get", `"http://%2F%2F.%2Fpipe%2Fdocker_engine/_ping": open`, true},
 		{`the name "abc`, `def" is taken`, false},
+		// V8's chain broken after its " -" (loopback-next's Travis log, round 91).
+		{"FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed -", "JavaScript heap out of memory", true},
 	}
 	for _, tt := range tests {
 		if got := spaceDropped([]byte(tt.line), []byte(tt.body)); got != tt.want {
