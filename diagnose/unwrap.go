@@ -220,6 +220,9 @@ func spaceDropped(line, body []byte) bool {
 		// A quote that opens after a word ("running: Get", then
 		// "\"http://..."): a word does not go on with a quote.
 		cur := line[bytes.LastIndexByte(line, '\n')+1:]
+		if len(cur) == 0 {
+			return false
+		}
 		last := cur[len(cur)-1]
 		return (last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z') && bytes.Count(cur, []byte{'"'})%2 == 0
 	}
@@ -466,8 +469,7 @@ const boxSide = "\u2502"
 
 // unframe returns what a line shows inside a box's borders ("│ text │"),
 // without the blanks that pad it to the box's width, and true; or the line
-// itself and false.
-// Such a box cuts its long lines at its width, in the middle of a word, and
+// itself and false. Such a box cuts its long lines at its width, in the middle of a word, and
 // gives each piece its own borders: without them the pieces are joined as
 // any terminal's are, and a padded line ends where its text ends. A paste
 // that starts inside the box has no left border on its first line; a
