@@ -28,11 +28,12 @@ const maxJoined = 8
 const minWrapped = 40
 
 // lineStart finds the lines that begin a message of their own even when
-// they start like a continuation: a command, a tool's prefix, a stack frame,
+// they start like a continuation: a command, a tool's prefix (git's
+// "remote: " for the server's words), an error word in any case, a stack frame,
 // an ellipsis (Ansible's "...ignoring", an elided part of a paste), the
 // runner's section markers.
 var lineStart = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |(?:error|warning|info|fatal|panic)\b|time=|level=|step |stderr|stdout|\.\.\.|section_(?:start|end):)`)
+	return regexp.MustCompile(`^(?:\$ |\s*at |\s*\d+\s*\||\s*[-*>] |\s*#|npm |yarn |remote: |(?i:error|warning|info|fatal|panic)\b|time=|level=|step |stderr|stdout|\.\.\.|section_(?:start|end):)`)
 })
 
 // minWidth is the narrowest terminal whose wrapping is recognised by the
