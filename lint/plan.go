@@ -206,24 +206,22 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 	had := map[string]bool{}
 	for _, j := range before.Jobs {
 		for _, m := range missingTools(j) {
-			had[j.Name+"\x00"+m] = true
+			had[j.Name+"\x00"+m.what] = true
 		}
 	}
 	blamed := map[string]string{}
 	for _, j := range after.Jobs {
 		for _, m := range missingTools(j) {
-			if had[j.Name+"\x00"+m] {
+			if had[j.Name+"\x00"+m.what] {
 				continue
 			}
 			// The fix that wrote the tool's name into the job is to blame;
 			// when none did (the image changed), every fix of the job.
-			// missingTools says "run TOOL in ...".
-			tool := strings.Fields(m)[1]
 			var mine, callers []Finding
 			for _, f := range plan.Fixed {
 				if slices.Contains(f.Jobs, j.Name) {
 					mine = append(mine, f)
-					if writesTool(f, tool) {
+					if writesTool(f, m.tool) {
 						callers = append(callers, f)
 					}
 				}
@@ -232,7 +230,7 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 				callers = mine
 			}
 			for _, f := range callers {
-				blamed[identity(f)] = "job " + j.Name + " would " + m
+				blamed[identity(f)] = "job " + j.Name + " would " + m.what
 			}
 		}
 	}
@@ -325,23 +323,27 @@ func writesTool(f Finding, tool string) bool {
 	return false
 }
 
+// toolGap is a tool a job calls in an image without it: the tool's name,
+// as a fix that wrote the call would hold it, and what the job would do.
+type toolGap struct{ tool, what string }
+
 // missingTools says which tools the platform guide uses that the job calls
 // but its image lacks: BuildKit's scripts outside the BuildKit image, crane
 // in an image without it when the job does not install it, curl (the
 // guide's install line) in an Alpine image.
-func missingTools(j *ciconfig.Job) []string {
-	// No checker: the two questions read no option of the rules.
+func missingTools(j *ciconfig.Job) []toolGap {
+	// No checker: the questions read no option of the rules.
 	v := newJobView(nil, j)
 	shown := v.shownImage()
-	var out []string
+	var out []toolGap
 	if tool := v.lacksBuildKit(); tool != "" {
-		out = append(out, "run "+tool+" in "+shown+", which has no BuildKit")
+		out = append(out, toolGap{"buildctl", "run " + tool + " in " + shown + ", which has no BuildKit"})
 	}
 	if v.lacksCrane() {
-		out = append(out, "run crane in "+shown+", which does not have it, without installing it")
+		out = append(out, toolGap{"crane", "run crane in " + shown + ", which does not have it, without installing it"})
 	}
 	if v.lacksCurl() {
-		out = append(out, "run curl in "+shown+", which has no curl, without installing it")
+		out = append(out, toolGap{"curl ", "run curl in " + shown + ", which has no curl, without installing it"})
 	}
 	return out
 }

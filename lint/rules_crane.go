@@ -57,10 +57,14 @@ func checkCraneInstalled(c *checker, v *jobView) {
 	c.report(v, "crane-not-installed", cmd.File, line, col, msg, fix)
 }
 
-// alpine reports whether the job's image is Alpine's or built on it, as
+// alpine reports whether the job's image is Alpine's or built on it
+// (alpineImage).
+func (v *jobView) alpine() bool { return alpineImage(v.imageName) }
+
+// alpineImage reports whether an image is Alpine's or built on it, as
 // Docker's own image is: busybox gives it wget, and it has no curl.
-func (v *jobView) alpine() bool {
-	return dockerImage().MatchString(v.imageName) || strings.Contains(v.imageName, "alpine")
+func alpineImage(name string) bool {
+	return dockerImage().MatchString(name) || strings.Contains(name, "alpine")
 }
 
 // lacksCurl reports whether the job calls curl in an Alpine image and

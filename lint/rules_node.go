@@ -89,7 +89,7 @@ func checkNodeVersion(c *checker, v *jobView) {
 // no curl: the guide's crane install line then downloads with wget.
 func setNodeImage(v *jobView, line int, newImage string) ([]edit.Edit, string) {
 	edits, note := replaceOnLine(v.image.File, line, v.imageName, newImage)
-	if edits == nil || !strings.Contains(newImage, "alpine") {
+	if edits == nil || !alpineImage(newImage) {
 		return edits, note
 	}
 	for _, cmd := range v.cmds {
