@@ -54,6 +54,8 @@ func TestStripPrefixes(t *testing.T) {
 		{"indented timestamp", "    19:20:54  > GitLab: The project you were looking for could not be found.", "GitLab: The project you were looking for could not be found."},
 		{"indentation alone stays", "    at Object.<anonymous> (test.js:1:1)", "    at Object.<anonymous> (test.js:1:1)"},
 		{"github actions error marker", "##[error]Process completed with exit code 137.", "Process completed with exit code 137."},
+		{"github actions error marker as its web page shows it", "  Error: error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429", "error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429"},
+		{"a program's own Error: is kept", "Error: unable to copy from source", "Error: unable to copy from source"},
 		{"github actions marker after a timestamp", "2024-05-01T10:00:00.1234567Z ##[error]denied: requested access to the resource is denied", "denied: requested access to the resource is denied"},
 		{"not a marker", "##[Not A Marker] x", "##[Not A Marker] x"},
 		{"klog error", "F0707 01:13:07.674656       1 builder.go:204] Error: build error: fatal: x", "Error: build error: fatal: x"},
