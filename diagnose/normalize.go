@@ -142,13 +142,22 @@ func hexValue(c byte) int {
 }
 
 // appendVisible appends raw without ANSI escape sequences and control
-// characters other than tab.
+// characters other than tab, and without the colour sequences whose ESC a
+// paste lost ("[91mW: GPG error: ...", "[0;97mConfiguring the runner.[0m").
 func appendVisible(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
 		case c == 0x1b:
 			i = skipEscape(raw, i)
+		case c == '[':
+			esc := writtenESC(dst)
+			if n := orphanSGR(raw[i:], esc == 0 && len(dst) > 0 && isWordByte(dst[len(dst)-1])); n > 0 {
+				dst = dst[:len(dst)-esc]
+				i += n - 1
+			} else {
+				dst = append(dst, c)
+			}
 		case c < 0x20 && c != '\t', c == 0x7f:
 			// NUL bytes, backspaces and the like carry no visible text.
 		default:
@@ -156,6 +165,74 @@ func appendVisible(dst, raw []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// orphanSGR returns the length of the colour or erase sequence without its
+// ESC that starts raw ("[0m", "[31;1m", "[0;97m", the runner's "[0;m" and
+// "[0K"), or 0. Only the parameters that programs use for colour and weight
+// count (0 to 9, 21 to 49, 90 to 107, and 38;5;n), the sequence must not
+// end a bracket ("[1m]") or begin a duration ("[1min 46s"), and after a letter or a digit only a reset counts
+// ("done[0m", not "a[1m"), so that text in brackets ("[13m40s elapsed]",
+// "[287ms]") stays.
+func orphanSGR(raw []byte, afterWord bool) int {
+	n, params, reset := 0, 0, true
+	for j := 1; j < len(raw) && j < 16; j++ {
+		c := raw[j]
+		switch {
+		case isDigit(c):
+			n = n*10 + int(c-'0')
+			if n > 107 {
+				return 0
+			}
+		case c == ';' || c == 'm' || c == 'K':
+			if j == 1 || (c == 'K' && (params > 0 || n > 2)) {
+				return 0
+			}
+			if !(n <= 9 || (n >= 21 && n <= 49) || n >= 90 || (params > 0 && n <= 255)) {
+				return 0
+			}
+			reset = reset && n == 0
+			params++
+			n = 0
+			if c == ';' {
+				continue
+			}
+			if (afterWord && !reset) || (c == 'm' && minutes(raw[j+1:])) || (j+1 < len(raw) && raw[j+1] == ']') {
+				return 0
+			}
+			return j + 1
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// minutes reports whether the text after an "m" makes it a duration
+// ("[1min 46s", "[5ms]") rather than a colour.
+func minutes(after []byte) bool {
+	return bytes.HasPrefix(after, []byte("in")) || (len(after) > 0 && after[0] == 's' && (len(after) == 1 || !isWordByte(after[1])))
+}
+
+// writtenESCs are ESC written as text: JSON's and Go's quoting (a JSON
+// message's "\u001b[0;m"), C's octal, bash's "\e", rsyslog's "#033" and a
+// terminal's caret form "^[".
+var writtenESCs = [...]string{`\u001b`, `\x1b`, `\033`, `\e`, "#033", "^["}
+
+// writtenESC returns the length of the ESC written as text that dst ends
+// with, or 0.
+func writtenESC(dst []byte) int {
+	for _, e := range writtenESCs {
+		if len(dst) >= len(e) && string(dst[len(dst)-len(e):]) == e {
+			return len(e)
+		}
+	}
+	return 0
+}
+
+// isWordByte reports whether c is an ASCII letter or digit.
+func isWordByte(c byte) bool {
+	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
 // skipEscape returns the index of the last byte of the escape sequence that
