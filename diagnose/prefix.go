@@ -347,14 +347,34 @@ func stripKlog(text []byte) []byte {
 }
 
 // stripKubectlPrefix removes the source that `kubectl logs --prefix` (and
-// `--all-containers`) writes before each line: "[pod/runner-x-project-1-
-// concurrent-0/build] ".
+// `--all-containers`) writes before each line, "[pod/runner-x-project-1-
+// concurrent-0/build] ", and the task and step that Tekton's `tkn
+// pipelinerun logs` writes, "[build-trusted : create] ".
 func stripKubectlPrefix(text []byte) []byte {
-	source, rest, ok := bracketed(text, "[pod/")
-	if !ok || bytes.Count(source, []byte("/")) != 1 || bytes.IndexByte(source, ' ') >= 0 || !bytes.HasPrefix(rest, []byte(" ")) {
-		return text
+	if source, rest, ok := bracketed(text, "[pod/"); ok && bytes.Count(source, []byte("/")) == 1 && bytes.IndexByte(source, ' ') < 0 && bytes.HasPrefix(rest, []byte(" ")) {
+		return rest[1:]
 	}
-	return rest[1:]
+	if source, rest, ok := bracketed(text, "["); ok && bytes.HasPrefix(rest, []byte(" ")) {
+		task, step, ok := bytes.Cut(source, []byte(" : "))
+		if ok && k8sName(task) && k8sName(step) {
+			return rest[1:]
+		}
+	}
+	return text
+}
+
+// k8sName reports whether b can be the name of a Kubernetes object or a
+// container: lower-case letters, digits, '-' and '.'.
+func k8sName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !isLowerAlnum(c) && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // bracketed splits text that starts with open and has a ']' after it into

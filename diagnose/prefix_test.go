@@ -56,6 +56,8 @@ func TestStripPrefixes(t *testing.T) {
 		{"github actions error marker", "##[error]Process completed with exit code 137.", "Process completed with exit code 137."},
 		{"github actions error marker as its web page shows it", "  Error: error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429", "error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429"},
 		{"a program's own Error: is kept", "Error: unable to copy from source", "Error: unable to copy from source"},
+		{"tekton's task and step", "[build-trusted : create] ERROR: failed to build: exit status 1", "ERROR: failed to build: exit status 1"},
+		{"brackets with spaces that are no tekton step", "[ FAILED ] cannot create kind cluster", "[ FAILED ] cannot create kind cluster"},
 		{"github actions marker after a timestamp", "2024-05-01T10:00:00.1234567Z ##[error]denied: requested access to the resource is denied", "denied: requested access to the resource is denied"},
 		{"not a marker", "##[Not A Marker] x", "##[Not A Marker] x"},
 		{"klog error", "F0707 01:13:07.674656       1 builder.go:204] Error: build error: fatal: x", "Error: build error: fatal: x"},
