@@ -86,6 +86,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm; node-gyp's
 		// "gyp ERR! stack Error: not found: make" names what its build lacks
 		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		// the cause under a report that miette draws (pnpm 10, Rust tools): "Error:   × initialize the state", then
+		// "  ╰─▶ Invalid CA certificate (entry 0): ..."
+		`|\s*[╰├]─▶ \S` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first
@@ -103,13 +106,14 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** [target] Error 2" (or "* [target]
 // Error 2", when Markdown took two of its stars for emphasis), npm's
-// lifecycle footer, stack frames, the runner's clean-up, a test that passed
+// lifecycle footer, node-gyp's (its stack frames, "gyp ERR! System ...",
+// "gyp ERR! cwd ..."), stack frames, the runner's clean-up, a test that passed
 // ("✓ returns 403 Forbidden for a read-only token"), and helm's note that
 // `upgrade --install` installs ("Release "x" does not exist. Installing it
 // now."). They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...), which
 		// says how the step ended when nothing before it does
