@@ -145,11 +145,20 @@ func hexValue(c byte) int {
 // characters other than tab, and without the colour sequences whose ESC a
 // paste lost ("[91mW: GPG error: ...", "[0;97mConfiguring the runner.[0m").
 func appendVisible(dst, raw []byte) []byte {
+	// concealed is true between SGR 8 ("conceal") and a reset: Jenkins
+	// hides its console notes that way ("\x1b[8mha:////4Jxe...\x1b[0m"),
+	// and a terminal does not show them.
+	concealed := false
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
 		case c == 0x1b:
-			i = skipEscape(raw, i)
+			j := skipEscape(raw, i)
+			if j > i+1 && raw[i+1] == '[' && raw[j] == 'm' {
+				concealed = conceals(raw[i+2:j], concealed)
+			}
+			i = j
+		case concealed:
 		case c == '[':
 			esc := writtenESC(dst)
 			if n := orphanSGR(raw[i:], esc == 0 && len(dst) > 0 && isWordByte(dst[len(dst)-1])); n > 0 {
@@ -165,6 +174,23 @@ func appendVisible(dst, raw []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// conceals returns whether text is hidden after an SGR sequence with these
+// parameters: 8 hides it, and 0 (or none) and 28 show it again.
+func conceals(params []byte, concealed bool) bool {
+	if len(params) == 0 {
+		return false
+	}
+	for p := range bytes.SplitSeq(params, []byte(";")) {
+		switch string(p) {
+		case "8":
+			concealed = true
+		case "0", "00", "", "28":
+			concealed = false
+		}
+	}
+	return concealed
 }
 
 // orphanSGR returns the length of the colour or erase sequence without its

@@ -24,6 +24,7 @@ func TestNormalize(t *testing.T) {
 		{name: "the runner's colours without ESC", lines: []string{"[0K[32;1m$ make test[0;m"}, text: "$ make test"},
 		{name: "colours written as text", lines: []string{`msg: \u001b[31;1mFATAL: x\u001b[0;m #033[0;m ^[[0m`}, text: "msg: FATAL: x"},
 		{name: "brackets that are no colour", lines: []string{"[13m40s elapsed] [287ms] [1min 46s] [5ms] took [1m] a[1m [0K]"}, text: "[13m40s elapsed] [287ms] [1min 46s] [5ms] took [1m] a[1m [0K]"},
+		{name: "jenkins' concealed console note", lines: []string{"\x1b[8mha:////4JxeQjDr0nzmEr/fOvuS3ph+AAAA\x1b[0m[Pipeline] sh"}, text: "[Pipeline] sh"},
 		{name: "crlf", lines: []string{"windows line\r"}, text: "windows line"},
 		{name: "nul and control bytes", lines: []string{"a\x00b\x08c"}, text: "abc"},
 		{name: "invalid utf-8", lines: []string{"bad \xff\xfe byte"}, text: "bad \uFFFD byte"},
