@@ -366,6 +366,14 @@ func unwrap(log []byte) *unwrapped {
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
 		visible[i], framed[i] = unframe(visibleLine(lines[i]))
+	}
+	// A paste that starts inside a box has no left border on its first
+	// line, which so keeps the blanks that the paste put before each line
+	// (an indented block); the second line's, before its border, go.
+	if len(lines) > 1 && framed[0] && framed[1] && !bytes.Contains(visibleLine(lines[0]), []byte(boxSide+" ")) {
+		visible[0] = bytes.TrimPrefix(visible[0], boxIndent(visibleLine(lines[1])))
+	}
+	for i := range lines {
 		messages[i] = visible[i][messageStart(visible[i]):]
 		widths[i] = columns(visible[i])
 	}
@@ -491,6 +499,16 @@ func unframe(line []byte) ([]byte, bool) {
 		return append(append(bytes.Clone(prefix), ' '), text...), true
 	}
 	return in, true
+}
+
+// boxIndent returns the blanks before a boxed line's left border, or
+// nothing when the line has no left border or other text before it.
+func boxIndent(line []byte) []byte {
+	k := bytes.Index(line, []byte(boxSide+" "))
+	if k <= 0 || len(bytes.TrimLeft(line[:k], " \t")) > 0 {
+		return nil
+	}
+	return line[:k]
 }
 
 // runnerPrefix is the runner's timestamp prefix of a raw line, or nothing.

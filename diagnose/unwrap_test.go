@@ -271,6 +271,13 @@ func TestUnwrapBoxed(t *testing.T) {
 	if !slices.Equal(lines, want) {
 		t.Errorf("unwrap gave\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
+	// The same box pasted indented, from inside its first line (no left
+	// border there): the paste's blanks go with the second line's.
+	indented := "    " + strings.TrimPrefix(strings.ReplaceAll(log, "\n", "\n    "), "│ ")
+	u = unwrap([]byte(strings.TrimSuffix(indented, "    ")))
+	if u == nil || strings.TrimSuffix(string(u.text), "\n") != strings.Join(want, "\n") {
+		t.Errorf("an indented box: unwrap gave %v", u)
+	}
 	// Pulumi's box wraps at a space, padding the line (testdata/logs/holdout,
 	// kubernetes-api-forbidden--pulumi-gke-kinetic-provide-credentials).
 	pulumi, err := os.ReadFile("../testdata/logs/holdout/kubernetes-api-forbidden--pulumi-gke-kinetic-provide-credentials.log")
