@@ -79,6 +79,12 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	// further than the line it goes on continues it.
 	common := len(next) - len(outdent(next, prev))
 	prev, next = prev[common:], next[common:]
+	if len(next) > 1 && (next[0] == ' ' || next[0] == '\t') && openRequest().Match(prev) {
+		// Go's error for a request ends its first part with the URL and a
+		// colon ("Get \"https://registry-1.docker.io/v2/\":"); a paste that
+		// broke the line there indents the rest, whatever the line's width.
+		return true, false
+	}
 	if at == ends || len(next) == 0 || lineStart().Match(next) {
 		return false, false
 	}
@@ -114,6 +120,12 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
 		c >= 'A' && c <= 'Z' && endsWithStatus(prev), short
 }
+
+// openRequest finds a line that ends with the request of a Go HTTP
+// client's error and its colon, the cause still to come.
+var openRequest = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|\s)(?:Get|Head|Post|Put|Patch|Delete) "https?://[^"\s]+":$`)
+})
 
 // outdent drops from next the blanks that begin prev too: a paste's prefix
 // and the blank after it ("> ", a kubectl or CI prefix) start every line.

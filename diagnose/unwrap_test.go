@@ -191,6 +191,15 @@ func TestContinues(t *testing.T) {
 			t.Errorf("continues(%q, %q) = %v, want %v", tt.prev, tt.next, got, tt.want)
 		}
 	}
+	// Go's request error broken after its URL and indented, on a short line
+	// (llm-d's GitHub Actions run, round 98); a YAML key before an indented
+	// block is not one.
+	if got, _ := continues([]byte(`Get "https://registry-1.docker.io/v2/":`), []byte("  net/http: request canceled while waiting for connection"), ends); !got {
+		t.Error("a request error broken after its URL was not joined")
+	}
+	if got, _ := continues([]byte("env:"), []byte("  GOFLAGS: -mod=mod"), ends); got {
+		t.Error("a YAML key was joined to its block")
+	}
 }
 
 // TestColumns checks that columns counts characters as utf8 does, for
