@@ -224,7 +224,8 @@ func join(out, next []byte, atSpaces bool) []byte {
 
 // spaceDropped reports whether body, the next line, starts a lower-case
 // word after line, the text so far, that a word does not go on from:
-// punctuation that a space follows in prose, a capital, a quote that
+// punctuation that a space follows in prose, a closing bracket
+// ("pull_policy ([if-not-present])", then "defined in ..."), a capital, a quote that
 // closes a quoted name ('User "system:serviceaccount:ns:default"', then
 // "cannot list ..."), or an error chain's colon before a message; or
 // whether body opens a quote after a word, or follows a chain's " -".
@@ -247,7 +248,7 @@ func spaceDropped(line, body []byte) bool {
 		return false
 	}
 	last := line[len(line)-1]
-	return strings.ContainsRune(".,;", rune(last)) || last >= 'A' && last <= 'Z' ||
+	return strings.ContainsRune(".,;)]", rune(last)) || last >= 'A' && last <= 'Z' ||
 		last == '"' && bytes.Count(line, []byte{'"'})%2 == 0 ||
 		last == ':' && firstWordEnds(body)
 }

@@ -246,6 +246,8 @@ func TestSpaceDropped(t *testing.T) {
 		{"failed to pull docker.io/library/node:", "lts-alpine: not found", false},
 		{"an error, and", "more words", false},
 		{"an error.", "more words", true},
+		// the runner's error broken after a bracket (gitlab-runner#38706, round 99)
+		{"pull_policy ([if-not-present])", "defined in GitLab pipeline config", true},
 		// PowerShell broke docker's error before its URL (aspirate, round 89).
 		{"ERROR: error during connect: this error may indicate that the docker daemon is not running: Get", `"http://%2F%2F.%2Fpipe%2Fdocker_engine/_ping": open`, true},
 		{`the name "abc`, `def" is taken`, false},
