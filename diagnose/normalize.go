@@ -197,9 +197,9 @@ func conceals(params []byte, concealed bool) bool {
 // ESC that starts raw ("[0m", "[31;1m", "[0;97m", the runner's "[0;m" and
 // "[0K"), or 0. Only the parameters that programs use for colour and weight
 // count (0 to 9, 21 to 49, 90 to 107, and 38;5;n), the sequence must not
-// end a bracket ("[1m]") or begin a duration ("[1min 46s"), and after a letter or a digit only a reset counts
-// ("done[0m", not "a[1m"), so that text in brackets ("[13m40s elapsed]",
-// "[287ms]") stays.
+// end a bracket ("[1m]") or begin a duration ("[1min 46s"), and after a
+// letter or a digit only a reset counts ("done[0m", not "a[1m"), so that
+// text in brackets ("[13m40s elapsed]", "[287ms]") stays.
 func orphanSGR(raw []byte, afterWord bool) int {
 	n, params, reset := 0, 0, true
 	for j := 1; j < len(raw) && j < 16; j++ {
@@ -207,7 +207,7 @@ func orphanSGR(raw []byte, afterWord bool) int {
 		switch {
 		case isDigit(c):
 			n = n*10 + int(c-'0')
-			if n > 107 {
+			if n > 255 || (params == 0 && n > 107) {
 				return 0
 			}
 		case c == ';' || c == 'm' || c == 'K':

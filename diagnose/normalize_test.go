@@ -21,6 +21,7 @@ func TestNormalize(t *testing.T) {
 		{name: "carriage return progress", lines: []string{"10%\r50%\r100%"}, text: "100%"},
 		{name: "colour reset after a Windows line end", lines: []string{"\x1b[0;33mERROR: x509: certificate signed by unknown authority\r\x1b[0;m"}, text: "ERROR: x509: certificate signed by unknown authority"},
 		{name: "colours whose ESC a paste lost", lines: []string{"13:43:23 [91mW: GPG error: x[0m"}, text: "W: GPG error: x"},
+		{name: "a 256-colour sequence without ESC", lines: []string{"[38;5;196mERROR: x[0m"}, text: "ERROR: x"},
 		{name: "the runner's colours without ESC", lines: []string{"[0K[32;1m$ make test[0;m"}, text: "$ make test"},
 		{name: "colours written as text", lines: []string{`msg: \u001b[31;1mFATAL: x\u001b[0;m #033[0;m ^[[0m`}, text: "msg: FATAL: x"},
 		{name: "brackets that are no colour", lines: []string{"[13m40s elapsed] [287ms] [1min 46s] [5ms] took [1m] a[1m [0K]"}, text: "[13m40s elapsed] [287ms] [1min 46s] [5ms] took [1m] a[1m [0K]"},

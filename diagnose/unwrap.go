@@ -225,8 +225,8 @@ func join(out, next []byte, atSpaces bool) []byte {
 // spaceDropped reports whether body, the next line, starts a lower-case
 // word after line, the text so far, that a word does not go on from:
 // punctuation that a space follows in prose, a closing bracket
-// ("pull_policy ([if-not-present])", then "defined in ..."), a capital, a quote that
-// closes a quoted name ('User "system:serviceaccount:ns:default"', then
+// ("pull_policy ([if-not-present])", then "defined in ..."), a capital, a
+// quote that closes a quoted name ('User "system:serviceaccount:ns:default"', then
 // "cannot list ..."), or an error chain's colon before a message; or
 // whether body opens a quote after a word, or follows a chain's " -".
 func spaceDropped(line, body []byte) bool {
@@ -381,8 +381,8 @@ func unwrap(log []byte) *unwrapped {
 		visible[i], framed[i] = unframe(visibleLine(lines[i]))
 	}
 	// A paste that starts inside a box has no left border on its first
-	// line, which so keeps the blanks that the paste put before each line
-	// (an indented block); the second line's, before its border, go.
+	// line, so the blanks that the paste put before each line (an indented
+	// block) stay there; they go as the second line's, before its border, do.
 	if len(lines) > 1 && framed[0] && framed[1] && !bytes.Contains(visibleLine(lines[0]), []byte(boxSide+" ")) {
 		visible[0] = bytes.TrimPrefix(visible[0], boxIndent(visibleLine(lines[1])))
 	}
