@@ -55,7 +55,8 @@ func (s *run) keepTail(b []byte) {
 // argument", as "not permitted"), a server's or proxy's 5xx in words ("504
 // Gateway Timeout"), what is not installed or allowed ("KVM is not
 // installed", "doesn't have permissions to use KVM"), a command line its
-// program does not take ("unknown flag: --use", "flag needs an argument"), a
+// program does not take ("unknown flag: --use", "flag needs an argument",
+// getopt's and argparse's "unrecognized option"), a
 // program that exited with an error or was aborted ("rake aborted!"),
 // `docker run -t` without a terminal ("the input device is not a TTY"), an
 // image without the platform asked for ("no matching manifest for ..."),
@@ -75,7 +76,7 @@ func (s *run) keepTail(b []byte) {
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
 // ends.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
