@@ -159,7 +159,9 @@ func appendVisible(dst, raw []byte) []byte {
 			}
 			i = j
 		case concealed:
-		case c == '[':
+		case c == '[' && i+1 < len(raw) && isDigit(raw[i+1]):
+			// Every colour sequence starts with a digit: other brackets
+			// are text at once.
 			esc := writtenESC(dst)
 			if n := orphanSGR(raw[i:], esc == 0 && len(dst) > 0 && isWordByte(dst[len(dst)-1])); n > 0 {
 				dst = dst[:len(dst)-esc]

@@ -43,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripKubectlPrefix, stripCIMarker, stripQuote, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -94,7 +94,7 @@ func stripTimestamp(text []byte) []byte {
 
 // stripRunLog removes the job and step names that `gh run view --log`
 // writes before each line of a GitHub Actions run, tab after each, when a
-// timestamp follows them (which stripTimestamp removes next): "build\tRun
+// timestamp follows them, and the timestamp with them: "build\tRun
 // tests\t2024-03-01T10:20:30.1234567Z ". The first line of a step may carry
 // a byte order mark before its timestamp.
 func stripRunLog(text []byte) []byte {
@@ -107,10 +107,13 @@ func stripRunLog(text []byte) []byte {
 		return text
 	}
 	rest = bytes.TrimPrefix(rest, []byte("\ufeff"))
-	if dateLen(rest) == 0 || len(stripTimestamp(rest)) == len(rest) {
+	if dateLen(rest) == 0 {
 		return text
 	}
-	return rest
+	if after := stripTimestamp(rest); len(after) < len(rest) {
+		return after
+	}
+	return text
 }
 
 // dateLen returns the length of a "YYYY-MM-DD" at the start of b, or 0.
@@ -346,11 +349,12 @@ func stripKlog(text []byte) []byte {
 	return msg
 }
 
-// stripKubectlPrefix removes the source that `kubectl logs --prefix` (and
-// `--all-containers`) writes before each line, "[pod/runner-x-project-1-
-// concurrent-0/build] ", and the task and step that Tekton's `tkn
-// pipelinerun logs` writes, "[build-trusted : create] ".
-func stripKubectlPrefix(text []byte) []byte {
+// stripPodLogSource removes the source that a pod's log names before each
+// line: `kubectl logs --prefix` (and `--all-containers`) writes the pod and
+// its container, "[pod/runner-x-project-1-concurrent-0/build] ", and
+// Tekton's `tkn pipelinerun logs` the task and its step, "[build-trusted :
+// create] ".
+func stripPodLogSource(text []byte) []byte {
 	if source, rest, ok := bracketed(text, "[pod/"); ok && bytes.Count(source, []byte("/")) == 1 && bytes.IndexByte(source, ' ') < 0 && bytes.HasPrefix(rest, []byte(" ")) {
 		return rest[1:]
 	}

@@ -337,13 +337,13 @@ func missingTools(j *ciconfig.Job) []toolGap {
 	shown := v.shownImage()
 	var out []toolGap
 	if tool := v.lacksBuildKit(); tool != "" {
-		out = append(out, toolGap{"buildctl", "run " + tool + " in " + shown + ", which has no BuildKit"})
+		out = append(out, toolGap{tool, "run " + tool + " in " + shown + ", which has no BuildKit"})
 	}
 	if v.lacksCrane() {
 		out = append(out, toolGap{"crane", "run crane in " + shown + ", which does not have it, without installing it"})
 	}
 	if v.lacksCurl() {
-		out = append(out, toolGap{"curl ", "run curl in " + shown + ", which has no curl, without installing it"})
+		out = append(out, toolGap{"curl", "run curl in " + shown + ", which has no curl, without installing it"})
 	}
 	return out
 }
