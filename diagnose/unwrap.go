@@ -277,8 +277,9 @@ type joinedLine struct {
 	// pieces are the input lines joined into it, in order; the first is
 	// the line itself, whole.
 	pieces []piece
-	// cut says that a terminal cut it: pieces were joined at the
-	// terminal's width, not only because a message went on.
+	// cut says that a terminal cut it, or may have: pieces were joined at
+	// the width of the log's widest lines, not only because a message went
+	// on.
 	cut bool
 }
 
@@ -312,8 +313,8 @@ func columns(line []byte) int {
 }
 
 // mayBeCut reports, cheaply, whether line n of log may be a piece of a line
-// that a terminal cut: the log has a terminal's width (see wrapWidth), and
-// line n or the one before it is that wide. Only then is it worth joining
+// that a terminal cut: line n or the one before it is the log's widest
+// (see widest) and as wide as a terminal. Only then is it worth joining
 // the whole log again (see unwrap). It runs on every short log that a
 // signature explained, so it allocates nothing and counts the characters
 // only of lines that have the bytes to be that wide.
@@ -331,10 +332,13 @@ func mayBeCut(log []byte, n int) bool {
 	return false
 }
 
-// widest reports whether w is the width of the longest lines of log, and
-// at least one other line than line has it.
+// widest reports whether w, line's width, is the width of the longest
+// lines of log: line's alone (a short excerpt's one message that a
+// terminal cut), or another, different line's too; not when the same line
+// is printed again (a tool's error, then its caller's), which no terminal
+// cut.
 func widest(log, line []byte, w int) bool {
-	other := false
+	other, twice := false, false
 	for rest := log; len(rest) > 0; {
 		var l []byte
 		l, rest = nextLine(rest)
@@ -346,9 +350,12 @@ func widest(log, line []byte, w int) bool {
 			return false
 		case c == w && !bytes.Equal(l, line):
 			other = true
+		case c == w && &l[0] != &line[0]:
+			// the same text on another line
+			twice = true
 		}
 	}
-	return other
+	return other || !twice
 }
 
 // nextLine splits the first line, without its "\r\n" or "\n", off log.
@@ -374,6 +381,7 @@ func unwrap(log []byte) *unwrapped {
 	// messages are the visible lines without the paste's prefix, which
 	// decide whether a line goes on in the next.
 	messages := make([][]byte, len(lines))
+	prefixed := make([]bool, len(lines))
 	widths := make([]int, len(lines))
 	framed := make([]bool, len(lines))
 	for i, l := range lines {
@@ -387,7 +395,8 @@ func unwrap(log []byte) *unwrapped {
 		visible[0] = bytes.TrimPrefix(visible[0], boxIndent(visibleLine(lines[1])))
 	}
 	for i := range lines {
-		messages[i] = visible[i][messageStart(visible[i]):]
+		start := messageStart(visible[i])
+		messages[i], prefixed[i] = visible[i][start:], start > 0
 		widths[i] = columns(visible[i])
 	}
 	width, sure := wrapWidth(visible, widths)
@@ -415,7 +424,7 @@ func unwrap(log []byte) *unwrapped {
 		// where the scanner counts a finding's column.
 		seen := widths[i]
 		at := edgeOf(i)
-		count, atSpaces := wrappedRun(messages, edgeOf, i)
+		count, atSpaces := wrappedRun(messages, prefixed, edgeOf, i)
 		for n := 1; n < count; n++ {
 			next := messages[i+1]
 			if n == 1 {
@@ -425,7 +434,7 @@ func unwrap(log []byte) *unwrapped {
 				u.text = append(append(u.text[:start], runnerPrefix(lines[i])...), visible[i]...)
 			}
 			// A box's wrap cut the line as a terminal's does, at a space.
-			jl.cut = jl.cut || at == cut || at == boxWrapped
+			jl.cut = jl.cut || at == cut || at == boxWrapped || at == perhapsCut
 			if at != cut {
 				// join may put a space before the text: the piece starts
 				// after it.
@@ -461,11 +470,17 @@ func unwrap(log []byte) *unwrapped {
 // spaces rather than a terminal at its width: a piece before the last is
 // shorter than minWrapped, which only a break before a word too long to fit
 // leaves (see continues, which measures it without the prefix's blanks).
-// Each break then took a space with it.
-func wrappedRun(messages [][]byte, edgeOf func(int) edge, i int) (n int, atSpaces bool) {
+// Each break then took a space with it. A line with a prefix (a
+// timestamp, a log level) after a narrower one without starts a record of
+// its own: an editor's piece has none, and a paste that adds one adds it
+// to every line.
+func wrappedRun(messages [][]byte, prefixed []bool, edgeOf func(int) edge, i int) (n int, atSpaces bool) {
 	last, at := messages[i], edgeOf(i)
 	for n = 1; n < maxJoined && i+n < len(messages); n++ {
 		next := messages[i+n]
+		if at == inside && prefixed[i+n] && !prefixed[i] {
+			break
+		}
 		ok, short := continues(last, next, at)
 		if !ok {
 			break

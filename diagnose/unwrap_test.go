@@ -53,6 +53,12 @@ func TestUnwrap(t *testing.T) {
 	if u := unwrap([]byte(table)); u != nil {
 		t.Errorf("a table's next row was joined to its widest one: %q", u.text)
 	}
+	// skaffold's progress line, then its logrus record: the record's level
+	// and time begin a line of their own (round 101's wrapped corpus).
+	record := "Building [gcr.io/example/app]...\nFATA[0007] exiting dev mode because first build failed: build failed: error during connect\n"
+	if u := unwrap([]byte(record)); u != nil {
+		t.Errorf("a logrus record was joined to the unprefixed line before it: %q", u.text)
+	}
 	// Ansible's "...ignoring" after a task's error is a line of its own.
 	ignored := "fatal: [control-01]: FAILED! => {\"msg\": \"non-zero return code\", \"rc\": 1}\n...ignoring\n"
 	if u := unwrap([]byte(ignored)); u != nil {
@@ -213,8 +219,9 @@ func TestColumns(t *testing.T) {
 }
 
 // TestMayBeCut checks the cheap test that decides whether a short log is
-// joined again: a line as wide as another, different one, or the line after
-// it, may be a piece; a line printed twice is no terminal's width.
+// joined again: the widest line, alone or as wide as another, different
+// one, or the line after it, may be a piece; a line printed twice is no
+// terminal's width.
 func TestMayBeCut(t *testing.T) {
 	long := strings.Repeat("a", 70)
 	other := strings.Repeat("b", 70)
@@ -223,6 +230,12 @@ func TestMayBeCut(t *testing.T) {
 		if got := mayBeCut(log, n); got != want {
 			t.Errorf("line %d: mayBeCut = %v, want %v", n, got, want)
 		}
+	}
+	// One message cut at the terminal's width is the log's only line that
+	// wide: a short excerpt has no other.
+	alone := []byte(long + "\nrest of it\nshort\n")
+	if !mayBeCut(alone, 2) {
+		t.Error("the one line as wide as the terminal was not taken as cut")
 	}
 	twice := []byte(long + "\nrest\n" + long + "\nshort\n")
 	if mayBeCut(twice, 2) {
