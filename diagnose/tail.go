@@ -71,12 +71,13 @@ func (s *run) keepTail(b []byte) {
 // integration (HTTP 403)"), a runner or an agent that lost its connection
 // ("The self-hosted runner lost communication with the server.", Buildkite's
 // "agent lost"), a registry's error code in words ("unknown blob", "manifest
-// invalid"), a file system that df shows full ("overlay 59G
+// invalid"), what a program needs that the system lacks (Playwright's "Host
+// system is missing dependencies to run browsers."), a file system that df shows full ("overlay 59G
 // 59G 0 100% /", but not a snap's image, which always is). A bare
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
 // ends.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:dependencies|shared librar(?:y|ies))\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -111,7 +112,8 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** [target] Error 2" (or "* [target]
 // Error 2", when Markdown took two of its stars for emphasis), npm's
-// lifecycle footer, node-gyp's (its stack frames, "gyp ERR! System ...",
+// lifecycle footer and its help under a 404 ("Note that you can also
+// install from a"), node-gyp's (its stack frames, "gyp ERR! System ...",
 // "gyp ERR! cwd ..."), pip's frame around a build's own output
 // ("error: subprocess-exited-with-error", "╰─> [6 lines of output]", "[end
 // of output]", its note), stack frames, the runner's clean-up, Jenkins' stages
@@ -127,7 +129,10 @@ var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 		// says how the step ended when nothing before it does
 		`|(?:Error: )?Process completed with exit code (?:\d{1,2}|1[0-2]\d|13[0-3]|14[4-9]|1[5-9]\d|[2-9]\d\d)\.$` +
 		// Maven's and Gradle's footers
-		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|> Run with --(?:stacktrace|info|debug|scan)|\* Try:|Get more help at )`)
+		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|(?:> )?Run with --(?:stacktrace|info|debug|scan)|\* Try:|(?:[>*] )?Get more help at ` +
+		// npm's help under every 404 (lib/utils/error-message.js): the "404 Not Found - GET ..." line
+		// before it names what is missing
+		`|\s*npm (?:ERR!|error) 404 (?:Note that you can also install from a|tarball, folder, http url, or git url\.|You should bug the author to publish it|\s*'[^']+' is not in (?:the npm|this) registry\.))`)
 })
 
 // infoLine finds a tool's own information: kaniko's "INFO[0001] Error while
@@ -221,6 +226,55 @@ func gitRefusal(before string, text []byte) bool {
 		(bytes.HasPrefix(text, []byte("fatal: ")) || bytes.HasPrefix(text, []byte("error: ")))
 }
 
+// detailOf reports whether text, the line right after record (a line shown
+// for its words, or itself a detail), is indented under it as its detail:
+// past the prefix both share (a timestamp, a worker's "[0-0] "), text is
+// indented deeper. A tool that writes
+// an error over several lines indents the rest under it: twine's and
+// rich's "ERROR    HTTPError: 400 ..." then "         File already exists
+// ...", WebdriverIO's "ERROR webdriver: ..." then "  (session not created:
+// ...)", Karma's "Cannot start ChromeHeadless" then the browser's own
+// stderr behind a tab.
+func detailOf(record, text string) bool {
+	if record == "" {
+		return false
+	}
+	p := 0
+	for p < len(record) && p < len(text) && record[p] == text[p] {
+		p++
+	}
+	if strings.TrimSpace(record[p:]) == "" || blankColumns(text[p:]) <= blankColumns(record[p:]) {
+		return false
+	}
+	// A dumped object's fields ("logContext": "...", "signal: null,") are
+	// data, and a stack's frames ("at ...", "/go/pkg/mod/...:128") places,
+	// not words.
+	rest := strings.TrimSpace(text[p:])
+	return rest != "" && !strings.ContainsRune(`"{}[]`, rune(rest[0])) && !strings.HasSuffix(rest, ",") &&
+		!strings.HasPrefix(rest, "at ") && !frameLine().MatchString(rest)
+}
+
+// blankColumns is how many columns of blanks begin s, a tab taken as eight.
+func blankColumns(s string) int {
+	n := 0
+	for _, c := range []byte(s) {
+		switch c {
+		case ' ':
+			n++
+		case '\t':
+			n += 8
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// frameLine finds a stack frame's file and line alone ("/go/pkg/mod/github.com/go-logr/zapr@v0.1.0/zapr.go:128").
+var frameLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\S+:\d+(?::\d+)?$`)
+})
+
 // maxUnmatched is how many likely lines the fallback shows, and maxKey how
 // many of them may be key lines: the first ones, where the error starts,
 // and the last one, where a test runner sums up.
@@ -257,9 +311,12 @@ func (s *run) fallback() *Unmatched {
 		return append(list, e)
 	}
 	var run likelyRun
+	// weak holds the likely lines shown only as details of the line above
+	// them (see detailOf): when the list is full, they go first.
+	weak := map[int]bool{}
 	addLikely := func(e Evidence) {
 		run.add(e)
-		likely = keep(likely, e)
+		likely = append(trim(likely, maxUnmatched-1, weak), e)
 	}
 	addKey := func(e Evidence) {
 		if len(keys) < maxKey-1 {
@@ -278,6 +335,13 @@ func (s *run) fallback() *Unmatched {
 	// each cause nested under the one before, the deepest last: every line
 	// of it is a key line, so the first and the last are shown.
 	wentWrong := false
+	// Gradle then repeats it as an exception and its stack after "*
+	// Exception is:" (--stacktrace): the deepest cause above stays the
+	// last key line.
+	inException := false
+	// record is the line before this one when it was shown for its own
+	// words: an indented line right under it is its detail (see detailOf).
+	var record string
 	var summary stepSummary
 	num := s.tail.first
 	var l Line
@@ -300,6 +364,7 @@ func (s *run) fallback() *Unmatched {
 				before = errorLines{keys: keys, likely: likely, lastKey: lastKey}
 			}
 			keys, likely, last, lastKey, plain, continued = nil, nil, last[:0], nil, nil, false
+			record = ""
 			run.reset()
 			continue
 		}
@@ -314,18 +379,24 @@ func (s *run) fallback() *Unmatched {
 		}
 		// flagged is false for a line shown for no word of its own; such a
 		// line's message does not go on in the next (see goesOn).
-		flagged, shown, key := true, true, false
+		// opens says that the line was shown for its own words, so the
+		// indented lines after it may be its details.
+		flagged, shown, key, opens := true, true, false, false
 		switch {
 		case wrapped && boilerplate().Match(l.Text):
 			addLikely(e)
-		case boilerplate().Match(l.Text), debugLine().Match(l.Text):
+		case boilerplate().Match(l.Text), debugLine().Match(l.Text), inException:
 		case wentWrong || keyLine().Match(l.Text):
 			addKey(e)
-			key = true
+			key, opens = true, true
 		case infoLine().Match(l.Text):
 		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker), loggedAsError(raw):
 			addLikely(e)
-		case continued && !notMessage().Match(l.Text):
+			opens = true
+		case (continued || detailOf(record, e.Text)) && !notMessage().Match(l.Text):
+			if !continued {
+				weak[e.Line] = true
+			}
 			addLikely(e)
 			flagged = false
 		case summary.in && !notMessage().Match(l.Text):
@@ -338,6 +409,10 @@ func (s *run) fallback() *Unmatched {
 		if !shown && !notMessage().Match(l.Text) {
 			plain = &e
 		}
+		record = ""
+		if opens || shown && !flagged {
+			record = e.Text
+		}
 		// A rule under the heading ("ERROR: YOUR SITE COULD NOT BE BUILT:", then
 		// dashes, then the reason) does not end it, and a heading under it
 		// goes on too (helm's "... in the following chart(s):", then the
@@ -349,6 +424,10 @@ func (s *run) fallback() *Unmatched {
 			wentWrong = true
 		case bytes.HasPrefix(l.Text, []byte("* Try:")):
 			wentWrong = false
+		case bytes.HasPrefix(l.Text, []byte("* Exception is:")):
+			inException = true
+		case bytes.HasPrefix(l.Text, []byte("* Get more help")), bytes.HasPrefix(l.Text, []byte("BUILD FAILED")):
+			inException = false
 		}
 		if summary.in && flagged && shown {
 			summary.flagged = true
@@ -376,7 +455,7 @@ func (s *run) fallback() *Unmatched {
 	}
 	u.Lines = append(u.Lines, keys...)
 	// The latest other error lines fill the rest, in the log's order.
-	u.Lines = append(u.Lines, run.fill(likely, maxUnmatched-len(keys))...)
+	u.Lines = append(u.Lines, run.fill(likely, maxUnmatched-len(keys), weak)...)
 	if len(u.Lines) == 0 {
 		// Nothing looks like an error: the last lines, and the runner's
 		// own failure line, which then says the most (a shell executor
@@ -459,10 +538,23 @@ func (r *likelyRun) reset() { r.n = 0 }
 
 // fill returns the likely lines to show in slots places: the latest, or,
 // when the run that ends them is longer than the room, its first lines and
-// its last.
-func (r *likelyRun) fill(likely []Evidence, slots int) []Evidence {
+// its last. Lines in weak go before the others (see trim).
+func (r *likelyRun) fill(likely []Evidence, slots int, weak map[int]bool) []Evidence {
 	if r.n > slots && slots > 1 {
 		return append(r.first[:slots-1:slots-1], likely[len(likely)-1])
 	}
-	return likely[max(0, len(likely)-slots):]
+	return trim(likely, slots, weak)
+}
+
+// trim leaves at most n of lines: it drops those in weak first, the
+// oldest first, then the oldest others.
+func trim(lines []Evidence, n int, weak map[int]bool) []Evidence {
+	for len(lines) > max(n, 0) {
+		i := slices.IndexFunc(lines, func(e Evidence) bool { return weak[e.Line] })
+		if i < 0 {
+			return lines[len(lines)-max(n, 0):]
+		}
+		lines = slices.Delete(lines, i, i+1)
+	}
+	return lines
 }

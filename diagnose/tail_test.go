@@ -42,7 +42,7 @@ func TestLikelyRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var r likelyRun
 			likely := lines(&r, tt.lines...)
-			if got := numbers(r.fill(likely, tt.slots)); !slices.Equal(got, tt.want) {
+			if got := numbers(r.fill(likely, tt.slots, nil)); !slices.Equal(got, tt.want) {
 				t.Errorf("fill = %v, want %v", got, tt.want)
 			}
 		})
@@ -50,8 +50,15 @@ func TestLikelyRun(t *testing.T) {
 	var r likelyRun
 	likely := lines(&r, 2, 3, 4, 5, 6, 7, 8)
 	r.reset()
-	if got := numbers(r.fill(likely, 3)); !slices.Equal(got, []int{6, 7, 8}) {
+	if got := numbers(r.fill(likely, 3, nil)); !slices.Equal(got, []int{6, 7, 8}) {
 		t.Errorf("after reset, fill = %v, want the latest lines", got)
+	}
+	// A record's indented details go before other lines when room runs out.
+	r.reset()
+	likely = lines(&r, 2, 3, 4, 16, 17)
+	r.reset()
+	if got := numbers(r.fill(likely, 3, map[int]bool{3: true, 4: true})); !slices.Equal(got, []int{2, 16, 17}) {
+		t.Errorf("with details, fill = %v, want the record and the latest lines", got)
 	}
 }
 
