@@ -125,9 +125,10 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
-		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...), which
-		// says how the step ended when nothing before it does
-		`|(?:Error: )?Process completed with exit code (?:\d{1,2}|1[0-2]\d|13[0-3]|14[4-9]|1[5-9]\d|[2-9]\d\d)\.$` +
+		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...) or the
+		// shell's 126 (found but not executable) or 127 (not found), which say how the step ended when
+		// nothing before it does
+		`|(?:Error: )?Process completed with exit code (?:\d{1,2}|1[01]\d|12[0-58]|129|13[0-3]|14[4-9]|1[5-9]\d|[2-9]\d\d)\.$` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|(?:> )?Run with --(?:stacktrace|info|debug|scan)|\* Try:|(?:[>*] )?Get more help at ` +
 		// npm's help under every 404 (lib/utils/error-message.js): the "404 Not Found - GET ..." line
