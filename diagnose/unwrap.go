@@ -147,31 +147,48 @@ func endsWithStatus(line []byte) bool {
 	return n >= 4 && line[n-4] == ' ' && line[n-3] >= '1' && line[n-3] <= '5' && isDigit(line[n-2]) && isDigit(line[n-1])
 }
 
+// prefixKind says what begins a line before its message (see prefixLen).
+type prefixKind int
+
+const (
+	// noPrefix: the message starts the line.
+	noPrefix prefixKind = iota
+	// prefixed: a paste's prefix (a timestamp, a quote) comes first.
+	prefixed
+	// rewritten: stripping the prefixes changed the message (a logrus
+	// record is unescaped): the line is a record of its own, never a
+	// piece of the one before.
+	rewritten
+)
+
 // prefixLen is how many bytes of line are the paste's prefix (see
-// stripPrefixes), without the blanks after it, which tell a continuation:
-// 0 when there is none, or when stripping it changed the message (a logrus
-// record is unescaped), which then is not joined.
-func prefixLen(line []byte) int {
+// stripPrefixes), without the blanks after it, which tell a continuation,
+// and what kind of prefix it is: 0 when there is none, or when stripping
+// it changed the message, which then is not joined.
+func prefixLen(line []byte) (int, prefixKind) {
 	msg := stripPrefixes(bytes.Clone(line))
 	if !bytes.HasSuffix(line, msg) {
-		return 0
+		return 0, rewritten
 	}
 	n := len(line) - len(msg)
 	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
 		n--
 	}
-	return n
+	if n == 0 {
+		return 0, noPrefix
+	}
+	return n, prefixed
 }
 
 // messageStart is where a visible line's message starts: after the paste's
 // prefix and the one blank that separates it (see prefixLen), so that a
 // piece that a terminal cut inside a word is joined without a blank.
-func messageStart(line []byte) int {
-	n := prefixLen(line)
+func messageStart(line []byte) (int, prefixKind) {
+	n, kind := prefixLen(line)
 	if n > 0 && n < len(line) && (line[n] == ' ' || line[n] == '\t') {
 		n++
 	}
-	return n
+	return n, kind
 }
 
 // wrapWidth returns the width of the terminal that may have wrapped
@@ -381,7 +398,7 @@ func unwrap(log []byte) *unwrapped {
 	// messages are the visible lines without the paste's prefix, which
 	// decide whether a line goes on in the next.
 	messages := make([][]byte, len(lines))
-	prefixed := make([]bool, len(lines))
+	kinds := make([]prefixKind, len(lines))
 	widths := make([]int, len(lines))
 	framed := make([]bool, len(lines))
 	for i, l := range lines {
@@ -395,8 +412,8 @@ func unwrap(log []byte) *unwrapped {
 		visible[0] = bytes.TrimPrefix(visible[0], boxIndent(visibleLine(lines[1])))
 	}
 	for i := range lines {
-		start := messageStart(visible[i])
-		messages[i], prefixed[i] = visible[i][start:], start > 0
+		start, kind := messageStart(visible[i])
+		messages[i], kinds[i] = visible[i][start:], kind
 		widths[i] = columns(visible[i])
 	}
 	width, sure := wrapWidth(visible, widths)
@@ -424,7 +441,7 @@ func unwrap(log []byte) *unwrapped {
 		// where the scanner counts a finding's column.
 		seen := widths[i]
 		at := edgeOf(i)
-		count, atSpaces := wrappedRun(messages, prefixed, edgeOf, i)
+		count, atSpaces := wrappedRun(messages, kinds, edgeOf, i)
 		for n := 1; n < count; n++ {
 			next := messages[i+1]
 			if n == 1 {
@@ -473,12 +490,12 @@ func unwrap(log []byte) *unwrapped {
 // Each break then took a space with it. A line with a prefix (a
 // timestamp, a log level) after a narrower one without starts a record of
 // its own: an editor's piece has none, and a paste that adds one adds it
-// to every line.
-func wrappedRun(messages [][]byte, prefixed []bool, edgeOf func(int) edge, i int) (n int, atSpaces bool) {
+// to every line. So does a record whose prefixes rewrite its message.
+func wrappedRun(messages [][]byte, kinds []prefixKind, edgeOf func(int) edge, i int) (n int, atSpaces bool) {
 	last, at := messages[i], edgeOf(i)
 	for n = 1; n < maxJoined && i+n < len(messages); n++ {
 		next := messages[i+n]
-		if at == inside && prefixed[i+n] && !prefixed[i] {
+		if kinds[i+n] == rewritten || at == inside && kinds[i+n] == prefixed && kinds[i] == noPrefix {
 			break
 		}
 		ok, short := continues(last, next, at)
