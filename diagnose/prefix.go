@@ -295,8 +295,8 @@ func stripComposeService(text []byte) []byte {
 }
 
 // stripCIMarker removes the marker that GitHub Actions and Azure Pipelines
-// write before a line in their raw logs: "##[error]", "##[warning]",
-// "##[command]", "##[group]" and the like. GitHub's web page shows
+// write before a line in their raw logs: "##[error]", "##[command]",
+// "##[group]" and the like, but not "##[warning]" (see below). GitHub's web page shows
 // "##[error]" as "Error: ", which a log copied from it keeps; that word is
 // taken off only before a message that has its own lowercase "error: " or
 // "fatal: " (git's, under actions/checkout), since "Error: " alone is how
@@ -306,7 +306,9 @@ func stripCIMarker(text []byte) []byte {
 		return rest
 	}
 	name, rest, ok := bracketed(text, "##[")
-	if !ok || len(name) < 1 || len(name) > 12 {
+	if !ok || len(name) < 1 || len(name) > 12 || string(name) == "warning" {
+		// A warning keeps its marker, as logrus's and klog's keep their
+		// level, so that its words are not read as the step's failure.
 		return text
 	}
 	for _, c := range name {

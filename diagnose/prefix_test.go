@@ -59,6 +59,8 @@ func TestStripPrefixes(t *testing.T) {
 		{"tekton's task and step", "[build-trusted : create] ERROR: failed to build: exit status 1", "ERROR: failed to build: exit status 1"},
 		{"brackets with spaces that are no tekton step", "[ FAILED ] cannot create kind cluster", "[ FAILED ] cannot create kind cluster"},
 		{"github actions marker after a timestamp", "2024-05-01T10:00:00.1234567Z ##[error]denied: requested access to the resource is denied", "denied: requested access to the resource is denied"},
+		// a warning keeps its marker, as a logrus warning keeps its level (round 106)
+		{"github actions warning marker", "2021-06-29T10:52:23.0610726Z ##[warning]docker: invalid reference format.", "##[warning]docker: invalid reference format."},
 		{"not a marker", "##[Not A Marker] x", "##[Not A Marker] x"},
 		{"klog error", "F0707 01:13:07.674656       1 builder.go:204] Error: build error: fatal: x", "Error: build error: fatal: x"},
 		{"klog structured error", `E0103 14:29:55.588612   45570 remote_image.go:238] "PullImage from image service failed" err="rpc error"`, `PullImage from image service failed err="rpc error"`},

@@ -70,14 +70,15 @@ func (s *run) keepTail(b []byte) {
 // HTTP status of refusal or failure (gh's "Resource not accessible by
 // integration (HTTP 403)"), a runner or an agent that lost its connection
 // ("The self-hosted runner lost communication with the server.", Buildkite's
-// "agent lost"), a registry's error code in words ("unknown blob", "manifest
-// invalid"), what a program needs that the system lacks (Playwright's "Host
-// system is missing dependencies to run browsers."), a file system that df shows full ("overlay 59G
-// 59G 0 100% /", but not a snap's image, which always is). A bare
+// "agent lost", Jenkins' "Agent went offline during the build"), a
+// registry's error code in words ("unknown blob", "manifest invalid"), what
+// a program needs that the system lacks (Playwright's "Host system is
+// missing dependencies to run browsers."), a file system that df shows full
+// ("overlay 59G 59G 0 100% /", but not a snap's image, which always is). A bare
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
 // ends.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:dependencies|shared librar(?:y|ies))\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:dependencies|shared librar(?:y|ies))\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -100,6 +101,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// an exception: Python's last line, Java's and JavaScript's first
 		// (Node.js names its own errors' code: "AssertionError [ERR_ASSERTION]: ...")
 		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[A-Z][A-Z0-9_]+\])?(?::|$)|Exception in thread ` +
+		// a Java cause, as Java prints it ("Caused by: ...") and as Jenkins' remoting does, the causes
+		// in reverse ("Caused: java.io.IOException: Backing channel ... is disconnected.")
+		`|\s*Caused(?: by)?: (?:[\w$]+\.)+[A-Z]\w*(?:Error|Exception)\b` +
 		// Node.js's dump of an error object names its code (semantic-release, npm's libraries)
 		`|\s*code: '[A-Z][A-Z_]+',$` +
 		// make's note that a signal, not an error, ended its recipe
