@@ -234,12 +234,11 @@ func gitRefusal(before string, text []byte) bool {
 // detailOf reports whether text, the line right after record (a line shown
 // for its words, or itself a detail), is indented under it as its detail:
 // past the prefix both share (a timestamp, a worker's "[0-0] "), text is
-// indented deeper. A tool that writes
-// an error over several lines indents the rest under it: twine's and
-// rich's "ERROR    HTTPError: 400 ..." then "         File already exists
-// ...", WebdriverIO's "ERROR webdriver: ..." then "  (session not created:
-// ...)", Karma's "Cannot start ChromeHeadless" then the browser's own
-// stderr behind a tab.
+// indented deeper. A tool that writes an error over several lines indents
+// the rest under it: twine's and rich's "ERROR    HTTPError: 400 ..." then
+// "         File already exists ...", WebdriverIO's "ERROR webdriver: ..."
+// then "  (session not created: ...)", Karma's "Cannot start
+// ChromeHeadless" then the browser's own stderr behind a tab.
 func detailOf(record, text string) bool {
 	if record == "" {
 		return false
