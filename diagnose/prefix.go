@@ -296,11 +296,11 @@ func stripComposeService(text []byte) []byte {
 
 // stripCIMarker removes the marker that GitHub Actions and Azure Pipelines
 // write before a line in their raw logs: "##[error]", "##[command]",
-// "##[group]" and the like, but not "##[warning]" (see below). GitHub's web page shows
-// "##[error]" as "Error: ", which a log copied from it keeps; that word is
-// taken off only before a message that has its own lowercase "error: " or
-// "fatal: " (git's, under actions/checkout), since "Error: " alone is how
-// many programs begin their own messages.
+// "##[group]" and the like, but not "##[warning]" (see below). GitHub's web
+// page shows "##[error]" as "Error: ", which a log copied from it keeps;
+// that word is taken off only before a message that has its own lowercase
+// "error: " or "fatal: " (git's, under actions/checkout), since "Error: "
+// alone is how many programs begin their own messages.
 func stripCIMarker(text []byte) []byte {
 	if rest, ok := bytes.CutPrefix(text, []byte("Error: ")); ok && (bytes.HasPrefix(rest, []byte("error: ")) || bytes.HasPrefix(rest, []byte("fatal: "))) {
 		return rest

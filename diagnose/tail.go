@@ -308,12 +308,6 @@ func (s *run) fallback() *Unmatched {
 	var keys, likely, last []Evidence
 	var lastKey *Evidence
 	var before errorLines
-	keep := func(list []Evidence, e Evidence) []Evidence {
-		if len(list) == maxUnmatched {
-			list = list[1:]
-		}
-		return append(list, e)
-	}
 	var run likelyRun
 	// weak holds the likely lines shown only as details of the line above
 	// them (see detailOf): when the list is full, they go first.
@@ -373,7 +367,7 @@ func (s *run) fallback() *Unmatched {
 			continue
 		}
 		e := Evidence{Line: num, Text: clipEnds(l.Text), Match: true}
-		last = keep(last, Evidence{Line: num, Text: e.Text})
+		last = append(trim(last, maxUnmatched-1, nil), Evidence{Line: num, Text: e.Text})
 		// wrapped: the plain line before is the message of this one, which
 		// is then shown beside it even when it is boilerplate (GitHub's
 		// "Process completed with exit code 1." after "Dependencies found.").
