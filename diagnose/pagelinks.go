@@ -10,15 +10,21 @@ import "bytes"
 // "project-2[9](https://...#L9)177080", or "unexpected status:
 // [50](https://github.com/.../runs/1?check_suite_focus=true#step:3:50)3". Each
 // such link is replaced by its text, so that names, hosts, tags and status
-// codes read as the tool printed them. text is compacted in place and the
-// result is a prefix of it.
+// codes read as the tool printed them. So is a link of a URL to itself,
+// "[https://ghcr.io/v2/x/manifests/latest](https://ghcr.io/v2/x/manifests/latest)",
+// which an editor that links every URL leaves in a pasted line (round 110's
+// compose excerpt). text is compacted in place and the result is a prefix of it.
 func dropPageLinks(text []byte) []byte {
 	if !bytes.Contains(text, []byte("](http")) {
 		return text
 	}
 	out := text[:0]
 	for i := 0; i < len(text); {
-		if n, label := pageLink(text[i:]); n > 0 {
+		n, label := pageLink(text[i:])
+		if n == 0 {
+			n, label = selfLink(text[i:])
+		}
+		if n > 0 {
 			out = append(out, label...)
 			i += n
 			continue
@@ -53,6 +59,25 @@ func pageLink(b []byte) (int, []byte) {
 		return 0, nil
 	}
 	return i + end + 1, label
+}
+
+// selfLink reports the length of a link "[URL](URL)" whose text is its own
+// target at the start of b, and the URL, or 0 when b does not start with one.
+// As with pageLink, the URL is a slice of b.
+func selfLink(b []byte) (int, []byte) {
+	if !bytes.HasPrefix(b, []byte("[http")) {
+		return 0, nil
+	}
+	end := bytes.Index(b, []byte("]("))
+	if end < 0 || bytes.ContainsAny(b[1:end], " \t[]") {
+		return 0, nil
+	}
+	url := b[1:end]
+	rest := b[end+2:]
+	if !bytes.HasPrefix(rest, url) || len(rest) == len(url) || rest[len(url)] != ')' {
+		return 0, nil
+	}
+	return end + 2 + len(url) + 1, url
 }
 
 // lineAnchor reports whether a URL's fragment names a line of a job's log:

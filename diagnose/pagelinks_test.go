@@ -19,7 +19,14 @@ func TestDropPageLinks(t *testing.T) {
 		// Gitea Actions' page (testdata/logs/holdout, round 16)
 		{"ghcr.io/catthehacker/ubuntu:act-22.0[4](https://x.y.ca/boredenchilada/AL4-Strings/actions/runs/2#jobstep-0-4) platform=",
 			"ghcr.io/catthehacker/ubuntu:act-22.04 platform="},
-		// left alone: a Markdown link of the text itself, no line anchor, no digits
+		// a URL linked to itself by the reporter's editor (testdata/logs/holdout, round 110)
+		{`✘ server Error Head "[https://ghcr.io/v2/rit-services/spirex-server/manifests/latest](https://ghcr.io/v2/rit-services/spirex-server/manifests/latest)": unauthorized`,
+			`✘ server Error Head "https://ghcr.io/v2/rit-services/spirex-server/manifests/latest": unauthorized`},
+		// left alone: a Markdown link of the text itself, no line anchor, no digits,
+		// a URL linked to another one, a link without its closing parenthesis
+		{"[https://a.example/x](https://b.example/x)", "[https://a.example/x](https://b.example/x)"},
+		{"[https://a.example/x](https://a.example/x", "[https://a.example/x](https://a.example/x"},
+		{"[https://a.example/x](https://a.example/xy)", "[https://a.example/x](https://a.example/xy)"},
 		{"see [the docs](https://docs.gitlab.com/ci/#L1)", "see [the docs](https://docs.gitlab.com/ci/#L1)"},
 		{"[12](https://example.com/a#top) x", "[12](https://example.com/a#top) x"},
 		{"[12](https://example.com/a#L12", "[12](https://example.com/a#L12"},
