@@ -104,6 +104,7 @@ func TestRealCorpus(t *testing.T) {
 	rows, misses := readRealIndex(t)
 	type tally struct{ failures, hits, keys, keysShown int }
 	tallies := map[string]*tally{}
+	seen := map[string]bool{}
 	for _, dir := range realDirs {
 		entries, err := os.ReadDir(filepath.Join("..", dir))
 		if err != nil {
@@ -118,6 +119,7 @@ func TestRealCorpus(t *testing.T) {
 				continue
 			}
 			id := set + "/" + e.Name()
+			seen[id] = true
 			row, listed := rows[id]
 			if !listed {
 				t.Errorf("%s has no row (source) in testdata/logs/README.md", id)
@@ -168,6 +170,11 @@ func TestRealCorpus(t *testing.T) {
 	}
 	for id := range rows {
 		t.Errorf("testdata/logs/README.md has a row for %s, which does not exist", id)
+	}
+	for id := range misses {
+		if !seen[id] {
+			t.Errorf("testdata/logs/README.md lists %s under Misses, which does not exist", id)
+		}
 	}
 	all := tally{}
 	for _, set := range []string{"real", "holdout"} {
