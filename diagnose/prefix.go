@@ -43,7 +43,7 @@ func stripPrefixes(text []byte) []byte {
 // prefixStrippers are tried in order; each returns text unchanged when its
 // prefix is not there.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripInlineCode, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -418,6 +418,19 @@ func stripQuote(text []byte) []byte {
 	}
 	if rest, ok := bytes.CutPrefix(text, []byte("| ")); ok && !bytes.Contains(rest, []byte(" | ")) {
 		return rest
+	}
+	return text
+}
+
+// stripInlineCode removes the backticks of a Markdown code span that holds
+// the whole line, as a reporter quotes a single log line in running text
+// ("`failed to solve: openjdk:17-alpine: ... not found`"): patterns anchored
+// at the line's end would not see its last words. A line with another
+// backtick inside is left alone: the span is not the whole line.
+func stripInlineCode(text []byte) []byte {
+	n := len(text)
+	if n > 2 && text[0] == '`' && text[n-1] == '`' && bytes.IndexByte(text[1:n-1], '`') < 0 {
+		return text[1 : n-1]
 	}
 	return text
 }

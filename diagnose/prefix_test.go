@@ -17,6 +17,11 @@ func TestStripPrefixes(t *testing.T) {
 		{"not a clock", "12:34 is not a time", "12:34 is not a time"},
 		{"clock glued to text", "10:20:30abc", "10:20:30abc"},
 		{"cloud build step", `Step #1 - "build": error checking push permissions`, "error checking push permissions"},
+		// a reporter's Markdown code span around one line (testdata/logs/holdout, round 115)
+		{"inline code span", "`failed to solve with frontend dockerfile.v0: failed to create LLB definition: docker.io/library/java:8: not found`", "failed to solve with frontend dockerfile.v0: failed to create LLB definition: docker.io/library/java:8: not found"},
+		{"quoted inline code span", "> `exec /usr/local/bin/webhook: exec format error`", "exec /usr/local/bin/webhook: exec format error"},
+		{"code span inside the line", "run `make` again", "run `make` again"},
+		{"two code spans", "`a` and `b`", "`a` and `b`"},
 		{"cloud build bare step", "Step #0: Killed", "Killed"},
 		{"cloud build then buildkit", `Step #2 - "docker": #8 0.512 npm ERR! code ENOSPC`, "npm ERR! code ENOSPC"},
 		{
