@@ -28,8 +28,8 @@ var realDirs = []string{"testdata/logs/real", "testdata/logs/holdout"}
 // 85, 95.8 % on 4,420 after round 92, 95.7 % on 4,706 after round 100,
 // 95.8 % on 5,197 after round 108, 95.4 % on 5,845 after round 116:
 // the misses these rounds added are warnings a job may go past, lines
-// that do not name their cause and orchestrators' own wordings). Every regression fails the test by name
-// anyway.
+// that do not name their cause and orchestrators' own wordings). Every
+// regression fails the test by name anyway.
 const minRealTop1 = 0.945
 
 // realRow is one excerpt's row in testdata/logs/README.md.
