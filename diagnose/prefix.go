@@ -41,7 +41,8 @@ func stripPrefixes(text []byte) []byte {
 }
 
 // prefixStrippers are tried in order; each returns text unchanged when its
-// prefix is not there.
+// prefix is not there. Each returns a suffix of text, except stripInlineCode,
+// which drops the code span's closing backtick too.
 var prefixStrippers = [...]func([]byte) []byte{
 	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripInlineCode, stripLineNumber, stripBuildKitSeconds,
 }

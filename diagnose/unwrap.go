@@ -156,8 +156,8 @@ const (
 	// prefixed: a paste's prefix (a timestamp, a quote) comes first.
 	prefixed
 	// rewritten: stripping the prefixes changed the message (a logrus
-	// record is unescaped): the line is a record of its own, never a
-	// piece of the one before.
+	// record is unescaped, a code span's closing backtick is dropped): the
+	// line is a record of its own, never a piece of the one before.
 	rewritten
 )
 
