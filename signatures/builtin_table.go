@@ -1013,7 +1013,7 @@ var builtin = []*Signature{
 			{Source: `getting credentials: exec: executable (?P<plugin>\S+) not found`, Line: 9, Column: 5, Literals: []string{`getting credentials: exec: executable `}},
 			{Source: `(?:getting (?:credentials|token)|\S): exec: exec: \\?"(?P<plugin>[^"\\]+)\\?": executable file not found`, Line: 12, Column: 5, Literals: []string{`": executable file not found`}},
 			{Source: `It looks like you are trying to use a client-go credential plugin that is not installed`, Line: 14, Column: 5, Literals: []string{`it looks like you are trying to use a client-go credential plugin that is not installed`}},
-			{Source: `(?:^|\bazure\.go:\d+\] )Failed to acquire a token: acquiring a new fresh token: `, Line: 19, Column: 5, Literals: []string{`failed to acquire a token: acquiring a new fresh token: `}},
+			{Source: `^Failed to acquire a token: acquiring a new fresh token: `, Line: 19, Column: 5, Literals: []string{`failed to acquire a token: acquiring a new fresh token: `}},
 			{Source: `(?P<plugin>gke-gcloud-auth-plugin), which is needed for continued use of kubectl, was not found or is not executable`, Line: 21, Column: 5, Literals: []string{`gke-gcloud-auth-plugin, which is needed for continued use of kubectl, was not found or is not executable`}},
 			{Source: `(?i:The (?P<provider>gcp|azure) auth plugin has been removed)`, Line: 25, Column: 5, Literals: []string{` auth plugin has been removed`, ` auth plugin haſ been removed`}},
 			{Source: `no Auth Provider found for name "(?P<provider>gcp|azure)"`, Line: 26, Column: 5, Literals: []string{`no auth provider found for name "`}},
