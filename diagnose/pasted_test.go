@@ -41,6 +41,8 @@ var terminalCutOnly = map[string]bool{
 	"registry-unreachable--cockpit-kubelet-k8s-gcr-pause-dns-refused.log": true,
 	// round 114: Singularity's error wrapped over four lines of 80 columns, once inside a path ("/run/user" then "/68333/...")
 	"registry-unauthorized--dyno-singularity-exec-auth-json-unexpected-end.log": true,
+	// round 123: helm 2's request cut inside its URL, after "kube-system" and before "/deployments" (jupyterhub/binderhub#251, Cloud Shell)
+	"kubernetes-api-unreachable--helm-init-gke-cloudshell-localhost-8080.log": true,
 }
 
 // TestRealCorpusPasted diagnoses every real excerpt again as each pasting

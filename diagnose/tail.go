@@ -118,6 +118,14 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		`)|Job failed \(system failure\)|Preparation failed: |did not complete successfully: exit code`)
 })
 
+// gradleCause finds a cause in Gradle's "* What went wrong:" block, which
+// Gradle nests under the line before it after a "> " ("> Could not resolve
+// all files for configuration ':classpath'.", then "   > Could not find
+// com.android.tools.build:gradle:3.0.1.").
+var gradleCause = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*> \S`)
+})
+
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** [target] Error 2" (or "* [target]
 // Error 2", when Markdown took two of its stars for emphasis), npm's
@@ -334,10 +342,13 @@ func (s *run) fallback() *Unmatched {
 	// a line with no error word of its own (see goesOn).
 	var plain *Evidence
 	continued := false
-	// Gradle states the error in the block after "* What went wrong:",
-	// each cause nested under the one before, the deepest last: every line
-	// of it is a key line, so the first and the last are shown.
-	wentWrong := false
+	// Gradle states the error in the block after "* What went wrong:": a
+	// first line, then each cause nested under the one before on a line of
+	// its own that begins with "> ", the deepest last. Those are key lines,
+	// so the first and the deepest are shown; the lines under a cause (its
+	// hint, the locations it searched) are not causes. stated says that the
+	// block's first line was read.
+	wentWrong, stated := false, false
 	// Gradle then repeats it as an exception and its stack after "*
 	// Exception is:" (--stacktrace): the deepest cause above stays the
 	// last key line.
@@ -389,7 +400,8 @@ func (s *run) fallback() *Unmatched {
 		case wrapped && boilerplate().Match(l.Text):
 			addLikely(e)
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text), inException:
-		case wentWrong || keyLine().Match(l.Text):
+		case wentWrong && (!stated || gradleCause().Match(l.Text)) || keyLine().Match(l.Text):
+			stated = wentWrong
 			addKey(e)
 			key, opens = true, true
 		case infoLine().Match(l.Text):
@@ -424,7 +436,7 @@ func (s *run) fallback() *Unmatched {
 			continued && (!shown && isRule(l.Text) || shown && endsInColon(l.Text))
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
-			wentWrong = true
+			wentWrong, stated = true, false
 		case bytes.HasPrefix(l.Text, []byte("* Try:")):
 			wentWrong = false
 		case bytes.HasPrefix(l.Text, []byte("* Exception is:")):
