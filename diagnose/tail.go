@@ -66,7 +66,9 @@ func (s *run) keepTail(b []byte) {
 // the failure markers of common test runners (Jest's ✕ and ●, its
 // "Timeout - ..." and the "Expected: ..." of an assertion, go test's FAIL,
 // TAP's "not ok 3 ..." as bats prints it), a version that is not there
-// (go's and git's "unknown revision"), a name that is "not a valid" one, a
+// (go's and git's "unknown revision"), a name that is "not a valid" one or a
+// file that is "not recognized" (the linker's "file not recognized: File
+// format not recognized", cmd.exe's "is not recognized as ..."), a
 // value that "was invalid" (a deploy action's "deployment_token provided was
 // invalid."), an
 // HTTP status of refusal or failure (gh's "Resource not accessible by
@@ -83,7 +85,7 @@ func (s *run) keepTail(b []byte) {
 // Jenkins' "Sending interrupt signal to process" (its timeout or an
 // abort), Go's "request canceled while waiting for connection".
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:dependencies|shared librar(?:y|ies))\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid argument|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:dependencies|shared librar(?:y|ies))\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -103,9 +105,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		`|\s*[╰├]─▶ \S` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
-		// an exception: Python's last line, Java's and JavaScript's first
+		// an exception: Python's last line, Java's and JavaScript's first, a Rust thread's panic
 		// (Node.js names its own errors' code: "AssertionError [ERR_ASSERTION]: ...")
-		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[A-Z][A-Z0-9_]+\])?(?::|$)|Exception in thread ` +
+		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[A-Z][A-Z0-9_]+\])?(?::|$)|Exception in thread |thread '[^']*' panicked at ` +
 		// a Java cause, as Java prints it ("Caused by: ...") and as Jenkins' remoting does, the causes
 		// in reverse ("Caused: java.io.IOException: Backing channel ... is disconnected.")
 		`|\s*Caused(?: by)?: (?:[\w$]+\.)+[A-Z]\w*(?:Error|Exception)\b` +
@@ -129,7 +131,8 @@ var gradleCause = sync.OnceValue(func() *regexp.Regexp {
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** [target] Error 2" (or "* [target]
 // Error 2", when Markdown took two of its stars for emphasis), npm's
-// lifecycle footer and its help under a 404 ("Note that you can also
+// lifecycle footer, npm 3's header ("npm ERR! Linux 4.15.0", "npm ERR! argv
+// ...") and its help under a 404 ("Note that you can also
 // install from a"), node-gyp's (its stack frames, "gyp ERR! System ...",
 // "gyp ERR! cwd ..."), pip's frame around a build's own output
 // ("error: subprocess-exited-with-error", "╰─> [6 lines of output]", "[end
@@ -140,7 +143,7 @@ var gradleCause = sync.OnceValue(func() *regexp.Regexp {
 // now."). They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log| (?:Linux|Darwin|Windows_NT) \S+$| argv | node v\d| npm  v\d| Please include the following file with any support request:|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...) or the
 		// shell's 126 (found but not executable) or 127 (not found), which say how the step ended when
