@@ -381,6 +381,9 @@ func TestFallbackCompanions(t *testing.T) {
 		{"a Go function named for an error is no error", "$ helm\nhelm.sh/helm/v3/pkg/kube.scrubValidationError\nError: UPGRADE FAILED\n", []int{3}},
 		{"a resource that ran out", "$ gradle\nExpiring Daemon because JVM heap space is exhausted\n> IDLE\n", []int{2}},
 		{"Node.js names its error's code", "$ test\nAssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal:\n+ actual - expected\n", []int{2, 3}},
+		{"Gradle's deepest cause, not the hint under it", "$ gradle lint\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':app:lint'.\n> Lint found errors in the project; aborting build.\n  \n  Fix the issues identified by lint, or add the following to your build script to proceed with errors:\n  ...\n  android {\n      lintOptions {\n          abortOnError false\n      }\n  }\n  ...\n\n* Try:\n", []int{2, 5, 6, 8}},
+		{"a Rust thread's panic", "$ cargo test\n---- a stdout ----\nthread 'a' panicked at src/a.rs:9:5:\nassertion failed: x\n", []int{3, 4}},
+		{"npm 3's header is no error", "$ npm install\nnpm ERR! Linux 4.15.0-1050-gcp\nnpm ERR! argv \"/usr/local/bin/node\" \"install\"\nnpm ERR! code EACCES\nnpm ERR! Error: EACCES: permission denied, mkdir '/.npm'\n", []int{4, 5}},
 	}
 	for _, tt := range tests {
 		rep := diagnoseString(t, m, tt.log)
