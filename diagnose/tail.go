@@ -120,14 +120,6 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		`)|Job failed \(system failure\)|Preparation failed: |did not complete successfully: exit code`)
 })
 
-// gradleCause finds a cause in Gradle's "* What went wrong:" block, which
-// Gradle nests under the line before it after a "> " ("> Could not resolve
-// all files for configuration ':classpath'.", then "   > Could not find
-// com.android.tools.build:gradle:3.0.1.").
-var gradleCause = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\s*> \S`)
-})
-
 // boilerplate finds the lines that only repeat that a command failed, or
 // that come after the failure: make's "*** [target] Error 2" (or "* [target]
 // Error 2", when Markdown took two of its stars for emphasis), npm's
@@ -347,11 +339,14 @@ func (s *run) fallback() *Unmatched {
 	continued := false
 	// Gradle states the error in the block after "* What went wrong:": a
 	// first line, then each cause nested under the one before on a line of
-	// its own that begins with "> ", the deepest last. Those are key lines,
-	// so the first and the deepest are shown; the lines under a cause (its
-	// hint, the locations it searched) are not causes. stated says that the
-	// block's first line was read.
-	wentWrong, stated := false, false
+	// its own that begins with "> ", one step further in. The first line
+	// and each cause deeper than all before it are key lines, so the first
+	// and the deepest are shown: the deepest of the first branch when
+	// several dependencies failed the same way (the branches after it go
+	// no deeper), never a line under a cause (its hint, the locations it
+	// searched). stated says that the block's first line was read, depth
+	// is how far in the deepest cause's text began.
+	wentWrong, stated, depth := false, false, -1
 	// Gradle then repeats it as an exception and its stack after "*
 	// Exception is:" (--stacktrace): the deepest cause above stays the
 	// last key line.
@@ -399,12 +394,20 @@ func (s *run) fallback() *Unmatched {
 		// opens says that the line was shown for its own words, so the
 		// indented lines after it may be its details.
 		flagged, shown, key, opens := true, true, false, false
+		gradleKey := false
+		if wentWrong {
+			switch {
+			case !stated:
+				gradleKey, stated, depth = true, true, l.Indent
+			case l.Indent > depth && gradleCause(raw, l.Text):
+				gradleKey, depth = true, l.Indent
+			}
+		}
 		switch {
 		case wrapped && boilerplate().Match(l.Text):
 			addLikely(e)
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text), inException:
-		case wentWrong && (!stated || gradleCause().Match(l.Text)) || keyLine().Match(l.Text):
-			stated = wentWrong
+		case gradleKey || keyLine().Match(l.Text):
 			addKey(e)
 			key, opens = true, true
 		case infoLine().Match(l.Text):
@@ -575,4 +578,15 @@ func trim(lines []Evidence, n int, weak map[int]bool) []Evidence {
 		lines = slices.Delete(lines, i, i+1)
 	}
 	return lines
+}
+
+// gradleCause reports whether a line of Gradle's "* What went wrong:" block
+// is one of its causes, which Gradle writes after a "> " ("> Could not
+// resolve all files for configuration ':classpath'.", then "   > Could not
+// find com.android.tools.build:gradle:3.0.1."). The normaliser reads that
+// "> " off as a pasted quote and counts it in the line's Indent, so it is
+// looked for in the raw line, right before the text.
+func gradleCause(raw, text []byte) bool {
+	i := bytes.LastIndex(raw, text)
+	return i > 0 && bytes.HasSuffix(bytes.TrimRight(raw[:i], " "), []byte(">"))
 }
