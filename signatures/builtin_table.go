@@ -1579,7 +1579,7 @@ var builtin = []*Signature{
 			{Source: `\bJava returned: 137\b`, Line: 319, Column: 5, Literals: []string{`java returned: 137`}},
 			{Source: `\bterminated with an error exit status \(137\)$|^The exit status of the task that caused the workflow execution to fail was: 137\.?$`, Line: 323, Column: 5, Literals: []string{`terminated with an error exit status (137)`, `the exit status of the task that caused the workflow execution to fail was: 137`}},
 			{Source: `^E: .* - \w+ \(12: Cannot allocate memory\)$`, Line: 327, Column: 5, Literals: []string{` (12: cannot allocate memory)`}},
-			{Source: `\bDetected \d+ oom[-_]kill events? in .*\. Some of (?:the step tasks have been OOM Killed|your processes may have been killed by the cgroup out-of-memory handler)`, Line: 331, Column: 5, Literals: []string{`. some of the step tasks have been oom killed`, `. some of your processes may have been killed by the cgroup out-of-memory handler`}},
+			{Source: `\bDetected \d+ oom[-_]kill event(?:s|\(s\))? in .*\. Some of (?:the step tasks have been OOM Killed|your processes may have been killed by the cgroup out-of-memory handler)`, Line: 331, Column: 5, Literals: []string{`. some of the step tasks have been oom killed`, `. some of your processes may have been killed by the cgroup out-of-memory handler`}},
 		},
 		Unless: []*Pattern{
 			{Source: `not killed by OOM killer`, Line: 335, Column: 5, Literals: []string{`not killed by oom killer`}},
