@@ -140,3 +140,33 @@ func TestPlanKeepsEmptiedListValid(t *testing.T) {
 		t.Errorf("after_script is not kept with a no-op:\n%s", got)
 	}
 }
+
+// TestPlanKeepsServiceOfUnreadScript checks that a docker:dind service is
+// not removed from a job whose script comes with an include that is not
+// read locally (gitlab-shell's code_quality job, which extends GitLab's
+// Code-Quality template): its docker commands would then fail another way.
+func TestPlanKeepsServiceOfUnreadScript(t *testing.T) {
+	_, p := tempProject(t, ciFile(`include:
+  - template: Code-Quality.gitlab-ci.yml
+
+.use-docker-in-docker:
+  image: docker:20.10.15
+  services:
+    - docker:20.10.15-dind
+
+code_quality:
+  extends: .use-docker-in-docker
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 0 {
+		t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
+	}
+	for _, f := range plan.Left {
+		if f.Rule == "dind-service" && !strings.Contains(f.Note, "not read locally") {
+			t.Errorf("dind-service's note is %q", f.Note)
+		}
+	}
+}

@@ -92,6 +92,14 @@ func (v *jobView) elsewhere() bool {
 	return false
 }
 
+// scriptUnread reports whether the job's script is in none of the files
+// read: neither the job nor its templates here have one, so it comes with
+// an include that is not read locally (GitLab's Code-Quality template, a
+// component). A fix that needs to know what the script runs cannot hold.
+func (v *jobView) scriptUnread() bool {
+	return v.job.Get("script") == nil
+}
+
 // variable returns the value of a variable ("value:" form too) and its entry.
 func (v *jobView) variable(name string) (string, *ciconfig.Entry) {
 	e := v.vars.Get(name)

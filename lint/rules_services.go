@@ -69,9 +69,14 @@ func checkDindService(c *checker, v *jobView) {
 			continue
 		}
 		itemLine := seq.File.ItemLine(item)
+		fix := func() ([]edit.Edit, string) { return deleteItem(seq, itemLine) }
+		if v.scriptUnread() {
+			// Without the service the script's docker commands, which no
+			// rule here can see or rewrite, would fail another way.
+			fix = noteOnly("this job's script comes with an include that is not read locally: remove the service when the script no longer needs a Docker daemon")
+		}
 		c.report(v, "dind-service", seq.File, at.Line, at.Column,
-			fmt.Sprintf("service %s needs privileged mode, which these runners forbid: remove it and build with BuildKit rootless", name),
-			func() ([]edit.Edit, string) { return deleteItem(seq, itemLine) })
+			fmt.Sprintf("service %s needs privileged mode, which these runners forbid: remove it and build with BuildKit rootless", name), fix)
 	}
 }
 
