@@ -344,9 +344,9 @@ func (s *run) fallback() *Unmatched {
 	// and the deepest are shown: the deepest of the first branch when
 	// several dependencies failed the same way (the branches after it go
 	// no deeper), never a line under a cause (its hint, the locations it
-	// searched). stated says that the block's first line was read, depth
-	// is how far in the deepest cause's text began.
-	wentWrong, stated, depth := false, false, -1
+	// searched). depth is how far in the deepest cause's text began, or
+	// the first line's, -1 until that line is read.
+	wentWrong, depth := false, -1
 	// Gradle then repeats it as an exception and its stack after "*
 	// Exception is:" (--stacktrace): the deepest cause above stays the
 	// last key line.
@@ -397,8 +397,8 @@ func (s *run) fallback() *Unmatched {
 		gradleKey := false
 		if wentWrong {
 			switch {
-			case !stated:
-				gradleKey, stated, depth = true, true, l.Indent
+			case depth < 0:
+				gradleKey, depth = true, l.Indent
 			case l.Indent > depth && gradleCause(raw, l.Text):
 				gradleKey, depth = true, l.Indent
 			}
@@ -442,7 +442,7 @@ func (s *run) fallback() *Unmatched {
 			continued && (!shown && isRule(l.Text) || shown && endsInColon(l.Text))
 		switch {
 		case bytes.HasPrefix(l.Text, []byte("* What went wrong:")):
-			wentWrong, stated = true, false
+			wentWrong, depth = true, -1
 		case bytes.HasPrefix(l.Text, []byte("* Try:")):
 			wentWrong = false
 		case bytes.HasPrefix(l.Text, []byte("* Exception is:")):
