@@ -43,6 +43,8 @@ var terminalCutOnly = map[string]bool{
 	"registry-unauthorized--dyno-singularity-exec-auth-json-unexpected-end.log": true,
 	// round 123: helm 2's request cut inside its URL, after "kube-system" and before "/deployments" (jupyterhub/binderhub#251, Cloud Shell)
 	"kubernetes-api-unreachable--helm-init-gke-cloudshell-localhost-8080.log": true,
+	// round 128: Windows' console cut pip's error at 80 columns inside "certificate ve" / "rify failed" (docker/compose#6062, pip 9 behind a proxy)
+	"x509-unknown-authority--pip-install-numpy-company-proxy-cert-verify-failed.log": true,
 }
 
 // TestRealCorpusPasted diagnoses every real excerpt again as each pasting
