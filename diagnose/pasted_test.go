@@ -45,6 +45,8 @@ var terminalCutOnly = map[string]bool{
 	"kubernetes-api-unreachable--helm-init-gke-cloudshell-localhost-8080.log": true,
 	// round 128: Windows' console cut pip's error at 80 columns inside "certificate ve" / "rify failed" (docker/compose#6062, pip 9 behind a proxy)
 	"x509-unknown-authority--pip-install-numpy-company-proxy-cert-verify-failed.log": true,
+	// round 130: PowerShell's console cut the client's error at 120 columns inside "docker_engin" / "e" (docker-archive-public/docker.community#62)
+	"docker-daemon-unreachable--windows-server-docker-version-images-pipe-wrapped.log": true,
 }
 
 // TestRealCorpusPasted diagnoses every real excerpt again as each pasting
