@@ -91,6 +91,7 @@ func RewriteScript(lines, elsewhere []string) []LineResult {
 		}
 	}
 	jobNotes(out, ctx)
+	pushWhereItWas(out, ctx)
 	for i := range out {
 		out[i].apply()
 	}

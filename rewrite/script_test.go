@@ -41,6 +41,56 @@ func TestRewriteScript(t *testing.T) {
 			},
 		},
 		{
+			name: "build, tag, login, push: the build moves to the push, after the login (BuildKit pushes with config.json)",
+			lines: []string{
+				"docker build -t app .",
+				"docker tag app $CI_REGISTRY_IMAGE:latest",
+				"echo $CI_JOB_TOKEN | docker login -u gitlab-ci-token --password-stdin registry.gitlab.com",
+				"docker push $CI_REGISTRY_IMAGE:latest",
+			},
+			want: []string{
+				deleted,
+				deleted,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"registry.gitlab.com\":{\"auth\":\"$(echo -n gitlab-ci-token:$CI_JOB_TOKEN | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE:latest,push=true",
+			},
+			notes: map[int]string{3: "the build pushes where the script pushed, after its login"},
+		},
+		{
+			// fdroid/fdroidserver's docker job (00932d0a): the build checks
+			// every pipeline, the push only happens when a variable asks.
+			name: "build, login, a check that may exit, push: a check build stays, the push builds again from its cache",
+			lines: []string{
+				"docker build -t $TEST_IMAGE .",
+				"docker tag $TEST_IMAGE $RELEASE_IMAGE",
+				"echo $CI_JOB_TOKEN | docker login -u gitlab-ci-token --password-stdin registry.gitlab.com",
+				`if test -z "$PUSH"; then echo "Skipping docker push"; exit 0; fi`,
+				"docker push $RELEASE_IMAGE",
+			},
+			want: []string{
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --export-cache type=local,dest=/tmp/buildkit-cache,mode=max",
+				deleted,
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"registry.gitlab.com\":{\"auth\":\"$(echo -n gitlab-ci-token:$CI_JOB_TOKEN | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
+				`if test -z "$PUSH"; then echo "Skipping docker push"; exit 0; fi`,
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --import-cache type=local,src=/tmp/buildkit-cache --output type=image,name=$RELEASE_IMAGE,push=true",
+			},
+			notes: map[int]string{0: "the build stays here as a check", 4: "from the cache of the build above"},
+		},
+		{
+			name: "build, cd, exit check, push: the build keeps its place, with a note",
+			lines: []string{
+				"docker build -t $CI_REGISTRY_IMAGE .",
+				`cd dist && if [ -z "$PUSH" ]; then exit 0; fi`,
+				"docker push $CI_REGISTRY_IMAGE",
+			},
+			want: []string{
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE,push=true",
+				`cd dist && if [ -z "$PUSH" ]; then exit 0; fi`,
+				deleted,
+			},
+			notes: map[int]string{0: "the script changes directory between the build and its push"},
+		},
+		{
 			name: "password on stdin, Dockerfile elsewhere, build args, cache, two tags",
 			lines: []string{
 				`echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"`,

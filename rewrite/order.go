@@ -1,0 +1,133 @@
+package rewrite
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// buildCacheDir is where a build that stays as a check leaves its cache
+// for the build that pushes later in the same job (splitAtPush).
+const buildCacheDir = "/tmp/buildkit-cache"
+
+// pushWhereItWas keeps a job's steps in their order when its build takes
+// in docker push commands that come later in the script (push=true): the
+// Docker client pushed only there, after what the script does in between.
+// A docker login in between must still come before the push (BuildKit
+// reads config.json when it pushes), and a check that may end the script
+// first (if [ -z "$PUSH" ]; then exit 0; fi) must still come before it.
+//
+// When the lines in between are only the job's docker tag and docker
+// login commands, the build moves to the first push's line. When they do
+// more, the build stays where it was as a check that pushes nothing, and
+// the push's line builds again from its cache with push=true: the first
+// build still fails the job where it did, and the second one only pushes.
+// A script that changes directory in between keeps its build and gets a
+// note, as the second build would read another directory.
+func pushWhereItWas(out []LineResult, ctx Context) {
+	bi, bj := -1, -1
+	for i := range out {
+		for j, c := range out[i].Changes {
+			if c.Cmd.Sub == "build" && c.Result.Action == Replace && pushes(c.Result.Lines) {
+				bi, bj = i, j
+			}
+		}
+	}
+	if bi < 0 {
+		return
+	}
+	f, fj := firstPush(out, ctx, bi)
+	if f < 0 || f == bi+1 {
+		return
+	}
+	between := out[bi+1 : f]
+	login := slices.ContainsFunc(between, func(lr LineResult) bool {
+		return slices.ContainsFunc(lr.Changes, func(c Change) bool { return c.Cmd.Sub == "login" })
+	})
+	stops := slices.ContainsFunc(between, func(lr LineResult) bool { return stopWord().MatchString(lr.Old) })
+	if !login && !stops {
+		return
+	}
+	build, push := &out[bi].Changes[bj].Result, &out[f].Changes[fj].Result
+	switch {
+	case !stops && !slices.ContainsFunc(between, func(lr LineResult) bool { return !onlyTagsAndLogins(lr) }):
+		*push = Result{Action: Replace, Start: push.Start, End: push.End, Lines: build.Lines, Tool: build.Tool, Note: build.Note}
+		addNote(push, "the build pushes where the script pushed, after its login")
+		*build = Result{Action: Delete, Start: build.Start, End: build.End}
+	case slices.ContainsFunc(between, func(lr LineResult) bool { return dirWord().MatchString(lr.Old) }):
+		addNote(build, "the script changes directory between the build and its push: push=true now pushes at the build, before the lines that came between them")
+	default:
+		check, again := splitAtPush(build.Lines)
+		*push = Result{Action: Replace, Start: push.Start, End: push.End, Lines: again, Tool: build.Tool}
+		addNote(push, "the build pushes where the script pushed, from the cache of the build above (a second build that only pushes)")
+		build.Lines = check
+		addNote(build, "the build stays here as a check, pushes nothing and leaves its cache in "+buildCacheDir+" for the push below")
+	}
+}
+
+// pushes reports whether a buildctl command's output pushes.
+func pushes(lines []string) bool {
+	return slices.ContainsFunc(lines, func(l string) bool {
+		return strings.HasPrefix(l, "--output ") && strings.HasSuffix(l, ",push=true")
+	})
+}
+
+// firstPush returns the line and change of the first docker push after
+// line from that the build pushes itself (ctx.built), or -1.
+func firstPush(out []LineResult, ctx Context, from int) (int, int) {
+	for i := from + 1; i < len(out); i++ {
+		for j, c := range out[i].Changes {
+			if c.Cmd.Sub != "push" || c.Result.Action != Delete {
+				continue
+			}
+			if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 && ctx.built(ops[0].Raw) {
+				return i, j
+			}
+		}
+	}
+	return -1, -1
+}
+
+// onlyTagsAndLogins reports whether each of a line's pipelines is one of
+// its docker tag or docker login commands: moving the build past it
+// changes nothing but the order of the push and the login.
+func onlyTagsAndLogins(lr LineResult) bool {
+	ps := pipelines(lr.Old)
+	if len(ps) == 0 || slices.ContainsFunc(lr.Changes, func(c Change) bool { return c.Cmd.Sub != "tag" && c.Cmd.Sub != "login" }) {
+		return false
+	}
+	return !slices.ContainsFunc(ps, func(p pipeline) bool {
+		return !slices.ContainsFunc(lr.Changes, func(c Change) bool { return p.start <= c.Result.Start && c.Result.Start < p.end })
+	})
+}
+
+// splitAtPush makes of a pushing buildctl command the check that stays
+// where the build was (no output, its cache exported to buildCacheDir) and
+// the build at the push (the same, reading that cache first).
+func splitAtPush(lines []string) (check, again []string) {
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "--output "):
+			again = append(again, "--import-cache type=local,src="+buildCacheDir, l)
+		case strings.HasPrefix(l, "--export-cache "):
+			again = append(again, l)
+		default:
+			check = append(check, l)
+			again = append(again, l)
+		}
+	}
+	check = append(check, "--export-cache type=local,dest="+buildCacheDir+",mode=max")
+	return check, again
+}
+
+// stopWord matches a command that may end the script before the lines
+// after it: exit, or return in a sourced script.
+var stopWord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s;&|(])(?:exit|return)(?:$|[\s;&|)])`)
+})
+
+// dirWord matches a command that changes the shell's directory.
+var dirWord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s;&|(])(?:cd|pushd|popd)(?:$|[\s;&|)])`)
+})
