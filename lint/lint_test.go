@@ -132,3 +132,26 @@ func guideWrapsAuth(name string, findings []Finding) int {
 	}
 	return n
 }
+
+// TestDockerImageNames checks which image names are taken for Docker's own
+// image: Docker Hub's, and copies that keep its path (a mirror's
+// .../library/docker, GitLab's dependency proxy), not another registry's
+// .../docker/docker, which may be a project's image with more tools.
+func TestDockerImageNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"docker:27":                     true,
+		"docker.io/library/docker:dind": true,
+		"registry.hub.docker.com/library/docker:stable":                            true,
+		"mirror.gcr.io/library/docker:24.0.5":                                      true,
+		"${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:24.0.5":                  true,
+		"$CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX/docker:dind":               true,
+		"gitlab.example.com:443/group/dependency_proxy/containers/docker:20.10.16": true,
+		"gitlab.7i.uz:5050/docker/docker:dind":                                     false,
+		"docker/compose:1.29.2":                                                    false,
+		"moby/buildkit:rootless":                                                   false,
+	} {
+		if got := dockerImage().MatchString(name); got != want {
+			t.Errorf("%s: taken for Docker's image %v, want %v", name, got, want)
+		}
+	}
+}

@@ -21,9 +21,14 @@ func init() {
 	ruleByID["pull-policy"].check = checkPullPolicy
 }
 
-// dockerImage matches the Docker CLI images, docker:27, docker.io/library/docker:dind ...
+// dockerImage matches the Docker CLI images, docker:27, docker.io/library/docker:dind, and their
+// copies that keep Docker Hub's path: a mirror or pull-through cache's .../library/docker
+// (registry.hub.docker.com/library/docker:stable, mirror.gcr.io/library/docker) and GitLab's
+// dependency proxy (${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:24). Another registry's
+// .../docker/docker:dind may be a copy or an image of the project's own with more tools: not
+// taken.
 var dockerImage = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?docker(?:[:@].*)?$`)
+	return regexp.MustCompile(`^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/|\S+/library/|library/|\$\{?CI_DEPENDENCY_PROXY_\w+\}?/|\S+/dependency_proxy/containers/)?docker(?:[:@].*)?$`)
 })
 
 // dindImage reports whether a service image is Docker-in-Docker: the
