@@ -170,3 +170,30 @@ code_quality:
 		}
 	}
 }
+
+// TestPlanKeepsJobWithoutImage checks that a job naming no image, whose
+// script runs other tools beside docker build (mvn and trivy on a shell
+// runner's host, 0000sai/gitlab-cicd-project), is not moved to BuildKit's
+// image, where they are not: it would need two images, and the note says so.
+func TestPlanKeepsJobWithoutImage(t *testing.T) {
+	_, p := tempProject(t, ciFile(`image_build_and_scan:
+  script:
+    - mvn clean package
+    - docker build -t $CI_REGISTRY_IMAGE:$CI_PIPELINE_ID .
+    - trivy image $CI_REGISTRY_IMAGE:$CI_PIPELINE_ID --format table -o image.html
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 0 {
+		t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
+	}
+	found := false
+	for _, f := range plan.Left {
+		found = found || strings.Contains(f.Note, "the runner's default image")
+	}
+	if !found {
+		t.Errorf("no finding left says the job needs the runner's default image too: %+v", plan.Left)
+	}
+}

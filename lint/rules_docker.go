@@ -2,8 +2,10 @@ package lint
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
@@ -224,9 +226,11 @@ func oneImage(v *jobView, results []rewrite.LineResult) string {
 	if builds {
 		add(buildkitImageName + ":rootless")
 	}
-	if len(need) > 0 && other && v.imageName != "" && !dockerImage().MatchString(v.imageName) && !strings.Contains(v.imageName, buildkitImageName) {
-		// The job's other commands run in its own image.
-		add(v.imageName)
+	if len(need) > 0 && other && !dockerImage().MatchString(v.imageName) && !strings.Contains(v.imageName, buildkitImageName) {
+		// The job's other commands run in its own image, or in the
+		// runner's default one when it names none (a shell runner's host
+		// had mvn and trivy beside docker).
+		add(v.shownImage())
 	}
 	if len(need) < 2 {
 		return ""
@@ -235,15 +239,24 @@ func oneImage(v *jobView, results []rewrite.LineResult) string {
 }
 
 // trivialCommand reports whether a script line only prints, moves or sets
-// things, which any image's shell does.
+// things, which any image's shell does (BuildKit's and crane's images have
+// busybox). A variable set from a command's output is not: the command may
+// be a program of the job's image (VERSION="$(./target/release/polkadot
+// --version)").
 func trivialCommand(text string) bool {
-	word, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	text = strings.TrimSpace(text)
+	word, _, _ := strings.Cut(text, " ")
 	switch word {
-	case "", "echo", "printf", "cd", "export", "set", "mkdir", "ls", "cat", "pwd", "env", "true", "sleep", "date", "unset", "#":
+	case "", "echo", "printf", "cd", "export", "set", "mkdir", "ls", "cat", "pwd", "env", "true", "sleep", "date", "unset", "#",
+		"cp", "mv", "rm", "ln", "touch", "chmod", "test", "[", "grep", "sed", "head", "tail", "tr", "cut", "sort", "wc", "tee":
 		return true
 	}
-	return false
+	return assignment().MatchString(word) && !strings.Contains(text, "$(") && !strings.Contains(text, "`")
 }
+
+// assignment matches a shell word that sets a variable (NAME=..., the
+// value's first piece).
+var assignment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`) })
 
 // outcome says in words what becomes of a line.
 func outcome(lr rewrite.LineResult) string {
