@@ -197,3 +197,30 @@ func TestPlanKeepsJobWithoutImage(t *testing.T) {
 		t.Errorf("no finding left says the job needs the runner's default image too: %+v", plan.Left)
 	}
 }
+
+// TestPlanRefusesCloudCLIInBuildKit checks that a job logging in to ECR
+// with the aws CLI (0DevGuru0/UiKit) is not moved to BuildKit's image,
+// which has no aws: the fix is refused and its note says why.
+func TestPlanRefusesCloudCLIInBuildKit(t *testing.T) {
+	_, p := tempProject(t, ciFile(`build:
+  image: docker:27
+  script:
+    - docker build -t $AWS_ECR_REGISTRY/app:$CI_COMMIT_SHORT_SHA .
+    - aws ecr get-login-password | docker login --username AWS --password-stdin $AWS_ECR_REGISTRY
+    - docker push $AWS_ECR_REGISTRY/app:$CI_COMMIT_SHORT_SHA
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 0 {
+		t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
+	}
+	found := false
+	for _, f := range plan.Left {
+		found = found || strings.Contains(f.Note, "would run aws in moby/buildkit:rootless")
+	}
+	if !found {
+		t.Errorf("no finding left says the job would run aws in BuildKit's image: %+v", plan.Left)
+	}
+}

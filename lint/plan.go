@@ -330,7 +330,9 @@ type toolGap struct{ tool, what string }
 // missingTools says which tools the platform guide uses that the job calls
 // but its image lacks: BuildKit's scripts outside the BuildKit image, crane
 // in an image without it when the job does not install it, curl (the
-// guide's install line) in an Alpine image.
+// guide's install line) in an Alpine image, and a cloud's CLI in the
+// images the fixes write (BuildKit's, crane's), which have none: a login
+// from `aws ecr get-login-password` needs it where the password is read.
 func missingTools(j *ciconfig.Job) []toolGap {
 	// No checker: the questions read no option of the rules.
 	v := newJobView(nil, j)
@@ -338,6 +340,9 @@ func missingTools(j *ciconfig.Job) []toolGap {
 	var out []toolGap
 	if tool := v.lacksBuildKit(); tool != "" {
 		out = append(out, toolGap{tool, "run " + tool + " in " + shown + ", which has no BuildKit"})
+	}
+	if tool := v.lacksCloudCLI(); tool != "" {
+		out = append(out, toolGap{tool, "run " + tool + " in " + shown + ", which does not have it"})
 	}
 	if v.lacksCrane() {
 		out = append(out, toolGap{"crane", "run crane in " + shown + ", which does not have it, without installing it"})

@@ -19,10 +19,11 @@ const buildCacheDir = "/tmp/buildkit-cache"
 // first (if [ -z "$PUSH" ]; then exit 0; fi) must still come before it.
 //
 // When the lines in between are only the job's docker tag and docker
-// login commands, the build moves to the first push's line. When they do
-// more, the build stays where it was as a check that pushes nothing, and
-// the push's line builds again from its cache with push=true: the first
-// build still fails the job where it did, and the second one only pushes.
+// login commands and lines that only print, the build moves to the first
+// push's line. When they do more, the build stays where it was as a check
+// that pushes nothing, and the push's line builds again from its cache
+// with push=true: the first build still fails the job where it did, and
+// the second one only pushes.
 // A script that changes directory in between keeps its build and gets a
 // note, as the second build would read another directory.
 func pushWhereItWas(out []LineResult, ctx Context) {
@@ -51,7 +52,7 @@ func pushWhereItWas(out []LineResult, ctx Context) {
 	}
 	build, push := &out[bi].Changes[bj].Result, &out[f].Changes[fj].Result
 	switch {
-	case !stops && !slices.ContainsFunc(between, func(lr LineResult) bool { return !onlyTagsAndLogins(lr) }):
+	case !stops && !slices.ContainsFunc(between, func(lr LineResult) bool { return !onlyTagsAndLogins(lr) && !onlyPrints(lr) }):
 		*push = Result{Action: Replace, Start: push.Start, End: push.End, Lines: build.Lines, Tool: build.Tool, Note: build.Note}
 		addNote(push, "the build pushes where the script pushed, after its login")
 		*build = Result{Action: Delete, Start: build.Start, End: build.End}
@@ -100,6 +101,16 @@ func onlyTagsAndLogins(lr LineResult) bool {
 	return !slices.ContainsFunc(ps, func(p pipeline) bool {
 		return !slices.ContainsFunc(lr.Changes, func(c Change) bool { return p.start <= c.Result.Start && c.Result.Start < p.end })
 	})
+}
+
+// onlyPrints reports whether a line without docker commands only prints
+// (echo "--- built ---"): the build may move past it.
+func onlyPrints(lr LineResult) bool {
+	if len(lr.Changes) > 0 {
+		return false
+	}
+	word, _, _ := strings.Cut(strings.TrimSpace(lr.Old), " ")
+	return word == "echo" || word == "printf"
 }
 
 // splitAtPush makes of a pushing buildctl command the check that stays

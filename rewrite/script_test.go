@@ -41,20 +41,22 @@ func TestRewriteScript(t *testing.T) {
 			},
 		},
 		{
-			name: "build, tag, login, push: the build moves to the push, after the login (BuildKit pushes with config.json)",
+			name: "build, tag, login, echo, push: the build moves to the push, after the login (BuildKit pushes with config.json)",
 			lines: []string{
 				"docker build -t app .",
 				"docker tag app $CI_REGISTRY_IMAGE:latest",
 				"echo $CI_JOB_TOKEN | docker login -u gitlab-ci-token --password-stdin registry.gitlab.com",
+				`echo "--- built ---"`,
 				"docker push $CI_REGISTRY_IMAGE:latest",
 			},
 			want: []string{
 				deleted,
 				deleted,
 				`mkdir -p ~/.docker && echo "{\"auths\":{\"registry.gitlab.com\":{\"auth\":\"$(echo -n gitlab-ci-token:$CI_JOB_TOKEN | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
+				`echo "--- built ---"`,
 				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE:latest,push=true",
 			},
-			notes: map[int]string{3: "the build pushes where the script pushed, after its login"},
+			notes: map[int]string{4: "the build pushes where the script pushed, after its login"},
 		},
 		{
 			// fdroid/fdroidserver's docker job (00932d0a): the build checks
