@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -141,12 +142,20 @@ func TestPlanKeepsEmptiedListValid(t *testing.T) {
 	}
 }
 
-// TestPlanKeepsServiceOfUnreadScript checks that a docker:dind service is
-// not removed from a job whose script comes with an include that is not
-// read locally (gitlab-shell's code_quality job, which extends GitLab's
-// Code-Quality template): its docker commands would then fail another way.
-func TestPlanKeepsServiceOfUnreadScript(t *testing.T) {
-	_, p := tempProject(t, ciFile(`include:
+// TestPlanLeavesJob checks the jobs that a fix must leave as they are,
+// with a note that says why: each would break another way once changed.
+func TestPlanLeavesJob(t *testing.T) {
+	tests := []struct {
+		name, ci string
+		// note is a piece of the note a finding left must have.
+		note string
+	}{
+		{
+			// gitlab-shell's code_quality job, which extends GitLab's
+			// Code-Quality template: its docker commands cannot be seen,
+			// and would fail another way without the service.
+			name: "a docker:dind service of a job whose script comes with an include not read locally",
+			ci: `include:
   - template: Code-Quality.gitlab-ci.yml
 
 .use-docker-in-docker:
@@ -156,71 +165,48 @@ func TestPlanKeepsServiceOfUnreadScript(t *testing.T) {
 
 code_quality:
   extends: .use-docker-in-docker
-`))
-	plan, err := Plan(p, Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.Changes) != 0 {
-		t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
-	}
-	for _, f := range plan.Left {
-		if f.Rule == "dind-service" && !strings.Contains(f.Note, "not read locally") {
-			t.Errorf("dind-service's note is %q", f.Note)
-		}
-	}
-}
-
-// TestPlanKeepsJobWithoutImage checks that a job naming no image, whose
-// script runs other tools beside docker build (mvn and trivy on a shell
-// runner's host, 0000sai/gitlab-cicd-project), is not moved to BuildKit's
-// image, where they are not: it would need two images, and the note says so.
-func TestPlanKeepsJobWithoutImage(t *testing.T) {
-	_, p := tempProject(t, ciFile(`image_build_and_scan:
+`,
+			note: "not read locally",
+		},
+		{
+			// 0000sai/gitlab-cicd-project: mvn and trivy on a shell
+			// runner's host, which BuildKit's image does not have.
+			name: "a job naming no image whose script runs other tools beside docker build",
+			ci: `image_build_and_scan:
   script:
     - mvn clean package
     - docker build -t $CI_REGISTRY_IMAGE:$CI_PIPELINE_ID .
     - trivy image $CI_REGISTRY_IMAGE:$CI_PIPELINE_ID --format table -o image.html
-`))
-	plan, err := Plan(p, Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.Changes) != 0 {
-		t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
-	}
-	found := false
-	for _, f := range plan.Left {
-		found = found || strings.Contains(f.Note, "the runner's default image")
-	}
-	if !found {
-		t.Errorf("no finding left says the job needs the runner's default image too: %+v", plan.Left)
-	}
-}
-
-// TestPlanRefusesCloudCLIInBuildKit checks that a job logging in to ECR
-// with the aws CLI (0DevGuru0/UiKit) is not moved to BuildKit's image,
-// which has no aws: the fix is refused and its note says why.
-func TestPlanRefusesCloudCLIInBuildKit(t *testing.T) {
-	_, p := tempProject(t, ciFile(`build:
+`,
+			note: "the runner's default image",
+		},
+		{
+			// 0DevGuru0/UiKit: the login's password comes from the aws
+			// CLI, which BuildKit's image does not have.
+			name: "a job logging in to ECR with the aws CLI",
+			ci: `build:
   image: docker:27
   script:
     - docker build -t $AWS_ECR_REGISTRY/app:$CI_COMMIT_SHORT_SHA .
     - aws ecr get-login-password | docker login --username AWS --password-stdin $AWS_ECR_REGISTRY
     - docker push $AWS_ECR_REGISTRY/app:$CI_COMMIT_SHORT_SHA
-`))
-	plan, err := Plan(p, Selection{})
-	if err != nil {
-		t.Fatal(err)
+`,
+			note: "would run aws in moby/buildkit:rootless",
+		},
 	}
-	if len(plan.Changes) != 0 {
-		t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
-	}
-	found := false
-	for _, f := range plan.Left {
-		found = found || strings.Contains(f.Note, "would run aws in moby/buildkit:rootless")
-	}
-	if !found {
-		t.Errorf("no finding left says the job would run aws in BuildKit's image: %+v", plan.Left)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, p := tempProject(t, ciFile(tt.ci))
+			plan, err := Plan(p, Selection{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.Changes) != 0 {
+				t.Errorf("the plan changes %s, want nothing:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
+			}
+			if !slices.ContainsFunc(plan.Left, func(f Finding) bool { return strings.Contains(f.Note, tt.note) }) {
+				t.Errorf("no finding left has a note with %q: %+v", tt.note, plan.Left)
+			}
+		})
 	}
 }
