@@ -100,6 +100,33 @@ func (v *jobView) scriptUnread() bool {
 	return v.job.Get("script") == nil
 }
 
+// runsOwnScript reports whether the job runs a script or a makefile of the
+// repository (./build.sh, .industrial_ci/gitlab.sh, sh ci/build.sh, source
+// ci/env.sh, make image), whose commands are not read here: they may call
+// docker.
+func (v *jobView) runsOwnScript() bool {
+	for _, c := range v.cmds {
+		w := strings.Fields(c.Text)
+		if len(w) == 0 {
+			continue
+		}
+		switch w[0] {
+		case "make":
+			return true
+		case "sh", "bash", "ash", "source", ".":
+			if len(w) > 1 && !strings.HasPrefix(w[1], "-") {
+				return true
+			}
+		}
+		// A path of the repository (./build.sh, .industrial_ci/gitlab.sh,
+		// $CI_PROJECT_DIR/ci/build), or any shell script by its name.
+		if strings.Contains(w[0], "/") && !strings.HasPrefix(w[0], "/") || strings.HasSuffix(w[0], ".sh") || strings.HasSuffix(w[0], ".bash") {
+			return true
+		}
+	}
+	return false
+}
+
 // variable returns the value of a variable ("value:" form too) and its entry.
 func (v *jobView) variable(name string) (string, *ciconfig.Entry) {
 	e := v.vars.Get(name)

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
 	"github.com/ci-doctor/ci-doctor/rewrite"
 )
@@ -83,20 +82,15 @@ func (v *jobView) lacksCurl() bool {
 }
 
 // lacksCloudCLI returns the cloud CLI (aws, gcloud, az) that the job calls
-// in BuildKit's or crane's image, which have none, when nothing in the job
-// installs it; "" otherwise.
+// in BuildKit's or crane's image, which have none and cannot install one
+// (BuildKit's runs as a user without root, crane's has no package
+// manager); "" otherwise.
 func (v *jobView) lacksCloudCLI() string {
 	if !strings.Contains(v.imageName, buildkitImageName) && !strings.Contains(v.imageName, "go-containerregistry/crane") {
 		return ""
 	}
 	for _, tool := range []string{"aws", "gcloud", "az"} {
-		if len(v.uses(tool)) == 0 {
-			continue
-		}
-		installed := slices.ContainsFunc(v.cmds, func(c ciconfig.Command) bool {
-			return (strings.Contains(c.Text, "apk add") || strings.Contains(c.Text, "pip install")) && strings.Contains(c.Text, tool)
-		})
-		if !installed {
+		if len(v.uses(tool)) > 0 {
 			return tool
 		}
 	}

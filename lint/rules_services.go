@@ -85,8 +85,15 @@ func checkDindService(c *checker, v *jobView) {
 	}
 }
 
+// checkDockerImage reports a job that runs in Docker's image. A job that
+// calls no docker command and runs none of the repository's scripts (an
+// ssh deploy in docker:latest) only uses it as an Alpine shell, which these
+// runners run as well: nothing is reported.
 func checkDockerImage(c *checker, v *jobView) {
 	if v.image == nil || !dockerImage().MatchString(v.imageName) {
+		return
+	}
+	if len(v.uses("docker")) == 0 && len(v.uses("docker-compose")) == 0 && !v.runsOwnScript() && !v.scriptUnread() {
 		return
 	}
 	at := v.image.Value
