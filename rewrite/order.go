@@ -27,18 +27,22 @@ const buildCacheDir = "/tmp/buildkit-cache"
 // A script that changes directory in between keeps its build and gets a
 // note, as the second build would read another directory.
 func pushWhereItWas(out []LineResult, ctx Context) {
-	bi, bj := -1, -1
 	for i := range out {
 		for j, c := range out[i].Changes {
-			if c.Cmd.Sub == "build" && c.Result.Action == Replace && pushes(c.Result.Lines) {
-				bi, bj = i, j
+			if c.Cmd.Sub != "build" || c.Result.Action != Replace || !pushes(c.Result.Lines) {
+				continue
+			}
+			if b, err := ParseBuild(c.Cmd.Args); err == nil {
+				keepOrder(out, ctx, i, j, b.Tags)
 			}
 		}
 	}
-	if bi < 0 {
-		return
-	}
-	f, fj := firstPush(out, ctx, bi)
+}
+
+// keepOrder does pushWhereItWas for the build at out[bi].Changes[bj],
+// whose -t names are tags.
+func keepOrder(out []LineResult, ctx Context, bi, bj int, tags []string) {
+	f, fj := firstPush(out, ctx, bi, tags)
 	if f < 0 || f == bi+1 {
 		return
 	}
@@ -75,15 +79,18 @@ func pushes(lines []string) bool {
 }
 
 // firstPush returns the line and change of the first docker push after
-// line from that the build pushes itself (ctx.built), or -1.
-func firstPush(out []LineResult, ctx Context, from int) (int, int) {
+// line from of a name the build there tags (one of tags, or a docker tag of
+// one), which the build pushes itself; -1 when there is none.
+func firstPush(out []LineResult, ctx Context, from int, tags []string) (int, int) {
 	for i := from + 1; i < len(out); i++ {
 		for j, c := range out[i].Changes {
 			if c.Cmd.Sub != "push" || c.Result.Action != Delete {
 				continue
 			}
-			if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 && ctx.built(ops[0].Raw) {
-				return i, j
+			if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
+				if o, _ := ctx.origin(ops[0].Raw); contains(tags, o) {
+					return i, j
+				}
 			}
 		}
 	}

@@ -79,6 +79,23 @@ func TestRewriteScript(t *testing.T) {
 			notes: map[int]string{0: "the build stays here as a check", 4: "from the cache of the build above"},
 		},
 		{
+			name: "two builds, a login between them: each build keeps the order of its own push",
+			lines: []string{
+				"docker build -t $CI_REGISTRY_IMAGE/api ./api",
+				"docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY",
+				"docker build -t $CI_REGISTRY_IMAGE/web ./web",
+				"docker push $CI_REGISTRY_IMAGE/api",
+				"docker push $CI_REGISTRY_IMAGE/web",
+			},
+			want: []string{
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=./api --local dockerfile=./api --export-cache type=local,dest=/tmp/buildkit-cache,mode=max",
+				`mkdir -p ~/.docker && echo "{\"auths\":{\"$CI_REGISTRY\":{\"auth\":\"$(echo -n $CI_REGISTRY_USER:$CI_REGISTRY_PASSWORD | base64 | tr -d '\n')\"}}}" > ~/.docker/config.json`,
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=./web --local dockerfile=./web --output type=image,name=$CI_REGISTRY_IMAGE/web,push=true",
+				"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=./api --local dockerfile=./api --import-cache type=local,src=/tmp/buildkit-cache --output type=image,name=$CI_REGISTRY_IMAGE/api,push=true",
+				deleted,
+			},
+		},
+		{
 			name: "build, cd, exit check, push: the build keeps its place, with a note",
 			lines: []string{
 				"docker build -t $CI_REGISTRY_IMAGE .",
