@@ -24,8 +24,8 @@ const buildCacheDir = "/tmp/buildkit-cache"
 // that pushes nothing, and the push's line builds again from its cache
 // with push=true: the first build still fails the job where it did, and
 // the second one only pushes.
-// A script that changes directory in between keeps its build and gets a
-// note, as the second build would read another directory.
+// A script that changes directory in between is left to a person (Manual):
+// a second build would read another directory.
 func pushWhereItWas(out []LineResult, ctx Context) {
 	for i := range out {
 		for j, c := range out[i].Changes {
@@ -61,7 +61,10 @@ func keepOrder(out []LineResult, ctx Context, bi, bj int, tags []string) {
 		addNote(push, "the build pushes where the script pushed, after its login")
 		*build = Result{Action: Delete, Start: build.Start, End: build.End}
 	case slices.ContainsFunc(between, func(lr LineResult) bool { return dirWord().MatchString(lr.Old) }):
-		addNote(build, "the script changes directory between the build and its push: push=true now pushes at the build, before the lines that came between them")
+		// A second build at the push would read another directory, and
+		// push=true here would push before the login or the check.
+		*build = Result{Action: Manual, Start: build.Start, End: build.End,
+			Note: "the script changes directory between the build and its push, after a login or a check that may end it: put the build's push=true after them by hand"}
 	default:
 		check, again := splitAtPush(build.Lines)
 		*push = Result{Action: Replace, Start: push.Start, End: push.End, Lines: again, Tool: build.Tool}
