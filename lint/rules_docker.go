@@ -248,7 +248,8 @@ func trivialCommand(text string) bool {
 	word, _, _ := strings.Cut(text, " ")
 	switch word {
 	case "", "echo", "printf", "cd", "export", "set", "mkdir", "ls", "cat", "pwd", "env", "true", "sleep", "date", "unset", "#",
-		"cp", "mv", "rm", "ln", "touch", "chmod", "test", "[", "grep", "sed", "head", "tail", "tr", "cut", "sort", "wc", "tee":
+		"cp", "mv", "rm", "ln", "touch", "chmod", "test", "[", "grep", "sed", "head", "tail", "tr", "cut", "sort", "wc", "tee",
+		"hostname", "whoami", "id", "uname":
 		return true
 	}
 	return assignment().MatchString(word) && !strings.Contains(text, "$(") && !strings.Contains(text, "`")
