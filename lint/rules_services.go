@@ -93,14 +93,15 @@ func checkDockerImage(c *checker, v *jobView) {
 	if v.image == nil || !dockerImage().MatchString(v.imageName) {
 		return
 	}
-	if len(v.uses("docker")) == 0 && len(v.uses("docker-compose")) == 0 && !v.runsOwnScript() && !v.scriptUnread() {
+	usesDocker := len(v.uses("docker")) > 0
+	if !usesDocker && len(v.uses("docker-compose")) == 0 && !v.runsOwnScript() && !v.scriptUnread() {
 		return
 	}
 	at := v.image.Value
 	if v.image.Map != nil {
 		at = v.image.Map.Get("name").Value
 	}
-	builds := len(v.uses("docker")) > 0 && v.buildsImage()
+	builds := usesDocker && v.buildsImage()
 	fix := noteOnly("use an image with the tools this job needs (crane: " + craneImage.name + ")")
 	msg := fmt.Sprintf("image %s is useless without a Docker daemon", v.imageName)
 	switch {
