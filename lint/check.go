@@ -19,6 +19,13 @@ type Options struct {
 	// mode: jobs with one of them run elsewhere, and the rules about
 	// Docker leave them alone.
 	PrivilegedTags []string
+
+	// pipeline is what the pipeline's jobs did with images before a plan's
+	// first fix (pipelineImages), for the questions one job asks about the
+	// others: a fix of one job must not change the answer another job's fix
+	// got (a build pushes because a later job pushed its image). nil:
+	// read from the configuration linted.
+	pipeline map[string]imagesOfJob
 }
 
 // checker runs rules and collects their findings.
@@ -28,8 +35,9 @@ type checker struct {
 	only     map[string]bool
 	findings map[string]*Finding
 	order    []string
-	// runs are the images each job runs (runImages), made on first use.
-	runs map[*ciconfig.Job][]string
+	// images are what each job does with images, by job name
+	// (jobImages), made on first use.
+	images map[string]imagesOfJob
 }
 
 // Lint runs every rule over every job that runs and returns the findings

@@ -193,6 +193,25 @@ code_quality:
 `,
 			note: "would run aws in moby/buildkit:rootless",
 		},
+		{
+			// Shkirmantsev/kbot: the Makefile's image and push targets run
+			// docker build and docker push, which no rule here reads.
+			name: "a job whose make targets need the Docker-in-Docker service",
+			ci: `build:
+  image: docker:24.0.2-alpine3.18
+  services:
+    - docker:24.0.2-dind-alpine3.18
+  variables:
+    DOCKER_TLS_CERTDIR: ""
+  before_script:
+    - apk update && apk add git && apk add make
+    - docker login -u $DOCKERHUB_USERNAME -p $DOCKERHUB_PASSWORD
+  script:
+    - make image TARGETOS=linux TARGETARCH=amd64
+    - make push TARGETOS=linux TARGETARCH=amd64
+`,
+			note: "would run make image without a Docker daemon",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,5 +227,45 @@ code_quality:
 				t.Errorf("no finding left has a note with %q: %+v", tt.note, plan.Left)
 			}
 		})
+	}
+}
+
+// TestFixKeepsSharedImage checks that a build job given BuildKit's image
+// gets it in its own entry: the global image stays for a deploy job that
+// only uses it as an Alpine shell, and whose docker commands run on the
+// host it reaches with ssh (Shipra-SG/Project-3-Node.js-App-GitLabCI-CD).
+func TestFixKeepsSharedImage(t *testing.T) {
+	_, p := tempProject(t, ciFile(`image: docker:latest
+
+services:
+  - name: docker:dind
+    command: ["--tls=false"]
+
+build_and_push:
+  script:
+    - docker build -t $IMAGE_NAME:latest .
+    - echo "$DOCKER_PASSWORD" | docker login -u "$DOCKER_USERNAME" --password-stdin
+    - docker push $IMAGE_NAME:latest
+
+deploy:
+  before_script:
+    - apk add --no-cache openssh
+  script:
+    - ssh -o StrictHostKeyChecking=no ubuntu@$EC2_HOST "
+        docker pull $IMAGE_NAME:latest &&
+        docker stop node-app || true &&
+        docker run -d --name node-app $IMAGE_NAME:latest
+      "
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 1 || len(plan.Left) != 0 {
+		t.Fatalf("got %d changed files and %d findings left, want 1 and 0: %v", len(plan.Changes), len(plan.Left), plan.Left)
+	}
+	got := string(plan.Changes[0].New)
+	if !strings.HasPrefix(got, "image: docker:latest\n") || !strings.Contains(got, "\n  image:\n    name: moby/buildkit:rootless") {
+		t.Errorf("the build job should get BuildKit's image and the global image stay:\n%s", got)
 	}
 }

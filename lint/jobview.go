@@ -2,6 +2,7 @@ package lint
 
 import (
 	"os"
+	"path"
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
@@ -105,26 +106,49 @@ func (v *jobView) scriptUnread() bool {
 // ci/env.sh, make image), whose commands are not read here: they may call
 // docker.
 func (v *jobView) runsOwnScript() bool {
+	_, ok := v.ownScript()
+	return ok
+}
+
+// ownScript returns the first command that runsOwnScript counts, as its
+// first two words ("make image", "./build.sh").
+func (v *jobView) ownScript() (string, bool) {
 	for _, c := range v.cmds {
 		w := strings.Fields(c.Text)
-		if len(w) == 0 {
+		if len(w) == 0 || path.Base(w[0]) == "buildctl-daemonless.sh" {
+			// BuildKit's own script, which the fixes write.
 			continue
 		}
+		own := false
 		switch w[0] {
 		case "make":
-			return true
+			own = true
 		case "sh", "bash", "ash", "source", ".":
-			if len(w) > 1 && !strings.HasPrefix(w[1], "-") {
-				return true
-			}
+			own = len(w) > 1 && !strings.HasPrefix(w[1], "-")
 		}
 		// A path of the repository (./build.sh, .industrial_ci/gitlab.sh,
 		// $CI_PROJECT_DIR/ci/build), or any shell script by its name.
-		if strings.Contains(w[0], "/") && !strings.HasPrefix(w[0], "/") || strings.HasSuffix(w[0], ".sh") || strings.HasSuffix(w[0], ".bash") {
-			return true
+		if own || strings.Contains(w[0], "/") && !strings.HasPrefix(w[0], "/") || strings.HasSuffix(w[0], ".sh") || strings.HasSuffix(w[0], ".bash") {
+			return strings.Join(w[:min(2, len(w))], " "), true
 		}
 	}
-	return false
+	return "", false
+}
+
+// ownScriptWithoutDaemon returns the first of the job's commands that runs
+// a script of the repository (runsOwnScript) when the job has no
+// Docker-in-Docker service, or "": such a script may call docker.
+func (v *jobView) ownScriptWithoutDaemon() string {
+	_, items := services(v)
+	for _, item := range items {
+		if name, _ := serviceName(item); dindImage(v.expand(name)) {
+			return ""
+		}
+	}
+	if cmd, ok := v.ownScript(); ok {
+		return cmd
+	}
+	return ""
 }
 
 // variable returns the value of a variable ("value:" form too) and its entry.
@@ -161,12 +185,51 @@ func commandWord(text, word string) int {
 		}
 		at := i + j
 		end := at + len(word)
-		if (end == len(text) || text[end] == ' ' || text[end] == '\t' || text[end] == ';') && startsCommand(text[:at]) {
+		if (end == len(text) || text[end] == ' ' || text[end] == '\t' || text[end] == ';') && startsCommand(text[:at]) && !quoted(text, at) {
 			return at
 		}
 		i = at + 1
 	}
 	return -1
+}
+
+// quoted reports whether offset at of a command line lies inside a quoted
+// string, where a word is an argument and not a command: the commands an
+// ssh deploy runs on its host (ssh host "docker pull x && docker run x")
+// are the host's. A command substitution opens a command context again,
+// quoted or not ("$(docker ps -q)").
+func quoted(text string, at int) bool {
+	// stack holds the open contexts: a quote (' or "), a substitution or
+	// subshell ('('), a backquote ('`'); empty is the line itself.
+	var stack []byte
+	top := func() byte {
+		if len(stack) == 0 {
+			return 0
+		}
+		return stack[len(stack)-1]
+	}
+	for i := 0; i < at; i++ {
+		c := text[i]
+		switch t := top(); {
+		case t == '\'':
+			if c == '\'' {
+				stack = stack[:len(stack)-1]
+			}
+		case c == '\\':
+			i++
+		case c == '"' && t == '"', c == ')' && t == '(', c == '`' && t == '`':
+			stack = stack[:len(stack)-1]
+		case c == '$' && i+1 < len(text) && text[i+1] == '(':
+			stack = append(stack, '(')
+			i++
+		case c == '`':
+			stack = append(stack, '`')
+		case t == '"':
+		case c == '\'' || c == '"' || c == '(':
+			stack = append(stack, c)
+		}
+	}
+	return top() == '\'' || top() == '"'
 }
 
 // startsCommand reports whether what precedes a word puts it in command

@@ -111,6 +111,7 @@ func Plan(p *Project, sel Selection) (*FixPlan, error) {
 // refuses. It returns the plan (without Changes), the files it leaves and
 // the paths it changed.
 func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay) (*FixPlan, *overlay, []string, error) {
+	opts.pipeline = pipelineImages(cfg)
 	refused := map[string]string{}
 	for range maxAttempts {
 		plan, ov, paths := planOnce(cfg, opts, sel, base, refused)
@@ -333,6 +334,8 @@ type toolGap struct{ tool, what string }
 // guide's install line) in an Alpine image, and a cloud's CLI in the
 // images the fixes write (BuildKit's, crane's), which have none: a login
 // from `aws ecr get-login-password` needs it where the password is read.
+// It also names the Docker daemon that a job running its own scripts
+// (make image, ./build.sh) would go without.
 func missingTools(j *ciconfig.Job) []toolGap {
 	// No checker: the questions read no option of the rules.
 	v := newJobView(nil, j)
@@ -349,6 +352,11 @@ func missingTools(j *ciconfig.Job) []toolGap {
 	}
 	if v.lacksCurl() {
 		out = append(out, toolGap{"curl", "run curl in " + shown + ", which has no curl, without installing it"})
+	}
+	if own := v.ownScriptWithoutDaemon(); own != "" {
+		// Its commands are not read here: a fix that takes the daemon away
+		// cannot rewrite the docker commands they may run.
+		out = append(out, toolGap{"docker", "run " + own + " without a Docker daemon, which it may need"})
 	}
 	return out
 }

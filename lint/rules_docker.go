@@ -72,49 +72,75 @@ func (v *jobView) rewritten() []rewrite.LineResult {
 		for i, cmd := range v.cmds {
 			texts[i] = cmd.Text
 		}
-		v.rewrite = rewrite.RewriteScript(texts, v.runElsewhere())
+		used, built := v.otherJobs()
+		v.rewrite = rewrite.RewriteScript(texts, used, built)
 	}
 	return v.rewrite
 }
 
-// runElsewhere returns the images that the configuration's other jobs run
-// (runImages).
-func (v *jobView) runElsewhere() []string {
+// otherJobs returns what the configuration's other jobs do with images
+// (jobImages): the images they run or push unbuilt, and the tags they
+// build.
+func (v *jobView) otherJobs() (used, built []string) {
 	if v.c == nil {
-		return nil
+		return nil, nil
 	}
-	var out []string
-	for j, images := range v.c.runImages() {
-		if j != v.job {
-			out = append(out, images...)
+	for name, images := range v.c.jobImages() {
+		if name != v.job.Name {
+			used = append(used, images.used...)
+			built = append(built, images.built...)
 		}
 	}
-	return out
+	return used, built
 }
 
-// runImages returns the images each job runs, as written: its image: and
-// the images of its docker run and docker create commands. They are read
-// once for the whole configuration, not once per job that asks.
-func (c *checker) runImages() map[*ciconfig.Job][]string {
-	if c.runs != nil {
-		return c.runs
+// imagesOfJob is what one job does with images, as written.
+type imagesOfJob struct {
+	// used are its image:, the images of its docker run and docker create
+	// commands, and those it pushes without building or tagging them.
+	used []string
+	// built are the tags of its docker builds and the names its BuildKit
+	// builds push.
+	built []string
+}
+
+// jobImages returns what each job does with images, by job name: as the
+// plan found them before its first fix, or as the configuration has them,
+// read once for the whole configuration.
+func (c *checker) jobImages() map[string]imagesOfJob {
+	if c.opts.pipeline != nil {
+		return c.opts.pipeline
 	}
-	c.runs = map[*ciconfig.Job][]string{}
-	for _, j := range c.cfg.Jobs {
-		var images []string
+	if c.images == nil {
+		c.images = pipelineImages(c.cfg)
+	}
+	return c.images
+}
+
+// pipelineImages reads what each job of a configuration does with images.
+func pipelineImages(cfg *ciconfig.Config) map[string]imagesOfJob {
+	out := map[string]imagesOfJob{}
+	for _, j := range cfg.Jobs {
+		var images imagesOfJob
 		if img := imageName(j.Get("image")); img != "" {
-			images = append(images, img)
+			images.used = append(images.used, img)
 		}
+		var all []rewrite.DockerCmd
 		for _, cmd := range j.Commands() {
 			for _, d := range rewrite.DockerCommands(cmd.Text) {
 				if img := d.Image(); img != "" {
-					images = append(images, img)
+					images.used = append(images.used, img)
 				}
+				all = append(all, d)
 			}
+			images.built = append(images.built, rewrite.BuildctlPushes(cmd.Text)...)
 		}
-		c.runs[j] = images
+		ctx := rewrite.JobContext(all)
+		images.used = append(images.used, ctx.PushedUnbuilt()...)
+		images.built = append(images.built, ctx.Built...)
+		out[j.Name] = images
 	}
-	return c.runs
+	return out
 }
 
 func firstLine(v *jobView, results []rewrite.LineResult, first int) int {

@@ -110,7 +110,7 @@ func checkDockerImage(c *checker, v *jobView) {
 		fix = func() ([]edit.Edit, string) { return useCraneImage(v) }
 	case builds:
 		msg += ": build with moby/buildkit:rootless"
-		fix = func() ([]edit.Edit, string) { return useBuildkitImage(v.image) }
+		fix = func() ([]edit.Edit, string) { return setImage(v, buildkitImage) }
 		if note := oneImage(v, v.rewritten()); note != "" {
 			// The build stays a docker build until the job is split:
 			// BuildKit's image alone would not run it.
@@ -118,14 +118,6 @@ func checkDockerImage(c *checker, v *jobView) {
 		}
 	}
 	c.report(v, "docker-image", v.image.File, at.Line, at.Column, msg, fix)
-}
-
-// useBuildkitImage replaces an image: entry by the guide's BuildKit image.
-func useBuildkitImage(img *ciconfig.Entry) ([]edit.Edit, string) {
-	if !blockEntry(img) || itemStart(img) {
-		return nil, unsureFlow
-	}
-	return replaceImage(img, indent(img.File, img.Line()), buildkitImage), ""
 }
 
 func dockerVariable(name, rule string) func(*checker, *jobView) {

@@ -1,9 +1,11 @@
 package rewrite
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -309,4 +311,34 @@ func isVarRef(v string) bool {
 		return isName(v[1:])
 	}
 	return false
+}
+
+// BuildctlPushes returns the names that a buildctl command line (buildctl
+// or buildctl-daemonless.sh build) pushes: those of its image outputs with
+// push=true. The output is a CSV field list, as Buildctl writes it.
+func BuildctlPushes(line string) []string {
+	words := Words(line)
+	if len(words) == 0 || !strings.HasPrefix(path.Base(words[0].Value), "buildctl") {
+		return nil
+	}
+	var out []string
+	for i, w := range words {
+		spec, ok := strings.CutPrefix(w.Value, "--output=")
+		if w.Value == "--output" && i+1 < len(words) {
+			spec, ok = words[i+1].Value, true
+		}
+		if !ok {
+			continue
+		}
+		fields, err := csv.NewReader(strings.NewReader(spec)).Read()
+		if err != nil || !slices.Contains(fields, "push=true") {
+			continue
+		}
+		for _, f := range fields {
+			if names, ok := strings.CutPrefix(f, "name="); ok {
+				out = append(out, strings.Split(names, ",")...)
+			}
+		}
+	}
+	return out
 }

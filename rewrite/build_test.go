@@ -189,3 +189,23 @@ func TestBuildctlShellQuoting(t *testing.T) {
 		t.Errorf("the shell gives buildctl %s, want %s", got, want)
 	}
 }
+
+// TestBuildctlPushes checks the names read back from buildctl command
+// lines: those of image outputs that push, in both ways Buildctl writes
+// them, and none from a build that does not push or from another tool.
+func TestBuildctlPushes(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA,push=true", []string{"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"}},
+		{`buildctl build --output=type=image,\"name=$IMAGE:1,$IMAGE:latest\",push=true`, []string{"$IMAGE:1", "$IMAGE:latest"}},
+		{"buildctl-daemonless.sh build --output type=image,name=app:1", nil},
+		{"echo --output type=image,name=app:1,push=true", nil},
+	}
+	for _, tt := range tests {
+		if got := BuildctlPushes(tt.line); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("BuildctlPushes(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}

@@ -31,7 +31,7 @@ func FuzzScript(f *testing.F) {
 				t.Fatalf("command %+v is outside %q", c, line)
 			}
 		}
-		for _, lr := range RewriteScript(strings.Split(line, "\n"), nil) {
+		for _, lr := range RewriteScript(strings.Split(line, "\n"), nil, nil) {
 			if lr.Deleted && lr.New != "" {
 				t.Fatalf("line %q: deleted %v with %q", lr.Old, lr.Deleted, lr.New)
 			}

@@ -70,6 +70,8 @@ func rewritePush(cmd DockerCmd, ctx Context) Result {
 		return Result{Action: Delete, Note: "the build pushes " + tidy(ref) + " itself (push=true)"}
 	case aliased:
 		return Result{Action: Replace, Lines: []string{"crane copy " + tidy(o) + " " + tidy(ref)}, Tool: ToolCrane}
+	case contains(ctx.BuiltElsewhere, ref):
+		return Result{Action: Delete, Note: "the job that builds " + tidy(ref) + " pushes it itself now (push=true)"}
 	}
 	return Result{Action: Manual, Note: "nothing in this job builds or tags " + tidy(ref) +
 		": push it from the job that builds it (push=true), or copy it with crane copy SRC " + tidy(ref)}
@@ -115,6 +117,9 @@ func rewriteLogin(cmd DockerCmd, ctx Context) Result {
 		case "password-stdin":
 			stdin = true
 		}
+	}
+	if ctx.pushesOnlyOthersBuilds() {
+		return Result{Action: Delete, Note: "nothing in this job uses a registry any more"}
 	}
 	start := cmd.Start
 	if stdin {

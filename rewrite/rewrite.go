@@ -108,9 +108,43 @@ type Context struct {
 	// then write ~/.docker/config.json, as the guide's section 2 does.
 	BuildKit bool
 	// Elsewhere are the images that the pipeline's other jobs run (their
-	// image:, their docker run): a build of one of them pushes it, since
-	// without a shared daemon those jobs can only pull it from a registry.
+	// image:, their docker run) or push without building them: a build of
+	// one of them pushes it, since without a shared daemon those jobs can
+	// only get it from a registry.
 	Elsewhere []string
+	// BuiltElsewhere are the tags that the pipeline's other jobs build. A
+	// push of one of them that this job neither builds nor tags relied on a
+	// daemon shared with the building job (a shell runner's); that build
+	// pushes it now.
+	BuiltElsewhere []string
+}
+
+// PushedUnbuilt returns the images the job pushes but neither builds nor
+// tags: on a shell runner, another job's build left them in the daemon
+// they shared.
+func (c Context) PushedUnbuilt() []string {
+	var out []string
+	for _, ref := range c.Pushed {
+		if _, aliased := c.origin(ref); !c.built(ref) && !aliased {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// pushesOnlyOthersBuilds reports whether the job's registry work is only
+// pushes of images that other jobs build, which those builds now push:
+// nothing is left here that a login serves.
+func (c Context) pushesOnlyOthersBuilds() bool {
+	if len(c.Built) > 0 || len(c.Aliases) > 0 || len(c.Pushed) == 0 {
+		return false
+	}
+	for _, ref := range c.Pushed {
+		if !contains(c.BuiltElsewhere, ref) {
+			return false
+		}
+	}
+	return true
 }
 
 // Rewrite says what becomes of one docker command, following the guide's

@@ -72,9 +72,10 @@ func JobContext(cmds []DockerCmd) Context {
 // subshell becomes "true" instead, so that the shell's syntax holds. A line left with nothing but
 // "true" (docker pull X || true) is deleted, and so is a loop that waited
 // for the daemon (until docker info; do sleep 1; done), whose condition is
-// now "true". elsewhere are the images the pipeline's other jobs run
-// (Context.Elsewhere).
-func RewriteScript(lines, elsewhere []string) []LineResult {
+// now "true". elsewhere are the images the pipeline's other jobs run or
+// push (Context.Elsewhere), builtElsewhere the tags they build
+// (Context.BuiltElsewhere).
+func RewriteScript(lines, elsewhere, builtElsewhere []string) []LineResult {
 	cmds := make([][]DockerCmd, len(lines))
 	var all []DockerCmd
 	for i, l := range lines {
@@ -83,6 +84,7 @@ func RewriteScript(lines, elsewhere []string) []LineResult {
 	}
 	ctx := JobContext(all)
 	ctx.Elsewhere = elsewhere
+	ctx.BuiltElsewhere = builtElsewhere
 	out := make([]LineResult, len(lines))
 	for i, l := range lines {
 		out[i] = LineResult{Line: i, Old: l, New: l}

@@ -232,7 +232,7 @@ func TestRewriteScript(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := RewriteScript(tt.lines, nil)
+			got := RewriteScript(tt.lines, nil, nil)
 			if len(got) != len(tt.lines) {
 				t.Fatalf("%d results for %d lines", len(got), len(tt.lines))
 			}
@@ -268,7 +268,7 @@ func TestRewriteScriptLayout(t *testing.T) {
 		"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA .",
 		"docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA",
 		"docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA . > build.log",
-	}, nil)
+	}, nil, nil)
 	if !reflect.DeepEqual(got[0].Layout, guideBuild) {
 		t.Errorf("layout\n got %q\nwant %q", got[0].Layout, guideBuild)
 	}
@@ -317,15 +317,35 @@ func TestRewriteScriptElsewhere(t *testing.T) {
 		{[]string{"${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHORT_SHA}"}, true},
 		{[]string{"$CI_REGISTRY_IMAGE:latest"}, false},
 	} {
-		got := RewriteScript(lines, tt.elsewhere)
+		got := RewriteScript(lines, tt.elsewhere, nil)
 		if push := strings.Contains(got[0].New, "push=true"); push != tt.push {
 			t.Errorf("elsewhere %q: push=true is %v in %q, want %v", tt.elsewhere, push, got[0].New, tt.push)
 		}
 	}
 	// A local name would be pushed to Docker Hub's library: it stays local,
 	// with the note (LightmareVII/growBot runs growbot_lighttimer:1.0).
-	got := RewriteScript([]string{"docker build -t growbot_lighttimer:1.0 ."}, []string{"growbot_lighttimer:1.0"})
+	got := RewriteScript([]string{"docker build -t growbot_lighttimer:1.0 ."}, []string{"growbot_lighttimer:1.0"}, nil)
 	if strings.Contains(got[0].New, "push=true") {
 		t.Errorf("a local name is pushed: %q", got[0].New)
 	}
 }
+
+// TestRewriteScriptPushOfAnotherJobsBuild checks a push job whose image a
+// build job left in a shell runner's daemon: its push goes, with its
+// login, since the build pushes now (the build's side is Elsewhere).
+func TestRewriteScriptPushOfAnotherJobsBuild(t *testing.T) {
+	got := RewriteScript([]string{
+		"docker login -u gitlab-ci-token -p $CI_BUILD_TOKEN $CI_REGISTRY",
+		"docker push $CI_REGISTRY_IMAGE/rabbit:$CI_COMMIT_TAG",
+	}, nil, []string{"${CI_REGISTRY_IMAGE}/rabbit:${CI_COMMIT_TAG}"})
+	for _, lr := range got {
+		if !lr.Deleted {
+			t.Errorf("line %q is kept as %q, want it deleted", lr.Old, lr.New)
+		}
+	}
+	ctx := JobContext(DockerCommands("docker push $CI_REGISTRY_IMAGE/rabbit:$CI_COMMIT_TAG"))
+	if got := ctx.PushedUnbuilt(); !reflect.DeepEqual(got, []string{"$CI_REGISTRY_IMAGE/rabbit:$CI_COMMIT_TAG"}) {
+		t.Errorf("PushedUnbuilt() = %q", got)
+	}
+}
+
