@@ -348,4 +348,3 @@ func TestRewriteScriptPushOfAnotherJobsBuild(t *testing.T) {
 		t.Errorf("PushedUnbuilt() = %q", got)
 	}
 }
-
