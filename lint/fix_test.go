@@ -269,3 +269,35 @@ deploy:
 		t.Errorf("the build job should get BuildKit's image and the global image stay:\n%s", got)
 	}
 }
+
+// TestFixMovesRootDockerConfig checks that a build job moved to BuildKit's
+// rootless image writes and removes its login in the home of the user that
+// image runs as, not in /root, which that user may not enter.
+func TestFixMovesRootDockerConfig(t *testing.T) {
+	_, p := tempProject(t, ciFile(`build:
+  image: docker:24
+  services:
+    - docker:24-dind
+  script:
+    - mkdir -p /root/.docker && echo "$DOCKER_AUTH_JSON" > /root/.docker/config.json
+    - docker build -t $CI_REGISTRY_IMAGE:latest .
+    - docker push $CI_REGISTRY_IMAGE:latest
+    - rm -f /root/.docker/config.json
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 1 || len(plan.Left) != 0 {
+		t.Fatalf("got %d changed files and %d findings left, want 1 and 0: %v", len(plan.Changes), len(plan.Left), plan.Left)
+	}
+	got := string(plan.Changes[0].New)
+	for _, want := range []string{
+		`    - mkdir -p $HOME/.docker && echo "$DOCKER_AUTH_JSON" > $HOME/.docker/config.json` + "\n",
+		"    - rm -f $HOME/.docker/config.json\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the fixed job lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -165,9 +165,27 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 	var edits []edit.Edit
 	var notes []string
 	builds, pushAt := false, -1
+	for _, lr := range results {
+		for _, ch := range lr.Changes {
+			builds = builds || ch.Cmd.Sub == "build"
+		}
+	}
 	keep := keepLast(v, results)
 	for i, lr := range results {
+		if builds {
+			if moved := homeNotRoot(lr); moved.New != lr.New {
+				lr = moved
+				if !slices.Contains(notes, homeNote) {
+					notes = append(notes, homeNote)
+				}
+			}
+		}
 		if len(lr.Changes) == 0 {
+			e, note := replaceCommand(v.cmds[i], lr, false)
+			if note != "" {
+				notes = append(notes, note)
+			}
+			edits = append(edits, e...)
 			continue
 		}
 		e, note := replaceCommand(v.cmds[i], lr, keep[i])
@@ -186,7 +204,6 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 				}
 				edits = append(edits, e...)
 			}
-			builds = builds || ch.Cmd.Sub == "build"
 		}
 		if pushAt < 0 && strings.Contains(lr.New, "push=true") {
 			pushAt = i
@@ -361,6 +378,33 @@ func replaceImage(e *ciconfig.Entry, ind string, img jobImage) []edit.Edit {
 	f := e.File
 	start, end := f.Span(e.Line())
 	return []edit.Edit{edit.Replace(f.Path, start, end, f.Text(start, end), img.block(ind))}
+}
+
+// rootDockerConfig is Docker's configuration folder of root, which a
+// script in Docker's image (root) writes or removes itself.
+const rootDockerConfig = "/root/.docker"
+
+// homeNote says why a line that calls no docker changed.
+const homeNote = rootDockerConfig + " becomes $HOME/.docker: BuildKit's image runs as a user who may not enter /root, and BuildKit reads the login there"
+
+// homeNotRoot moves a line's use of root's Docker configuration folder to
+// the home of the user BuildKit's rootless image runs as (uid 1000), which
+// may not enter /root: there the login is written and read
+// (mkdir -p /root/.docker && echo ... > /root/.docker/config.json, then
+// rm -f /root/.docker/config.json after the push).
+func homeNotRoot(lr rewrite.LineResult) rewrite.LineResult {
+	if lr.Deleted || !strings.Contains(lr.New, rootDockerConfig) {
+		return lr
+	}
+	lr.New = strings.ReplaceAll(lr.New, rootDockerConfig, "$HOME/.docker")
+	if lr.Layout != nil {
+		layout := make([]string, len(lr.Layout))
+		for i, l := range lr.Layout {
+			layout[i] = strings.ReplaceAll(l, rootDockerConfig, "$HOME/.docker")
+		}
+		lr.Layout = layout
+	}
+	return lr
 }
 
 // keepLast marks, for each list (a section of one file) whose commands are
