@@ -122,7 +122,7 @@ func (v *jobView) ownScript() (string, bool) {
 		own := false
 		switch w[0] {
 		case "make":
-			own = true
+			own = len(w) == 1 || w[1] != "-v" && w[1] != "--version"
 		case "sh", "bash", "ash", "source", ".":
 			own = len(w) > 1 && !strings.HasPrefix(w[1], "-")
 		}
@@ -135,14 +135,33 @@ func (v *jobView) ownScript() (string, bool) {
 	return "", false
 }
 
-// ownScriptWithoutDaemon returns the first of the job's commands that runs
-// a script of the repository (runsOwnScript) when the job has no
-// Docker-in-Docker service, or "": such a script may call docker.
-func (v *jobView) ownScriptWithoutDaemon() string {
+// daemonLess returns, for a job without a Docker-in-Docker service, the
+// first of its commands that may need a Docker daemon: a docker or
+// docker-compose command (one the rewrite leaves to a person first), or a
+// script of the repository (runsOwnScript), as its first two words
+// ("docker run", "make image"); "" when the job
+// has such a service or no such command.
+func (v *jobView) daemonLess() string {
 	_, items := services(v)
 	for _, item := range items {
 		if name, _ := serviceName(item); dindImage(v.expand(name)) {
 			return ""
+		}
+	}
+	// The command that kept the job's rewrite from being made says most.
+	for _, lr := range v.rewritten() {
+		for _, ch := range lr.Changes {
+			if ch.Result.Action == rewrite.Manual {
+				return "docker " + ch.Cmd.Sub
+			}
+		}
+	}
+	for _, cmd := range v.cmds {
+		for _, tool := range []string{"docker", "docker-compose"} {
+			if at := commandWord(cmd.Text, tool); at >= 0 {
+				w := strings.Fields(cmd.Text[at:])
+				return strings.Join(w[:min(2, len(w))], " ")
+			}
 		}
 	}
 	if cmd, ok := v.ownScript(); ok {

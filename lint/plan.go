@@ -217,7 +217,9 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 				continue
 			}
 			// The fix that wrote the tool's name into the job is to blame;
-			// when none did (the image changed), every fix of the job.
+			// when none did (the image changed, the daemon's service went),
+			// every fix of the job, a shared template's too: a job left
+			// without what it needs is no fix.
 			var mine, callers []Finding
 			for _, f := range plan.Fixed {
 				if slices.Contains(f.Jobs, j.Name) {
@@ -324,6 +326,9 @@ func writesTool(f Finding, tool string) bool {
 	return false
 }
 
+// daemonTool names the Docker daemon in a toolGap: no edit writes it.
+const daemonTool = "Docker daemon"
+
 // toolGap is a tool a job calls in an image without it: the tool's name,
 // as a fix that wrote the call would hold it, and what the job would do.
 type toolGap struct{ tool, what string }
@@ -334,8 +339,8 @@ type toolGap struct{ tool, what string }
 // guide's install line) in an Alpine image, and a cloud's CLI in the
 // images the fixes write (BuildKit's, crane's), which have none: a login
 // from `aws ecr get-login-password` needs it where the password is read.
-// It also names the Docker daemon that a job running its own scripts
-// (make image, ./build.sh) would go without.
+// It also names the Docker daemon that a job's docker commands or own
+// scripts (make image, ./build.sh) would go without.
 func missingTools(j *ciconfig.Job) []toolGap {
 	// No checker: the questions read no option of the rules.
 	v := newJobView(nil, j)
@@ -353,10 +358,13 @@ func missingTools(j *ciconfig.Job) []toolGap {
 	if v.lacksCurl() {
 		out = append(out, toolGap{"curl", "run curl in " + shown + ", which has no curl, without installing it"})
 	}
-	if own := v.ownScriptWithoutDaemon(); own != "" {
-		// Its commands are not read here: a fix that takes the daemon away
-		// cannot rewrite the docker commands they may run.
-		out = append(out, toolGap{"docker", "run " + own + " without a Docker daemon, which it may need"})
+	if cmd := v.daemonLess(); cmd != "" {
+		// A fix that takes the service away and leaves a command that needs
+		// it (a docker command with no automatic replacement, a script
+		// whose docker commands are not read here) leaves a job that works
+		// nowhere. No edit writes the daemon's name, so every fix of the
+		// job is to blame.
+		out = append(out, toolGap{daemonTool, "run " + cmd + " without a Docker daemon, which it may need"})
 	}
 	return out
 }
