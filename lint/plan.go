@@ -207,13 +207,13 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 	had := map[string]bool{}
 	for _, j := range before.Jobs {
 		for _, m := range missingTools(j) {
-			had[j.Name+"\x00"+m.what] = true
+			had[m.key(j.Name)] = true
 		}
 	}
 	blamed := map[string]string{}
 	for _, j := range after.Jobs {
 		for _, m := range missingTools(j) {
-			if had[j.Name+"\x00"+m.what] {
+			if had[m.key(j.Name)] {
 				continue
 			}
 			// The fix that wrote the tool's name into the job is to blame;
@@ -367,4 +367,14 @@ func missingTools(j *ciconfig.Job) []toolGap {
 		out = append(out, toolGap{daemonTool, "run " + cmd + " without a Docker daemon, which it may need"})
 	}
 	return out
+}
+
+// key names the gap in a job across the fix: a tool's gap by what the job
+// would do with it; the daemon's by the daemon alone, as the command named
+// may change with the fix (docker login rewritten, make image left).
+func (g toolGap) key(job string) string {
+	if g.tool == daemonTool {
+		return job + "\x00" + g.tool
+	}
+	return job + "\x00" + g.what
 }

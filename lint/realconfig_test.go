@@ -174,12 +174,12 @@ func checkFixInvariants(t *testing.T, before *Project, dir string, d *fixDefects
 	tools := map[string]bool{}
 	for _, j := range before.Config.Jobs {
 		for _, m := range missingTools(j) {
-			tools[j.Name+"\x00"+m.what] = true
+			tools[m.key(j.Name)] = true
 		}
 	}
 	for _, j := range after.Config.Jobs {
 		for _, m := range missingTools(j) {
-			if !tools[j.Name+"\x00"+m.what] {
+			if !tools[m.key(j.Name)] {
 				d.toolless++
 				t.Errorf("job %s would %s", j.Name, m.what)
 			}
