@@ -30,6 +30,21 @@ func ciFile(src string) fs.FS {
 	return fstest.MapFS{".gitlab-ci.yml": {Data: []byte(src)}}
 }
 
+// fixedText plans the fix of a one-file project and returns the file's
+// new text; the plan must change that file and leave no finding.
+func fixedText(t *testing.T, ci string) string {
+	t.Helper()
+	_, p := tempProject(t, ciFile(ci))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 1 || len(plan.Left) != 0 {
+		t.Fatalf("got %d changed files and %d findings left, want 1 and 0: %v", len(plan.Changes), len(plan.Left), plan.Left)
+	}
+	return string(plan.Changes[0].New)
+}
+
 // TestWriteAllOrNothing checks that a plan is not written at all when one
 // of its files changed after it was planned.
 func TestWriteAllOrNothing(t *testing.T) {
@@ -120,7 +135,7 @@ func TestCheckFixDuplicateKey(t *testing.T) {
 // the fix deletes keeps a no-op item: an after_script without a value is
 // not a valid job (a real case: globalcosmos/neptoon's buildx clean-up).
 func TestPlanKeepsEmptiedListValid(t *testing.T) {
-	_, p := tempProject(t, ciFile(`build:
+	got := fixedText(t, `build:
   image: docker:24.0.5
   services:
     - docker:24.0.5-dind
@@ -129,15 +144,8 @@ func TestPlanKeepsEmptiedListValid(t *testing.T) {
   after_script:
     - docker buildx rm multiarch-builder || true
     - docker context rm tls-environment || true
-`))
-	plan, err := Plan(p, Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.Changes) != 1 {
-		t.Fatalf("the plan changes %d files, want 1", len(plan.Changes))
-	}
-	if got := string(plan.Changes[0].New); !strings.Contains(got, "  after_script:\n    - 'true'\n") {
+`)
+	if !strings.Contains(got, "  after_script:\n    - 'true'\n") {
 		t.Errorf("after_script is not kept with a no-op:\n%s", got)
 	}
 }
@@ -235,7 +243,7 @@ code_quality:
 // only uses it as an Alpine shell, and whose docker commands run on the
 // host it reaches with ssh (Shipra-SG/Project-3-Node.js-App-GitLabCI-CD).
 func TestFixKeepsSharedImage(t *testing.T) {
-	_, p := tempProject(t, ciFile(`image: docker:latest
+	got := fixedText(t, `image: docker:latest
 
 services:
   - name: docker:dind
@@ -256,15 +264,7 @@ deploy:
         docker stop node-app || true &&
         docker run -d --name node-app $IMAGE_NAME:latest
       "
-`))
-	plan, err := Plan(p, Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.Changes) != 1 || len(plan.Left) != 0 {
-		t.Fatalf("got %d changed files and %d findings left, want 1 and 0: %v", len(plan.Changes), len(plan.Left), plan.Left)
-	}
-	got := string(plan.Changes[0].New)
+`)
 	if !strings.HasPrefix(got, "image: docker:latest\n") || !strings.Contains(got, "\n  image:\n    name: moby/buildkit:rootless") {
 		t.Errorf("the build job should get BuildKit's image and the global image stay:\n%s", got)
 	}
@@ -274,7 +274,7 @@ deploy:
 // rootless image writes and removes its login in the home of the user that
 // image runs as, not in /root, which that user may not enter.
 func TestFixMovesRootDockerConfig(t *testing.T) {
-	_, p := tempProject(t, ciFile(`build:
+	got := fixedText(t, `build:
   image: docker:24
   services:
     - docker:24-dind
@@ -283,15 +283,7 @@ func TestFixMovesRootDockerConfig(t *testing.T) {
     - docker build -t $CI_REGISTRY_IMAGE:latest .
     - docker push $CI_REGISTRY_IMAGE:latest
     - rm -f /root/.docker/config.json
-`))
-	plan, err := Plan(p, Selection{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.Changes) != 1 || len(plan.Left) != 0 {
-		t.Fatalf("got %d changed files and %d findings left, want 1 and 0: %v", len(plan.Changes), len(plan.Left), plan.Left)
-	}
-	got := string(plan.Changes[0].New)
+`)
 	for _, want := range []string{
 		`    - mkdir -p $HOME/.docker && echo "$DOCKER_AUTH_JSON" > $HOME/.docker/config.json` + "\n",
 		"    - rm -f $HOME/.docker/config.json\n",
