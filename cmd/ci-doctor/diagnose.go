@@ -193,7 +193,8 @@ func unwrapPath(err error) error {
 }
 
 // loadProject reads the CI configuration named by --ci-config, or the
-// default one when it exists; nil when there is none to read.
+// default one when it exists; nil when there is none to read, or when the
+// default one cannot be read (a note says why).
 func loadProject(ios *iostreams.IOStreams, opts *diagnoseOptions) (*lint.Project, error) {
 	file, root := opts.ciConfig, opts.root
 	if dir := ios.Getenv("CI_PROJECT_DIR"); dir != "" {
@@ -226,6 +227,12 @@ func loadProject(ios *iostreams.IOStreams, opts *diagnoseOptions) (*lint.Project
 		rel = r
 	}
 	p, err := lint.LoadProject(root, rel)
+	if err != nil && !explicit {
+		// A configuration found by default is a help to the diagnosis,
+		// not its input: the log is still read, without it.
+		fmt.Fprintf(ios.ErrOut, "ci-doctor: note: %s is not read (%v); the log is diagnosed without it\n", file, err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, &inputError{fmt.Errorf("reading the CI configuration: %w", err)}
 	}
