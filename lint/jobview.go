@@ -139,8 +139,8 @@ func (v *jobView) ownScript() (string, bool) {
 // first of its commands that may need a Docker daemon: a docker or
 // docker-compose command (one the rewrite leaves to a person first), or a
 // script of the repository (runsOwnScript), as its first two words
-// ("docker run", "make image"); "" when the job
-// has such a service or no such command.
+// ("docker run", "make image"); "" when the job has such a service or no
+// such command.
 func (v *jobView) daemonLess() string {
 	_, items := services(v)
 	for _, item := range items {

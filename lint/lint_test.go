@@ -155,3 +155,23 @@ func TestDockerImageNames(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandWord checks where a word stands as a command: after an
+// operator or in a command substitution, quoted or not, and not inside a
+// quoted argument, such as the commands an ssh deploy sends to its host.
+func TestCommandWord(t *testing.T) {
+	for text, want := range map[string]int{
+		"docker build .":                                   0,
+		"cd app && docker build .":                         10,
+		`echo "$(docker ps -q)"`:                           8,
+		"ssh host \"docker pull x && docker run x\"":       -1,
+		"ssh host 'docker stop app; docker rm app'":        -1,
+		`sh -c "echo ok" && docker push x`:                 19,
+		"echo docker && true":                              -1,
+		"VERSION=`docker version --format x` && echo done": 9,
+	} {
+		if got := commandWord(text, "docker"); got != want {
+			t.Errorf("commandWord(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
