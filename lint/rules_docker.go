@@ -30,6 +30,11 @@ func checkDockerCommands(c *checker, v *jobView) {
 	if oneImage(v, results) != "" {
 		together = seeNoteOf
 	}
+	if onlyVersions(results) {
+		// docker --version asks no daemon: a job whose only docker
+		// command shows the client's version runs as it is.
+		return
+	}
 	first := -1
 	for i, lr := range results {
 		if len(lr.Changes) == 0 {
@@ -41,7 +46,11 @@ func checkDockerCommands(c *checker, v *jobView) {
 		for _, ch := range lr.Changes {
 			subs = append(subs, "docker "+ch.Cmd.Sub)
 		}
-		msg := fmt.Sprintf("%s needs a Docker daemon, which these runners do not have: %s", strings.Join(subs, ", "), outcome(lr))
+		need := "needs a Docker daemon, which these runners do not have"
+		if onlyVersions(results[i : i+1]) {
+			need = "needs no daemon, but goes with the job's other docker commands"
+		}
+		msg := fmt.Sprintf("%s %s: %s", strings.Join(subs, ", "), need, outcome(lr))
 		fix := noteOnly(fmt.Sprintf("%s %s:%d", together, v.cmds[max(first, 0)].File.Path, firstLine(v, results, first)))
 		if first < 0 {
 			first = i
@@ -49,6 +58,19 @@ func checkDockerCommands(c *checker, v *jobView) {
 		}
 		c.report(v, "docker-command", cmd.File, line, col, msg, fix)
 	}
+}
+
+// onlyVersions reports whether every docker command of the lines is
+// docker --version, which prints the client's version without a daemon.
+func onlyVersions(results []rewrite.LineResult) bool {
+	for _, lr := range results {
+		for _, ch := range lr.Changes {
+			if ch.Cmd.Sub != "--version" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // The notes of a job's other docker-command findings point at its first,

@@ -14,7 +14,8 @@ type DockerCmd struct {
 	// "pull", "tag", "login", "run", "cp", "create", "rm", "rmi" (image rm),
 	// "images" (image ls), "ps" (container ls), "info", "version",
 	// "compose"; two words for the rest ("buildx create", "image prune",
-	// "network create"); "" for a bare docker or docker --help.
+	// "network create"); "--version" for docker --version or -v, which
+	// asks no daemon; "" for a bare docker or docker --help.
 	Sub string
 	// Start and End are the command's byte range in the line: from its
 	// first word (sudo, command, env and VAR=value prefixes included, as
@@ -337,7 +338,7 @@ func subcommand(args []Word) (string, []Word) {
 	if i >= len(args) {
 		for _, a := range args {
 			if a.Value == "-v" || a.Value == "--version" {
-				return "version", nil
+				return "--version", nil
 			}
 		}
 		return "", nil

@@ -54,7 +54,7 @@ func TestDockerCommands(t *testing.T) {
 			[]found{{Sub: "buildx create", Text: "docker buildx create --use", Args: "--use"},
 				{Sub: "image prune", Text: "docker image prune -f", Args: "-f"}, {Sub: "network create", Text: "docker network create n", Args: "n"}}},
 		{"global flags", "docker -H tcp://docker:2375 --tls info", []found{{Sub: "info", Text: "docker -H tcp://docker:2375 --tls info"}}},
-		{"version flag", "docker --version", []found{{Sub: "version", Text: "docker --version"}}},
+		{"version flag", "docker --version", []found{{Sub: "--version", Text: "docker --version"}}},
 		{"bare docker", "docker", []found{{Sub: "", Text: "docker"}}},
 		{"compose", "docker compose up -d", []found{{Sub: "compose", Text: "docker compose up -d", Args: "up -d"}}},
 		{"sudo is part of the command", "sudo -E docker build .", []found{{Sub: "build", Text: "sudo -E docker build .", Args: "."}}},

@@ -208,7 +208,8 @@ var unneeded = map[string]string{
 	"rm": noContainer, "stop": noContainer, "kill": noContainer, "wait": noContainer,
 	"buildx create": noBuilder, "buildx use": noBuilder, "buildx rm": noBuilder, "buildx stop": noBuilder,
 	"context create": noBuilder, "context use": noBuilder, "context rm": noBuilder,
-	"logout": "the credentials go away with the job",
+	"logout":    "the credentials go away with the job",
+	"--version": "it shows the version of the Docker client, which goes with the job's other docker commands",
 }
 
 // manual explains why a docker subcommand has no translation, with the
