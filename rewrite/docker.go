@@ -64,6 +64,11 @@ func findDocker(s string, base int, v string) []DockerCmd {
 		}
 		if i > 0 && (sc.before == "|" || sc.before == "|&") {
 			d.Input = argWords(cmds[i-1].words)
+			// The keyword before the input command is the shell's
+			// (then echo "$P" | docker login ...): it stays where it is.
+			for len(d.Input) > 0 && keywords[d.Input[0].Raw] {
+				d.Input = d.Input[1:]
+			}
 			if len(d.Input) > 0 {
 				d.InputStart = d.Input[0].Offset
 			}

@@ -25,25 +25,95 @@ const buildCacheDir = "/tmp/buildkit-cache"
 // with push=true: the first build still fails the job where it did, and
 // the second one only pushes.
 // A script that changes directory in between is left to a person (Manual):
-// a second build would read another directory.
+// a second build would read another directory. A push under a condition
+// (after an if's then, or a test's &&) is built again there, so that the
+// build pushes only when the script did; in the build's own script block
+// it is left to a person.
 func pushWhereItWas(out []LineResult, ctx Context) {
 	for i := range out {
 		for j, c := range out[i].Changes {
 			if c.Cmd.Sub != "build" || c.Result.Action != Replace || !pushes(c.Result.Lines) {
 				continue
 			}
-			if b, err := ParseBuild(c.Cmd.Args); err == nil {
-				keepOrder(out, ctx, i, j, b.Tags)
+			b, err := ParseBuild(c.Cmd.Args)
+			if err != nil {
+				continue
 			}
+			if pushedUnderCondition(out[i], ctx, c.Result.End, b.Tags) {
+				// In the same script block, after an if or a test: the
+				// block's own push would run only then, the build's always.
+				out[i].Changes[j].Result = Result{Action: Manual, Start: c.Result.Start, End: c.Result.End,
+					Note: "the build's push runs only under a condition further on in the same script block: put the build with push=true under that condition by hand"}
+				continue
+			}
+			keepOrder(out, ctx, i, j, b.Tags)
 		}
 	}
 }
+
+// pushedUnderCondition reports whether the line pushes one of tags after
+// offset from under a condition (underCondition).
+func pushedUnderCondition(lr LineResult, ctx Context, from int, tags []string) bool {
+	for _, c := range lr.Changes {
+		if c.Cmd.Sub != "push" || c.Result.Start < from {
+			continue
+		}
+		if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
+			if o, _ := ctx.origin(ops[0].Raw); contains(tags, o) && underCondition(lr.Old[from:c.Result.Start]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// underCondition reports whether commands after text (the script from a
+// build on) run under a condition: inside an if, case or loop that text
+// opens and does not close, or after a test joined by && or ||.
+func underCondition(text string) bool {
+	depth := 0
+	for _, w := range compoundWord().FindAllStringSubmatch(text, -1) {
+		switch w[1] {
+		case "if", "case", "while", "until", "for":
+			depth++
+		case "fi", "esac", "done":
+			depth = max(depth-1, 0)
+		}
+	}
+	return depth > 0 || testJoin().MatchString(text)
+}
+
+// compoundWord matches the words that open and close the shell's compound
+// commands, where a command may start.
+var compoundWord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s;&|(])(if|case|while|until|for|fi|esac|done)(?:$|[\s;&|)])`)
+})
+
+// testJoin matches a test right before the end of the text, joined to what
+// follows by && or ||: [ "$BRANCH" = main ] && docker push x.
+var testJoin = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\]\]?\s*(?:&&|\|\|)\s*$`)
+})
 
 // keepOrder does pushWhereItWas for the build at out[bi].Changes[bj],
 // whose -t names are tags.
 func keepOrder(out []LineResult, ctx Context, bi, bj int, tags []string) {
 	f, fj := firstPush(out, ctx, bi, tags)
-	if f < 0 || f == bi+1 {
+	if f < 0 {
+		return
+	}
+	build, push := &out[bi].Changes[bj].Result, &out[f].Changes[fj].Result
+	// A push under a condition (if [ "$CI_COMMIT_BRANCH" = main ]; then
+	// docker push ...; fi) runs only then: the build stays a check and the
+	// push's place builds again, under the same condition.
+	var script strings.Builder
+	script.WriteString(out[bi].Old[build.End:])
+	for _, lr := range out[bi+1 : f] {
+		script.WriteString("\n" + lr.Old)
+	}
+	script.WriteString("\n" + out[f].Old[:push.Start])
+	cond := underCondition(script.String())
+	if f == bi+1 && !cond {
 		return
 	}
 	between := out[bi+1 : f]
@@ -51,12 +121,11 @@ func keepOrder(out []LineResult, ctx Context, bi, bj int, tags []string) {
 		return slices.ContainsFunc(lr.Changes, func(c Change) bool { return c.Cmd.Sub == "login" })
 	})
 	stops := slices.ContainsFunc(between, func(lr LineResult) bool { return stopWord().MatchString(lr.Old) })
-	if !login && !stops {
+	if !login && !stops && !cond {
 		return
 	}
-	build, push := &out[bi].Changes[bj].Result, &out[f].Changes[fj].Result
 	switch {
-	case !stops && !slices.ContainsFunc(between, func(lr LineResult) bool { return !onlyTagsAndLogins(lr) && !onlyPrints(lr) }):
+	case !stops && !cond && !slices.ContainsFunc(between, func(lr LineResult) bool { return !onlyTagsAndLogins(lr) && !onlyPrints(lr) }):
 		*push = Result{Action: Replace, Start: push.Start, End: push.End, Lines: build.Lines, Tool: build.Tool, Note: build.Note}
 		addNote(push, "the build pushes where the script pushed, after its login")
 		*build = Result{Action: Delete, Start: build.Start, End: build.End}

@@ -216,6 +216,17 @@ func (lr *LineResult) apply() {
 	if !changed {
 		return
 	}
+	// A command that goes has, in effect, succeeded: what only ran when it
+	// failed (docker push X || echo "Push failed") goes with it, when the
+	// command starts its list (after A &&, the || is A's too).
+	op := func(i int) string { return strings.TrimSpace(lr.Old[ps[i].end:ps[i+1].start]) }
+	for i := 0; i+1 < len(ps); i++ {
+		first := i == 0 || op(i-1) != "&&" && op(i-1) != "||" || ps[i-1].deleted
+		if ps[i].deleted && first && !ps[i+1].keep && len(ps[i+1].edits) == 0 && op(i) == "||" {
+			ps[i+1].deleted = true
+		}
+	}
+	keepBodies(lr.Old, ps)
 	lr.New, lr.Deleted = render(lr.Old, ps)
 	if !lr.Deleted && waitLoop().MatchString(lr.New) {
 		lr.New, lr.Deleted = "", true
@@ -232,6 +243,38 @@ func (lr *LineResult) apply() {
 
 // render writes the line without its deleted pipelines and with its
 // edits, and reports whether nothing (or only "true") is left.
+// keepBodies keeps a compound command's body from going empty, which the
+// shell refuses (a then with nothing before its else or fi): when every
+// command between an opening keyword and its closing one goes, the last
+// of them stays as "true".
+func keepBodies(line string, ps []pipeline) {
+	first := func(p pipeline) string {
+		w := strings.Fields(line[p.start:p.end])
+		if len(w) == 0 {
+			return ""
+		}
+		return w[0]
+	}
+	opens := map[string]bool{"then": true, "do": true, "else": true, "{": true}
+	closes := map[string]bool{"else": true, "elif": true, "fi": true, "done": true, "}": true}
+	for i, p := range ps {
+		if p.deleted || !opens[first(p)] || i+1 >= len(ps) || !ps[i+1].deleted {
+			continue
+		}
+		next := i + 1
+		for next < len(ps) && ps[next].deleted {
+			next++
+		}
+		if next < len(ps) && closes[first(ps[next])] {
+			// The last one: a deleted command leaves the operator before
+			// it, which then joins "true" to the closing keyword.
+			last := &ps[next-1]
+			last.deleted = false
+			last.edits = []lineEdit{{last.start, last.end, "true"}}
+		}
+	}
+}
+
 func render(line string, ps []pipeline) (string, bool) {
 	var (
 		b    strings.Builder

@@ -348,3 +348,48 @@ func TestRewriteScriptPushOfAnotherJobsBuild(t *testing.T) {
 		t.Errorf("PushedUnbuilt() = %q", got)
 	}
 }
+
+// TestRewriteScriptUnderCondition checks the pushes that run only under a
+// condition: on a line of their own the build stays a check and the push's
+// place builds again under the same condition; in the build's own script
+// block the build is left to a person. A push that goes takes with it what
+// ran only when it failed, and a compound command keeps a body.
+func TestRewriteScriptUnderCondition(t *testing.T) {
+	got := RewriteScript([]string{
+		"docker build -t $IMAGE .",
+		`if [ "$CI_COMMIT_BRANCH" = main ]; then docker push $IMAGE; fi`,
+	}, nil, nil)
+	if !strings.Contains(got[0].New, "--export-cache type=local,dest=/tmp/buildkit-cache") || strings.Contains(got[0].New, "push=true") {
+		t.Errorf("the build should stay a check that pushes nothing:\n%s", got[0].New)
+	}
+	if !strings.HasPrefix(got[1].New, `if [ "$CI_COMMIT_BRANCH" = main ]; then buildctl-daemonless.sh build`) || !strings.HasSuffix(got[1].New, "push=true; fi") {
+		t.Errorf("the push should build again under its condition:\n%s", got[1].New)
+	}
+
+	block := RewriteScript([]string{"docker build -t $IMAGE .\nif [ -n \"$USER\" ]; then\n  docker push $IMAGE || echo failed\nfi"}, nil, nil)
+	if c := block[0].Changes[0]; c.Cmd.Sub != "build" || c.Result.Action != Manual {
+		t.Errorf("a build whose push is under a condition in its own block: %v, want Manual", c.Result.Action)
+	}
+
+	for line, want := range map[string]string{
+		"docker build -t $IMAGE .\ndocker push $IMAGE || echo failed":                     "buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$IMAGE,push=true",
+		"docker build -t $IMAGE .\n[ -n \"$V\" ] && docker tag $IMAGE $IMAGE:x || true":   "buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$IMAGE\n[ -n \"$V\" ] && true",
+		"if [ -n \"$U\" ]; then\n  docker rmi $IMAGE || echo gone\nelse\n  echo skip\nfi": "if [ -n \"$U\" ]; then\n  true\nelse\n  echo skip\nfi",
+	} {
+		if got := RewriteScript([]string{line}, nil, nil)[0].New; got != want {
+			t.Errorf("RewriteScript(%q) =\n%s\nwant\n%s", line, got, want)
+		}
+	}
+}
+
+// TestRewriteScriptLoginAfterKeyword checks that the shell's keyword before
+// the command piping a password into docker login stays the shell's.
+func TestRewriteScriptLoginAfterKeyword(t *testing.T) {
+	got := RewriteScript([]string{
+		`if [ -n "$U" ]; then echo "$T" | docker login -u "$U" --password-stdin; fi`,
+		"docker build -t $CI_REGISTRY_IMAGE .",
+	}, nil, nil)[0].New
+	if !strings.HasPrefix(got, `if [ -n "$U" ]; then mkdir -p ~/.docker && echo `) || !strings.Contains(got, `$(echo -n "$U":"$T" | base64`) {
+		t.Errorf("the login under then:\n%s", got)
+	}
+}
