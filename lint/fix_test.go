@@ -293,3 +293,26 @@ func TestFixMovesRootDockerConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusals checks that lint without --fix shows a refused fix as --fix
+// leaves it: no edits, and the reason in the note.
+func TestRefusals(t *testing.T) {
+	_, p := tempProject(t, ciFile(`build:
+  image: docker:24
+  services:
+    - docker:24-dind
+  script:
+    - make image
+`))
+	findings, err := Refusals(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(findings, func(f Finding) bool { return f.Rule == "dind-service" })
+	if i < 0 {
+		t.Fatalf("no dind-service finding: %v", findings)
+	}
+	if f := findings[i]; len(f.Edits) != 0 || !strings.Contains(f.Note, "needs a manual change: job build would run make image without a Docker daemon") {
+		t.Errorf("the service's finding keeps %d edits, note %q", len(f.Edits), f.Note)
+	}
+}

@@ -106,6 +106,33 @@ func Plan(p *Project, sel Selection) (*FixPlan, error) {
 	return plan, nil
 }
 
+// Refusals returns the project's findings (Project.Lint) as --fix would
+// treat them: a finding whose fix the whole result's check refuses has no
+// edits, and its note says why, so that what lint shows without --fix (the
+// JSON and SARIF edits too) is what --fix would do.
+func Refusals(p *Project) ([]Finding, error) {
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		return nil, err
+	}
+	refused := map[string]Finding{}
+	for _, f := range plan.Left {
+		if len(f.Edits) == 0 && strings.HasPrefix(f.Note, manualPrefix) {
+			refused[identity(f)] = f
+		}
+	}
+	all := p.Lint()
+	for i, f := range all {
+		if r, ok := refused[identity(f)]; ok && len(f.Edits) > 0 {
+			all[i].Edits, all[i].Note = nil, r.Note
+		}
+	}
+	return all, nil
+}
+
+// manualPrefix starts the note of a finding whose fix was refused.
+const manualPrefix = "needs a manual change: "
+
 // planConfig plans the fixes of one configuration over the files as base
 // has them, starting again without the fixes that the whole result's check
 // refuses. It returns the plan (without Changes), the files it leaves and
@@ -187,7 +214,7 @@ func planOnce(start *ciconfig.Config, opts Options, sel Selection, base *overlay
 	for i, f := range plan.Left {
 		if reason, ok := refused[identity(f)]; ok {
 			plan.Left[i].Edits = nil
-			plan.Left[i].Note = joinNote("needs a manual change: "+reason, f.Note)
+			plan.Left[i].Note = joinNote(manualPrefix+reason, f.Note)
 		}
 	}
 	return plan, ov, order

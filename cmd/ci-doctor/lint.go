@@ -120,7 +120,11 @@ func lintFile(ios *iostreams.IOStreams, root, file string, fix bool) ([]lint.Fin
 		fmt.Fprintf(ios.ErrOut, "ci-doctor: note: %s:%d: include of %s %s is not read locally; its jobs are not linted\n", ext.File.Path, ext.Start, ext.Kind, ext.Target)
 	}
 	if !fix {
-		return p.Lint(), nil
+		findings, err := lint.Refusals(p)
+		if err != nil {
+			return nil, &inputError{err}
+		}
+		return findings, nil
 	}
 	plan, err := lint.Plan(p, lint.Selection{})
 	if err != nil {
