@@ -60,21 +60,30 @@ func blankOrComment(line string) bool {
 // that starts on line start: the line itself and the following lines that
 // are indented deeper than it, without trailing blank or comment lines.
 // Block entries end where the indentation comes back, which holds for
-// multi-line scalars, nested mappings and sequences alike.
+// multi-line scalars, nested mappings and sequences alike. A key's block
+// sequence may also stand at the key's own indentation ("services:" then
+// "- docker:dind" below it): its items belong to the key.
 func (f *File) Span(start int) (int, int) {
 	indent := IndentOf(f.Line(start))
+	key := !isItem(f.Line(start))
 	end := start
 	for n := start + 1; n <= len(f.lines); n++ {
 		l := f.lines[n-1]
 		if blankOrComment(l) {
 			continue
 		}
-		if IndentOf(l) <= indent {
+		if IndentOf(l) < indent || IndentOf(l) == indent && !(key && isItem(l)) {
 			break
 		}
 		end = n
 	}
 	return start, end
+}
+
+// isItem reports whether a line starts a block sequence's item.
+func isItem(line string) bool {
+	t := strings.TrimLeft(line, " ")
+	return t == "-" || strings.HasPrefix(t, "- ")
 }
 
 // ItemLine returns the line of the dash that introduces a sequence item

@@ -316,3 +316,27 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("the service's finding keeps %d edits, note %q", len(f.Edits), f.Note)
 	}
 }
+
+// TestFixKeepsServiceVariables checks that a job that keeps its dind
+// service, since a command of it has no replacement, keeps the variables
+// that reach the service too (tinyland-inc/GloriousFlywheel's smoke test).
+func TestFixKeepsServiceVariables(t *testing.T) {
+	_, p := tempProject(t, ciFile(`smoke-dind:
+  image: docker:27
+  services:
+    - docker:27-dind
+  variables:
+    DOCKER_HOST: tcp://localhost:2375
+    DOCKER_TLS_CERTDIR: ""
+  script:
+    - docker info
+    - docker run --rm hello-world
+`))
+	plan, err := Plan(p, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 0 {
+		t.Errorf("the plan changes %s:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
+	}
+}

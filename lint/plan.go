@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -143,6 +144,7 @@ func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay
 	for range maxAttempts {
 		plan, ov, paths := planOnce(cfg, opts, sel, base, refused)
 		blamed := blameTools(cfg, plan, ov)
+		maps.Copy(blamed, orphanedVariables(plan))
 		if len(blamed) == 0 {
 			return plan, ov, paths, nil
 		}
@@ -262,6 +264,31 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 			for _, f := range callers {
 				blamed[identity(f)] = "job " + j.Name + " would " + m.what
 			}
+		}
+	}
+	return blamed
+}
+
+// orphanedVariables returns the fixes that removed a variable of the
+// Docker daemon (DOCKER_HOST, DOCKER_TLS_CERTDIR) from a job that keeps its
+// docker:dind service, because that service's own fix was refused: without
+// them the job's client no longer reaches the daemon it still has.
+func orphanedVariables(plan *FixPlan) map[string]string {
+	kept := map[string]bool{}
+	for _, f := range plan.Left {
+		if f.Rule == "dind-service" {
+			for _, j := range f.Jobs {
+				kept[j] = true
+			}
+		}
+	}
+	blamed := map[string]string{}
+	for _, f := range plan.Fixed {
+		if _, ok := daemonVariableRules[f.Rule]; !ok {
+			continue
+		}
+		if i := slices.IndexFunc(f.Jobs, func(j string) bool { return kept[j] }); i >= 0 {
+			blamed[identity(f)] = "job " + f.Jobs[i] + " keeps its docker:dind service, which this variable serves"
 		}
 	}
 	return blamed

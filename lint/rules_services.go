@@ -15,9 +15,9 @@ import (
 func init() {
 	ruleByID["dind-service"].check = checkDindService
 	ruleByID["docker-image"].check = checkDockerImage
-	ruleByID["docker-host-variable"].check = dockerVariable("DOCKER_HOST", "docker-host-variable")
-	ruleByID["docker-tls-certdir-variable"].check = dockerVariable("DOCKER_TLS_CERTDIR", "docker-tls-certdir-variable")
-	ruleByID["docker-driver-variable"].check = dockerVariable("DOCKER_DRIVER", "docker-driver-variable")
+	for rule, name := range daemonVariableRules {
+		ruleByID[rule].check = dockerVariable(name, rule)
+	}
 	ruleByID["pull-policy"].check = checkPullPolicy
 }
 
@@ -164,6 +164,14 @@ func reportPullPolicy(c *checker, v *jobView, e *ciconfig.Entry) {
 	c.report(v, "pull-policy", e.File, e.Line(), e.KeyNode.Column,
 		"pull_policy is not allowed by the runner: remove it (the runner uses its default policy)",
 		func() ([]edit.Edit, string) { return deleteEntry(e) })
+}
+
+// daemonVariableRules are the rules that remove a variable of the Docker
+// daemon, each with its variable.
+var daemonVariableRules = map[string]string{
+	"docker-host-variable":        "DOCKER_HOST",
+	"docker-tls-certdir-variable": "DOCKER_TLS_CERTDIR",
+	"docker-driver-variable":      "DOCKER_DRIVER",
 }
 
 // dockerVariables are the variables that only serve a Docker daemon.
