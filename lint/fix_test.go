@@ -220,6 +220,27 @@ code_quality:
 `,
 			note: "would run make image without a Docker daemon",
 		},
+		{
+			// gitlabhq/omnibus-gitlab's child pipeline: the service's image
+			// is a variable that only the parent sets, so nothing says it is
+			// not the daemon that the job's script reaches with DOCKER_HOST.
+			name: "a job whose service's image the file does not name keeps the daemon's variables",
+			ci: `.dind:
+  variables:
+    DOCKER_DRIVER: overlay2
+    DOCKER_HOST: tcp://docker:2375
+  services:
+    - name: ${DOCKER_DIND_IMAGE}
+      alias: docker
+
+Docker:
+  extends: .dind
+  image: registry.example.com/ci-tools:1
+  script:
+    - bash scripts/ci/deploy_docker.sh
+`,
+			note: "without DOCKER_HOST",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package lint
 import (
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
@@ -168,6 +169,32 @@ func (v *jobView) daemonLess() string {
 		return cmd
 	}
 	return ""
+}
+
+// unreachedDaemon names, for a job that calls docker or its own scripts
+// and keeps a service that may be its Docker daemon (docker:dind, or an
+// image named by a variable the file does not set), the daemon's
+// variables (DOCKER_HOST, DOCKER_TLS_CERTDIR) it does not set; "" for
+// other jobs.
+func (v *jobView) unreachedDaemon() string {
+	if len(v.uses("docker")) == 0 && !v.runsOwnScript() {
+		return ""
+	}
+	_, items := services(v)
+	if !slices.ContainsFunc(items, func(item *yaml.Node) bool {
+		name, _ := serviceName(item)
+		name = v.expand(name)
+		return dindImage(name) || strings.Contains(name, "$")
+	}) {
+		return ""
+	}
+	var missing []string
+	for _, name := range []string{"DOCKER_HOST", "DOCKER_TLS_CERTDIR"} {
+		if _, e := v.variable(name); e == nil {
+			missing = append(missing, name)
+		}
+	}
+	return strings.Join(missing, " and ")
 }
 
 // variable returns the value of a variable ("value:" form too) and its entry.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"maps"
 	"slices"
 	"strings"
 
@@ -144,7 +143,6 @@ func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay
 	for range maxAttempts {
 		plan, ov, paths := planOnce(cfg, opts, sel, base, refused)
 		blamed := blameTools(cfg, plan, ov)
-		maps.Copy(blamed, orphanedVariables(plan))
 		if len(blamed) == 0 {
 			return plan, ov, paths, nil
 		}
@@ -269,31 +267,6 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 	return blamed
 }
 
-// orphanedVariables returns the fixes that removed a variable of the
-// Docker daemon (DOCKER_HOST, DOCKER_TLS_CERTDIR) from a job that keeps its
-// docker:dind service, because that service's own fix was refused: without
-// them the job's client no longer reaches the daemon it still has.
-func orphanedVariables(plan *FixPlan) map[string]string {
-	kept := map[string]bool{}
-	for _, f := range plan.Left {
-		if f.Rule == "dind-service" {
-			for _, j := range f.Jobs {
-				kept[j] = true
-			}
-		}
-	}
-	blamed := map[string]string{}
-	for _, f := range plan.Fixed {
-		if _, ok := daemonVariableRules[f.Rule]; !ok {
-			continue
-		}
-		if i := slices.IndexFunc(f.Jobs, func(j string) bool { return kept[j] }); i >= 0 {
-			blamed[identity(f)] = "job " + f.Jobs[i] + " keeps its docker:dind service, which this variable serves"
-		}
-	}
-	return blamed
-}
-
 // identity names a finding across rounds of fixes, whose edits move its
 // line: its rule, file, text and jobs.
 func identity(f Finding) string {
@@ -412,6 +385,12 @@ func missingTools(j *ciconfig.Job) []toolGap {
 	if v.lacksCurl() {
 		out = append(out, toolGap{"curl", "run curl in " + shown + ", which has no curl, without installing it"})
 	}
+	if missing := v.unreachedDaemon(); missing != "" {
+		// A fix that takes the variables and leaves the service (its own
+		// fix refused, or its image named by a variable the file does not
+		// set) leaves a client that no longer reaches the daemon.
+		out = append(out, toolGap{daemonTool, "keep its Docker daemon service without " + missing + ", which reach it"})
+	}
 	if cmd := v.daemonLess(); cmd != "" {
 		// A fix that takes the service away and leaves a command that needs
 		// it (a docker command with no automatic replacement, a script
@@ -427,7 +406,7 @@ func missingTools(j *ciconfig.Job) []toolGap {
 // would do with it; the daemon's by the daemon alone, as the command named
 // may change with the fix (docker login rewritten, make image left).
 func (g toolGap) key(job string) string {
-	if g.tool == daemonTool {
+	if g.tool == daemonTool && strings.HasPrefix(g.what, "run ") {
 		return job + "\x00" + g.tool
 	}
 	return job + "\x00" + g.what
