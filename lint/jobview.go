@@ -111,6 +111,12 @@ func (v *jobView) runsOwnScript() bool {
 	return ok
 }
 
+// mayCallDocker reports whether the job calls docker or docker-compose,
+// or runs a script of the repository, which may.
+func (v *jobView) mayCallDocker() bool {
+	return len(v.uses("docker")) > 0 || len(v.uses("docker-compose")) > 0 || v.runsOwnScript()
+}
+
 // ownScript returns the first command that runsOwnScript counts, as its
 // first two words ("make image", "./build.sh").
 func (v *jobView) ownScript() (string, bool) {
@@ -177,7 +183,7 @@ func (v *jobView) daemonLess() string {
 // variables (DOCKER_HOST, DOCKER_TLS_CERTDIR) it does not set; "" for
 // other jobs.
 func (v *jobView) unreachedDaemon() string {
-	if len(v.uses("docker")) == 0 && !v.runsOwnScript() {
+	if !v.mayCallDocker() {
 		return ""
 	}
 	_, items := services(v)

@@ -93,10 +93,10 @@ func checkDockerImage(c *checker, v *jobView) {
 	if v.image == nil || !dockerImage().MatchString(v.imageName) {
 		return
 	}
-	usesDocker := len(v.uses("docker")) > 0
-	if !usesDocker && len(v.uses("docker-compose")) == 0 && !v.runsOwnScript() && !v.scriptUnread() {
+	if !v.mayCallDocker() && !v.scriptUnread() {
 		return
 	}
+	usesDocker := len(v.uses("docker")) > 0
 	at := v.image.Value
 	if v.image.Map != nil {
 		at = v.image.Map.Get("name").Value
