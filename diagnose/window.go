@@ -30,6 +30,10 @@ type sigState struct {
 	// triggered is the last line a trigger matched: a line that matches
 	// several triggers is still one occurrence.
 	triggered int
+	// recorded is the last line whose occurrence was recorded: two
+	// candidates of one line (triggers waiting for different near lines)
+	// that are both confirmed count once.
+	recorded int
 }
 
 type sighting struct {
@@ -74,7 +78,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 	num, text := s.cur.Num, s.cur.Text
 	w := st.sig.Window
 	if ref.role == signatures.RoleTrigger {
-		if st.triggered == num && !st.yieldNearOnly(s, num, st.nearOf[ref.idx]) || len(st.pending) == maxPending {
+		if st.triggered == num && !st.yieldNearOnly(s, num, st.nearOf[ref.idx]) && !st.otherNear(num, st.nearOf[ref.idx]) || len(st.pending) == maxPending {
 			return
 		}
 		st.triggered = num
@@ -189,6 +193,23 @@ func (st *sigState) yieldNearOnly(s *run, num, near int) bool {
 	return true
 }
 
+// otherNear reports whether a second trigger on line num, which counts only
+// beside near line near, waits beside the line's first instead of being
+// dropped: the first waits for another near line, not seen yet. A crash
+// counts beside a build step for another CPU or beside the daemon's warning
+// that the image is for another platform; either may be the one the log has.
+func (st *sigState) otherNear(num, near int) bool {
+	if near < 0 {
+		return false
+	}
+	for _, c := range st.pending {
+		if c.ev.Line == num && (c.near < 0 || c.near == near || c.nearSeen) {
+			return false
+		}
+	}
+	return true
+}
+
 // unlessWithin is how far from a trigger (before or after) unless pattern i
 // vetoes it: its own within, or the signature's window.
 func (st *sigState) unlessWithin(i int) int {
@@ -255,8 +276,9 @@ func (st *sigState) resolve(s *run, num int) {
 			kept = append(kept, c)
 			continue
 		}
-		if c.confirmed() {
+		if c.confirmed() && c.ev.Line != st.recorded {
 			st.record(c)
+			st.recorded = c.ev.Line
 		}
 	}
 	st.pending = kept
