@@ -233,6 +233,43 @@ fix: f`)
 	}
 }
 
+// TestTwoNears checks a line that matches two triggers, each counting only
+// beside its own near line: whichever near line the log has confirms it,
+// and the line is still one occurrence when both have theirs.
+func TestTwoNears(t *testing.T) {
+	m := matcher(t, `id: crash
+title: Crash
+priority: 50
+patterns:
+  - pattern: 'Illegal instruction'
+    near: 'step for arm64'
+    within: 3
+  - pattern: 'Illegal instruction \(core dumped\)'
+    near: 'platform does not match'
+    within: 3
+window: 0
+fix: f`)
+	tests := map[string]int{
+		"step for arm64\nIllegal instruction (core dumped)\n":                          1,
+		"platform does not match\nIllegal instruction (core dumped)\n":                 1,
+		"platform does not match\nstep for arm64\nIllegal instruction (core dumped)\n": 1,
+		"Illegal instruction (core dumped)\n":                                          0,
+		"platform does not match\na\nb\nc\nd\nIllegal instruction (core dumped)\n":     0,
+	}
+	for log, want := range tests {
+		rep := diagnoseString(t, m, log)
+		got := 0
+		for _, f := range rep.Findings {
+			if f.ID == "crash" {
+				got = f.Occurrences
+			}
+		}
+		if got != want {
+			t.Errorf("%q: occurrences = %d, want %d", log, got, want)
+		}
+	}
+}
+
 // TestUnlessWithin checks an unless pattern with its own reach: it vetoes
 // a trigger further away than the window (before or after it), while the
 // signature's other unless stays within the window.
