@@ -46,6 +46,14 @@ func pushWhereItWas(out []LineResult, ctx Context) {
 					Note: "the build's push runs only under a condition further on in the same script block: put the build with push=true under that condition by hand"}
 				continue
 			}
+			if pushedUnderConditions(out, ctx, i, c.Result.End, b.Tags) {
+				// One build pushes once, at one place: pushes in several
+				// places, some under their own condition (a tag pushed
+				// only for a release), cannot all become its output.
+				out[i].Changes[j].Result = Result{Action: Manual, Start: c.Result.Start, End: c.Result.End,
+					Note: "the build's names are pushed in several places, some only under a condition: build with push=true under each push's condition by hand"}
+				continue
+			}
 			keepOrder(out, ctx, i, j, b.Tags)
 		}
 	}
@@ -66,6 +74,53 @@ func pushedUnderCondition(lr LineResult, ctx Context, from int, tags []string) b
 	}
 	return false
 }
+
+// pushedUnderConditions reports whether the job pushes the build's names
+// (one of tags, or a docker tag of one) at more than one place after the
+// build at line bi, offset end, one of them under a condition
+// (underCondition of the script from the build to it). Pushes one after
+// the other, with no shell keyword or test between them, are one place:
+// the same branch pushes them all.
+func pushedUnderConditions(out []LineResult, ctx Context, bi, end int, tags []string) bool {
+	places, cond := 0, false
+	var script, between strings.Builder
+	for i := bi; i < len(out); i++ {
+		from := 0
+		if i == bi {
+			from = end
+		} else {
+			script.WriteString("\n")
+			between.WriteString("\n")
+		}
+		last := from
+		for _, c := range out[i].Changes {
+			if c.Cmd.Sub != "push" || c.Result.Start < from {
+				continue
+			}
+			if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
+				if o, _ := ctx.origin(ops[0].Raw); contains(tags, o) {
+					between.WriteString(out[i].Old[last:c.Result.Start])
+					if places == 0 || shellKeyword().MatchString(between.String()) {
+						places++
+					}
+					cond = cond || underCondition(script.String()+out[i].Old[from:c.Result.Start])
+					between.Reset()
+					last = c.Result.End
+				}
+			}
+		}
+		between.WriteString(out[i].Old[last:])
+		script.WriteString(out[i].Old[from:])
+	}
+	return places > 1 && cond
+}
+
+// shellKeyword matches a word that opens, divides or closes a compound
+// command, or a test joined by && or || to what follows (a push's own
+// "|| echo failed" joins nothing that decides the next push).
+var shellKeyword = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s;&|(])(?:if|then|else|elif|fi|case|esac|while|until|for|do|done)(?:$|[\s;&|)])|\]\]?\s*(?:&&|\|\|)`)
+})
 
 // underCondition reports whether commands after text (the script from a
 // build on) run under a condition: inside an if, case or loop that text

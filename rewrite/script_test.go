@@ -366,6 +366,27 @@ func TestRewriteScriptUnderCondition(t *testing.T) {
 		t.Errorf("the push should build again under its condition:\n%s", got[1].New)
 	}
 
+	// Pushes in two places under their own conditions, a tag made only for a
+	// release (firecow/gitlab-ci-local's docker-swarm-php example): one build
+	// cannot push at both, and the variable of the second is set only there.
+	two := RewriteScript([]string{
+		"docker build . -q -t ${IMAGE}",
+		"if [ \"${GITLAB_CI}\" == 'true' ]; then\n  docker push -q ${IMAGE}\nfi",
+		"if [ -n \"${CI_COMMIT_TAG}\" ]; then\n  TAG=${NAME}:${CI_COMMIT_TAG}\n  docker tag ${IMAGE} ${TAG}\n  docker push -q ${TAG}\nfi",
+	}, nil, nil)
+	if c := two[0].Changes[0]; c.Result.Action != Manual || !strings.Contains(c.Result.Note, "pushed in several places") {
+		t.Errorf("a build pushed in two places under their own conditions: %v %q, want Manual", c.Result.Action, c.Result.Note)
+	}
+	// Two pushes of one branch, each with its own || echo, are one place.
+	one := RewriteScript([]string{
+		"docker build -t $IMAGE .",
+		"docker tag $IMAGE $NAME:latest",
+		"if [ -n \"$USER\" ]; then\n  docker push $IMAGE || echo failed\n  docker push $NAME:latest || echo failed\nfi",
+	}, nil, nil)
+	if c := one[0].Changes[0]; c.Result.Action == Manual {
+		t.Errorf("two pushes of one branch are left to a person: %q", c.Result.Note)
+	}
+
 	block := RewriteScript([]string{"docker build -t $IMAGE .\nif [ -n \"$USER\" ]; then\n  docker push $IMAGE || echo failed\nfi"}, nil, nil)
 	if c := block[0].Changes[0]; c.Cmd.Sub != "build" || c.Result.Action != Manual {
 		t.Errorf("a build whose push is under a condition in its own block: %v, want Manual", c.Result.Action)
