@@ -241,6 +241,21 @@ Docker:
 `,
 			note: "without DOCKER_HOST",
 		},
+		{
+			// firecow/gitlab-ci-local's docker-in-docker-build example:
+			// the script lists the client certificates that the dind
+			// service writes, which are not there without it.
+			name: "a job that reads the dind service's client certificates",
+			ci: `alpine-image:
+  services:
+    - docker:dind
+  image: docker:cli
+  script:
+    - ls -all /certs/client
+    - docker build .
+`,
+			note: "would run ls -all without a Docker daemon",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,8 +3,10 @@ package lint
 import (
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/rewrite"
@@ -171,11 +173,26 @@ func (v *jobView) daemonLess() string {
 			}
 		}
 	}
+	// A command that reads the dind service's client certificates
+	// (ls /certs/client, cat $DOCKER_CERT_PATH/ca.pem) finds nothing
+	// without the service.
+	for _, cmd := range v.cmds {
+		if dindCerts().MatchString(cmd.Text) {
+			w := strings.Fields(cmd.Text)
+			return strings.Join(w[:min(2, len(w))], " ")
+		}
+	}
 	if cmd, ok := v.ownScript(); ok {
 		return cmd
 	}
 	return ""
 }
+
+// dindCerts matches where docker:dind leaves its TLS certificates for the
+// job's client: /certs/client, or the variables that name it.
+var dindCerts = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/certs/client\b|\$\{?DOCKER_(?:CERT_PATH|TLS_CERTDIR)\b`)
+})
 
 // unreachedDaemon names, for a job that calls docker or its own scripts
 // and keeps a service that may be its Docker daemon (docker:dind, or an
