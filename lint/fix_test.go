@@ -256,6 +256,23 @@ Docker:
 `,
 			note: "would run ls -all without a Docker daemon",
 		},
+		{
+			// firecow/gitlab-ci-local's docker-in-docker-build-with-local-registry
+			// example: its local registry speaks plain HTTP, which dind was
+			// told to trust and BuildKit would not be.
+			name: "a job whose dind service trusts a registry over plain HTTP",
+			ci: `alpine-image:
+  services:
+    - name: docker:dind
+      command:
+        - --insecure-registry=gitlab-ci-local-registry:5000
+  image: docker:cli
+  script:
+    - docker build --tag $CI_REGISTRY_IMAGE:latest .
+    - docker push $CI_REGISTRY_IMAGE:latest
+`,
+			note: "trusts gitlab-ci-local-registry:5000 over plain HTTP",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -184,6 +184,9 @@ func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) 
 	if note := oneImage(v, results); note != "" {
 		return nil, note
 	}
+	if note := insecureRegistry(v); note != "" {
+		return nil, note
+	}
 	var edits []edit.Edit
 	var notes []string
 	builds, pushAt := false, -1

@@ -80,6 +80,9 @@ func checkDindService(c *checker, v *jobView) {
 			// rule here can see or rewrite, would fail another way.
 			fix = noteOnly("this job's script comes with an include that is not read locally: remove the service when the script no longer needs a Docker daemon")
 		}
+		if note := insecureRegistry(v); note != "" && v.mayCallDocker() {
+			fix = noteOnly(note)
+		}
 		c.report(v, "dind-service", seq.File, at.Line, at.Column,
 			fmt.Sprintf("service %s needs privileged mode, which these runners forbid: remove it and build with BuildKit rootless", name), fix)
 	}
@@ -114,6 +117,9 @@ func checkDockerImage(c *checker, v *jobView) {
 		if note := oneImage(v, v.rewritten()); note != "" {
 			// The build stays a docker build until the job is split:
 			// BuildKit's image alone would not run it.
+			fix = noteOnly(note)
+		}
+		if note := insecureRegistry(v); note != "" {
 			fix = noteOnly(note)
 		}
 	}
@@ -208,4 +214,31 @@ func deleteAllDockerVariables(e *ciconfig.Entry) []edit.Edit {
 		}
 	}
 	return []edit.Edit{edit.Replace(f.Path, parent, end, f.Text(parent, end), strings.TrimRight(stripComment(f.Line(parent)), " ")+" {}")}
+}
+
+// insecureRegistry says why the fixes of a job whose Docker-in-Docker
+// service trusts a registry over plain HTTP (command:
+// --insecure-registry=HOST) are left to a person, or "": BuildKit and
+// crane reach that registry only when told (registry.insecure=true in a
+// build's --output, crane --insecure), and nothing in the file says which
+// of the job's images are on that host ($CI_REGISTRY_IMAGE on
+// gitlab-ci-local's local registry).
+func insecureRegistry(v *jobView) string {
+	_, items := services(v)
+	for _, item := range items {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			if item.Content[i].Value != "command" {
+				continue
+			}
+			for _, arg := range item.Content[i+1].Content {
+				if host, ok := strings.CutPrefix(arg.Value, "--insecure-registry="); ok {
+					return "the Docker-in-Docker service trusts " + host + " over plain HTTP (--insecure-registry): BuildKit and crane reach it only when told (registry.insecure=true in the build's --output, crane --insecure); change the job by hand"
+				}
+			}
+		}
+	}
+	return ""
 }
