@@ -138,7 +138,7 @@ func (v *jobView) ownScript() (string, bool) {
 		// A path of the repository (./build.sh, .industrial_ci/gitlab.sh,
 		// $CI_PROJECT_DIR/ci/build), or any shell script by its name.
 		if own || strings.Contains(w[0], "/") && !strings.HasPrefix(w[0], "/") || strings.HasSuffix(w[0], ".sh") || strings.HasSuffix(w[0], ".bash") {
-			return strings.Join(w[:min(2, len(w))], " "), true
+			return firstWords(c.Text), true
 		}
 	}
 	return "", false
@@ -168,8 +168,7 @@ func (v *jobView) daemonLess() string {
 	for _, cmd := range v.cmds {
 		for _, tool := range []string{"docker", "docker-compose"} {
 			if at := commandWord(cmd.Text, tool); at >= 0 {
-				w := strings.Fields(cmd.Text[at:])
-				return strings.Join(w[:min(2, len(w))], " ")
+				return firstWords(cmd.Text[at:])
 			}
 		}
 	}
@@ -178,14 +177,20 @@ func (v *jobView) daemonLess() string {
 	// without the service.
 	for _, cmd := range v.cmds {
 		if dindCerts().MatchString(cmd.Text) {
-			w := strings.Fields(cmd.Text)
-			return strings.Join(w[:min(2, len(w))], " ")
+			return firstWords(cmd.Text)
 		}
 	}
 	if cmd, ok := v.ownScript(); ok {
 		return cmd
 	}
 	return ""
+}
+
+// firstWords names a command by its first two words ("make image",
+// "docker run"), as the notes do.
+func firstWords(text string) string {
+	w := strings.Fields(text)
+	return strings.Join(w[:min(2, len(w))], " ")
 }
 
 // dindCerts matches where docker:dind leaves its TLS certificates for the

@@ -51,18 +51,30 @@ func services(v *jobView) (*ciconfig.Entry, []*yaml.Node) {
 	return e, e.Value.Content
 }
 
+// serviceName returns a service's image name and its node: the item
+// itself, or its name: entry.
 func serviceName(n *yaml.Node) (string, *yaml.Node) {
 	if n.Kind == yaml.ScalarNode {
 		return n.Value, n
 	}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "name" {
-				return n.Content[i+1].Value, n.Content[i+1]
-			}
-		}
+	if v := serviceKey(n, "name"); v != nil {
+		return v.Value, v
 	}
 	return "", n
+}
+
+// serviceKey returns the value of a service item's key (name, command), or
+// nil when the item is a bare image name or has no such key.
+func serviceKey(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 func checkDindService(c *checker, v *jobView) {
@@ -80,7 +92,7 @@ func checkDindService(c *checker, v *jobView) {
 			// rule here can see or rewrite, would fail another way.
 			fix = noteOnly("this job's script comes with an include that is not read locally: remove the service when the script no longer needs a Docker daemon")
 		}
-		if note := insecureRegistry(v); note != "" && v.mayCallDocker() {
+		if note := insecureRegistry(v); note != "" {
 			fix = noteOnly(note)
 		}
 		c.report(v, "dind-service", seq.File, at.Line, at.Column,
@@ -216,27 +228,26 @@ func deleteAllDockerVariables(e *ciconfig.Entry) []edit.Edit {
 	return []edit.Edit{edit.Replace(f.Path, parent, end, f.Text(parent, end), strings.TrimRight(stripComment(f.Line(parent)), " ")+" {}")}
 }
 
-// insecureRegistry says why the fixes of a job whose Docker-in-Docker
-// service trusts a registry over plain HTTP (command:
-// --insecure-registry=HOST) are left to a person, or "": BuildKit and
-// crane reach that registry only when told (registry.insecure=true in a
+// insecureRegistry says why the fixes of a job that may call docker and
+// whose Docker-in-Docker service trusts a registry over plain HTTP
+// (command: --insecure-registry=HOST) are left to a person, or "": BuildKit
+// and crane reach that registry only when told (registry.insecure=true in a
 // build's --output, crane --insecure), and nothing in the file says which
 // of the job's images are on that host ($CI_REGISTRY_IMAGE on
 // gitlab-ci-local's local registry).
 func insecureRegistry(v *jobView) string {
+	if !v.mayCallDocker() {
+		return ""
+	}
 	_, items := services(v)
 	for _, item := range items {
-		if item.Kind != yaml.MappingNode {
+		command := serviceKey(item, "command")
+		if command == nil {
 			continue
 		}
-		for i := 0; i+1 < len(item.Content); i += 2 {
-			if item.Content[i].Value != "command" {
-				continue
-			}
-			for _, arg := range item.Content[i+1].Content {
-				if host, ok := strings.CutPrefix(arg.Value, "--insecure-registry="); ok {
-					return "the Docker-in-Docker service trusts " + host + " over plain HTTP (--insecure-registry): BuildKit and crane reach it only when told (registry.insecure=true in the build's --output, crane --insecure); change the job by hand"
-				}
+		for _, arg := range command.Content {
+			if host, ok := strings.CutPrefix(arg.Value, "--insecure-registry="); ok {
+				return "the Docker-in-Docker service trusts " + host + " over plain HTTP (--insecure-registry): BuildKit and crane reach it only when told (registry.insecure=true in the build's --output, crane --insecure); change the job by hand"
 			}
 		}
 	}
