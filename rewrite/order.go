@@ -63,13 +63,8 @@ func pushWhereItWas(out []LineResult, ctx Context) {
 // offset from under a condition (underCondition).
 func pushedUnderCondition(lr LineResult, ctx Context, from int, tags []string) bool {
 	for _, c := range lr.Changes {
-		if c.Cmd.Sub != "push" || c.Result.Start < from {
-			continue
-		}
-		if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
-			if o, _ := ctx.origin(ops[0].Raw); contains(tags, o) && underCondition(lr.Old[from:c.Result.Start]) {
-				return true
-			}
+		if c.Result.Start >= from && pushOf(c, ctx, tags) && underCondition(lr.Old[from:c.Result.Start]) {
+			return true
 		}
 	}
 	return false
@@ -83,34 +78,19 @@ func pushedUnderCondition(lr LineResult, ctx Context, from int, tags []string) b
 // the same branch pushes them all.
 func pushedUnderConditions(out []LineResult, ctx Context, bi, end int, tags []string) bool {
 	places, cond := 0, false
-	var script, between strings.Builder
+	// Where the previous push ended: the build, before the first.
+	li, lo := bi, end
 	for i := bi; i < len(out); i++ {
-		from := 0
-		if i == bi {
-			from = end
-		} else {
-			script.WriteString("\n")
-			between.WriteString("\n")
-		}
-		last := from
 		for _, c := range out[i].Changes {
-			if c.Cmd.Sub != "push" || c.Result.Start < from {
+			if i == bi && c.Result.Start < end || !pushOf(c, ctx, tags) {
 				continue
 			}
-			if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
-				if o, _ := ctx.origin(ops[0].Raw); contains(tags, o) {
-					between.WriteString(out[i].Old[last:c.Result.Start])
-					if places == 0 || shellKeyword().MatchString(between.String()) {
-						places++
-					}
-					cond = cond || underCondition(script.String()+out[i].Old[from:c.Result.Start])
-					between.Reset()
-					last = c.Result.End
-				}
+			if places == 0 || shellKeyword().MatchString(scriptBetween(out, li, lo, i, c.Result.Start)) {
+				places++
 			}
+			cond = cond || underCondition(scriptBetween(out, bi, end, i, c.Result.Start))
+			li, lo = i, c.Result.End
 		}
-		between.WriteString(out[i].Old[last:])
-		script.WriteString(out[i].Old[from:])
 	}
 	return places > 1 && cond
 }
@@ -161,13 +141,7 @@ func keepOrder(out []LineResult, ctx Context, bi, bj int, tags []string) {
 	// A push under a condition (if [ "$CI_COMMIT_BRANCH" = main ]; then
 	// docker push ...; fi) runs only then: the build stays a check and the
 	// push's place builds again, under the same condition.
-	var script strings.Builder
-	script.WriteString(out[bi].Old[build.End:])
-	for _, lr := range out[bi+1 : f] {
-		script.WriteString("\n" + lr.Old)
-	}
-	script.WriteString("\n" + out[f].Old[:push.Start])
-	cond := underCondition(script.String())
+	cond := underCondition(scriptBetween(out, bi, build.End, f, push.Start))
 	if f == bi+1 && !cond {
 		return
 	}
@@ -205,19 +179,43 @@ func pushes(lines []string) bool {
 	})
 }
 
+// pushOf reports whether a change is a docker push of one of tags, or of a
+// docker tag of one.
+func pushOf(c Change, ctx Context, tags []string) bool {
+	if c.Cmd.Sub != "push" {
+		return false
+	}
+	_, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true)
+	if err != nil || len(ops) != 1 {
+		return false
+	}
+	o, _ := ctx.origin(ops[0].Raw)
+	return contains(tags, o)
+}
+
+// scriptBetween returns the script from offset from of line i to offset to
+// of line j, its lines joined as the shell reads them.
+func scriptBetween(out []LineResult, i, from, j, to int) string {
+	if i == j {
+		return out[i].Old[from:to]
+	}
+	var b strings.Builder
+	b.WriteString(out[i].Old[from:])
+	for _, lr := range out[i+1 : j] {
+		b.WriteString("\n" + lr.Old)
+	}
+	b.WriteString("\n" + out[j].Old[:to])
+	return b.String()
+}
+
 // firstPush returns the line and change of the first docker push after
 // line from of a name the build there tags (one of tags, or a docker tag of
 // one), which the build pushes itself; -1 when there is none.
 func firstPush(out []LineResult, ctx Context, from int, tags []string) (int, int) {
 	for i := from + 1; i < len(out); i++ {
 		for j, c := range out[i].Changes {
-			if c.Cmd.Sub != "push" || c.Result.Action != Delete {
-				continue
-			}
-			if _, ops, err := parseFlags(c.Cmd.Args, pushFlags(), true); err == nil && len(ops) == 1 {
-				if o, _ := ctx.origin(ops[0].Raw); contains(tags, o) {
-					return i, j
-				}
+			if c.Result.Action == Delete && pushOf(c, ctx, tags) {
+				return i, j
 			}
 		}
 	}

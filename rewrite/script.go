@@ -241,8 +241,6 @@ func (lr *LineResult) apply() {
 	}
 }
 
-// render writes the line without its deleted pipelines and with its
-// edits, and reports whether nothing (or only "true") is left.
 // keepBodies keeps a compound command's body from going empty, which the
 // shell refuses (a then with nothing before its else or fi): when every
 // command between an opening keyword and its closing one goes, the last
@@ -275,6 +273,8 @@ func keepBodies(line string, ps []pipeline) {
 	}
 }
 
+// render writes the line without its deleted pipelines and with its
+// edits, and reports whether nothing (or only "true") is left.
 func render(line string, ps []pipeline) (string, bool) {
 	var (
 		b    strings.Builder
