@@ -137,3 +137,8 @@ func CommentStart(line string) int {
 	}
 	return -1
 }
+
+// PlainFile is a file of the repository that is not YAML (a shell script a
+// job runs), read by lines so that findings can point into it; its Root is
+// nil.
+func PlainFile(path string, src []byte) *File { return newFile(path, src) }

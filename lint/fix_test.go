@@ -273,6 +273,40 @@ Docker:
 `,
 			note: "trusts gitlab-ci-local-registry:5000 over plain HTTP",
 		},
+		{
+			// DragonString/Bell-Smart-Home: Spring Boot's buildpacks reach
+			// the dind service through the address and certificates its
+			// template sets; no docker command names the daemon.
+			name: "a job that hands the daemon's address to another client",
+			ci: `.in_docker:
+  services:
+    - name: docker:dind
+      alias: docker
+  variables:
+    DOCKER_HOST: tcp://docker:2376
+    DOCKER_TLS_CERTDIR: "/certs"
+    DOCKER_CERT_PATH: "${DOCKER_TLS_CERTDIR}/client"
+build_boot_image:
+  extends: .in_docker
+  image: gradle:8
+  script:
+    - gradle bootBuildImage -PdockerHost=${DOCKER_HOST} -PdockerCertPath=${DOCKER_CERT_PATH}
+`,
+			note: "would run gradle bootBuildImage without a Docker daemon",
+		},
+		{
+			// DrDeLaBill/stm_builder: a shell runner's host runs the
+			// script, whatever image: says, and has no BuildKit.
+			name: "a job sent to a shell runner by its tags",
+			ci: `build:
+  tags:
+    - shell
+  script:
+    - docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_REF_NAME .
+    - docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_REF_NAME
+`,
+			note: "goes to a shell runner (tag shell)",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

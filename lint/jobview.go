@@ -25,18 +25,43 @@ type jobView struct {
 	// rewrite is the script with its docker commands rewritten, made on
 	// first use (rewritten).
 	rewrite []rewrite.LineResult
+	// shellTag is the job's runner tag that names a shell runner, or "".
+	shellTag string
 }
 
 func newJobView(c *checker, j *ciconfig.Job) *jobView {
 	v := &jobView{c: c, job: j, cmds: j.Commands(), vars: j.Variables(), image: j.Get("image")}
-	v.imageName = v.expand(imageName(v.image))
+	v.shellTag = shellTag(j)
+	if v.shellTag == "" {
+		// A shell runner ignores image: its host runs the script.
+		v.imageName = v.expand(imageName(v.image))
+	}
 	return v
 }
 
+// shellTag returns the job's first runner tag that names a shell runner
+// ("shell", "shell-runner", "linux_shell"), or "".
+func shellTag(j *ciconfig.Job) string {
+	tags := j.Get("tags")
+	if tags == nil {
+		return ""
+	}
+	for _, n := range tags.Value.Content {
+		words := strings.FieldsFunc(strings.ToLower(n.Value), func(r rune) bool { return strings.ContainsRune("-_.:/ ", r) })
+		if n.Kind == yaml.ScalarNode && slices.Contains(words, "shell") {
+			return n.Value
+		}
+	}
+	return ""
+}
+
 // shownImage names the job's image for a message: its name, or what runs
-// a job that has none.
+// a job that has none or whose runner ignores it.
 func (v *jobView) shownImage() string {
-	if v.imageName == "" {
+	switch {
+	case v.shellTag != "":
+		return "the host of its shell runner (tag " + v.shellTag + ", where image: is ignored)"
+	case v.imageName == "":
 		return "the runner's default image"
 	}
 	return v.imageName
@@ -114,9 +139,23 @@ func (v *jobView) runsOwnScript() bool {
 }
 
 // mayCallDocker reports whether the job calls docker or docker-compose,
-// or runs a script of the repository, which may.
+// runs a script of the repository, which may, or hands the daemon's
+// address or certificates to another client (gradle bootBuildImage
+// -PdockerHost=$DOCKER_HOST, a wait for $DOCKER_CERT_PATH/ca.pem).
 func (v *jobView) mayCallDocker() bool {
-	return len(v.uses("docker")) > 0 || len(v.uses("docker-compose")) > 0 || v.runsOwnScript()
+	return len(v.uses("docker")) > 0 || len(v.uses("docker-compose")) > 0 || v.runsOwnScript() || v.readsDaemon() != ""
+}
+
+// readsDaemon returns the first of the job's commands that reads where the
+// Docker daemon is (DOCKER_HOST) or where docker:dind leaves its TLS
+// certificates for the client, as its first two words; "".
+func (v *jobView) readsDaemon() string {
+	for _, cmd := range v.cmds {
+		if daemonRefs().MatchString(cmd.Text) {
+			return firstWords(cmd.Text)
+		}
+	}
+	return ""
 }
 
 // ownScript returns the first command that runsOwnScript counts, as its
@@ -172,13 +211,11 @@ func (v *jobView) daemonLess() string {
 			}
 		}
 	}
-	// A command that reads the dind service's client certificates
-	// (ls /certs/client, cat $DOCKER_CERT_PATH/ca.pem) finds nothing
-	// without the service.
-	for _, cmd := range v.cmds {
-		if dindCerts().MatchString(cmd.Text) {
-			return firstWords(cmd.Text)
-		}
+	// A command that reads the dind service's address or client
+	// certificates (ls /certs/client, cat $DOCKER_CERT_PATH/ca.pem, gradle
+	// -PdockerHost=$DOCKER_HOST) finds nothing without the service.
+	if cmd := v.readsDaemon(); cmd != "" {
+		return cmd
 	}
 	if cmd, ok := v.ownScript(); ok {
 		return cmd
@@ -193,10 +230,11 @@ func firstWords(text string) string {
 	return strings.Join(w[:min(2, len(w))], " ")
 }
 
-// dindCerts matches where docker:dind leaves its TLS certificates for the
-// job's client: /certs/client, or the variables that name it.
-var dindCerts = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`/certs/client\b|\$\{?DOCKER_(?:CERT_PATH|TLS_CERTDIR)\b`)
+// daemonRefs matches the Docker daemon's address and where docker:dind
+// leaves its TLS certificates for the job's client: /certs/client, or the
+// variables that name them.
+var daemonRefs = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/certs/client\b|\$\{?DOCKER_(?:HOST|CERT_PATH|TLS_CERTDIR)\b`)
 })
 
 // unreachedDaemon names, for a job that calls docker or its own scripts

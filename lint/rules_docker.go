@@ -21,6 +21,7 @@ func init() {
 // work, the job's own image for docker run. The whole script is rewritten
 // at once, as a push decides whether the build before it pushes.
 func checkDockerCommands(c *checker, v *jobView) {
+	checkScriptDockerCommands(c, v)
 	results := v.rewritten()
 	// The lines of a script are rewritten together (a build pushes because
 	// a later push line goes), so the first finding carries every edit and
@@ -263,6 +264,11 @@ func replacedImage(v *jobView) string {
 // oneImage says why the job's rewritten script cannot run in one image, or
 // "" when it can.
 func oneImage(v *jobView, results []rewrite.LineResult) string {
+	if v.shellTag != "" {
+		// The shell runner's host runs the script whatever image: says:
+		// neither BuildKit's image nor crane's would come with it.
+		return "this job goes to a shell runner (tag " + v.shellTag + "), which ignores image:, so no image brings BuildKit or crane to it: send it to these runners (its tags:) first, then fix it"
+	}
 	var need []string
 	add := func(image string) {
 		if !contains(need, image) {

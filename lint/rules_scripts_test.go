@@ -1,0 +1,54 @@
+package lint
+
+import (
+	"testing"
+	"testing/fstest"
+)
+
+// TestScriptDockerCommands checks that the docker commands of a script the
+// job runs are reported where they are, with no fix, and that comments, a
+// client's version and scripts outside the repository are not
+// (DragonTang/qr-mini-service's push-daocloud.sh).
+func TestScriptDockerCommands(t *testing.T) {
+	_, p := tempProject(t, fstest.MapFS{
+		".gitlab-ci.yml":   {Data: []byte("build:\n  script:\n    - bash push-daocloud.sh\n    - sh /opt/tools/other.sh\n")},
+		"push-daocloud.sh": {Data: []byte("#!/bin/bash\n# docker build runs below\ndocker --version\ndocker build -t app .\n  docker push daocloud.io/baidao/app:latest\n")},
+	})
+	var got []string
+	for _, f := range p.Lint() {
+		got = append(got, f.Path+":"+itoa(f.Line)+":"+itoa(f.Column)+" "+f.Message)
+		if len(f.Edits) != 0 || f.Note == "" {
+			t.Errorf("%s:%d has edits or no note: %+v", f.Path, f.Line, f)
+		}
+	}
+	want := []string{
+		"push-daocloud.sh:4:1 docker build needs a Docker daemon, which these runners do not have (job build runs push-daocloud.sh)",
+		"push-daocloud.sh:5:3 docker push needs a Docker daemon, which these runners do not have (job build runs push-daocloud.sh)",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("findings:\n%q\nwant:\n%q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("finding %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestScriptPath(t *testing.T) {
+	for text, want := range map[string]string{
+		"bash push-daocloud.sh":         "push-daocloud.sh",
+		"./ci/build.sh --release":       "ci/build.sh",
+		"sh $CI_PROJECT_DIR/ci/push.sh": "ci/push.sh",
+		"source ci/env.bash":            "ci/env.bash",
+		"sh /opt/tools/other.sh":        "",
+		"bash ../outside.sh":            "",
+		"bash $SCRIPT_DIR/x.sh":         "",
+		"make image":                    "",
+		"bash -c 'docker build .'":      "",
+	} {
+		if got := scriptPath(text); got != want {
+			t.Errorf("scriptPath(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
