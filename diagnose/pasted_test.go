@@ -47,6 +47,9 @@ var terminalCutOnly = map[string]bool{
 	"x509-unknown-authority--pip-install-numpy-company-proxy-cert-verify-failed.log": true,
 	// round 130: PowerShell's console cut the client's error at 120 columns inside "docker_engin" / "e" (docker-archive-public/docker.community#62)
 	"docker-daemon-unreachable--windows-server-docker-version-images-pipe-wrapped.log": true,
+	// round 149: BuildKit's error broken at its widest line after "failed to fetch " (its blank kept), then "oauth token: Get ...";
+	// under a prefix the trailing blank reads as padding, so the break is not taken for a cut (NVIDIA/nvidia-docker, a docker build)
+	"registry-unreachable--docker-build-nvidia-cuda-oauth-token-tls-timeout.log": true,
 }
 
 // TestRealCorpusPasted diagnoses every real excerpt again as each pasting
