@@ -307,6 +307,54 @@ build_boot_image:
 `,
 			note: "goes to a shell runner (tag shell)",
 		},
+		{
+			// A Testcontainers suite: no docker command, the library
+			// reaches the service through DOCKER_HOST
+			// (detecttechnologies' push_ecr.py does the same with an SDK).
+			name: "a job whose own dind service serves a library",
+			ci: `test:
+  image: maven:3-eclipse-temurin-21
+  services:
+    - name: docker:dind
+      alias: docker
+  variables:
+    DOCKER_HOST: tcp://docker:2375
+    DOCKER_TLS_CERTDIR: ""
+  script:
+    - mvn verify
+`,
+			note: "mvn verify may use it",
+		},
+		{
+			// donaldrich80/modular-gitlab-ci: the pull fills the daemon's
+			// store for dgoss, which runs the image with docker.
+			name: "a job whose docker pull serves another client of the daemon",
+			ci: `goss:
+  image: docker:27
+  script:
+    - docker pull donaldrich/kali-linux:latest
+    - dgoss run donaldrich/kali-linux:latest
+`,
+			note: "dgoss run needs the Docker daemon as well",
+		},
+		{
+			// detecttechnologies/Gitlab-CI-CD-Templates: the build is in a
+			// script downloaded at run time, which no rule reads.
+			name: "a job that runs a downloaded script beside its dind service",
+			ci: `build:
+  image: docker:23
+  services:
+    - docker:dind
+  variables:
+    DOCKER_HOST: tcp://docker:2375
+    DOCKER_TLS_CERTDIR: ""
+  before_script:
+    - docker login registry.gitlab.com -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD"
+  script:
+    - bash -c "$(curl -fsSL $SCRIPT_URL_PREFIX/build.sh)"
+`,
+			note: "would run bash -c without a Docker daemon",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -143,7 +143,58 @@ func (v *jobView) runsOwnScript() bool {
 // address or certificates to another client (gradle bootBuildImage
 // -PdockerHost=$DOCKER_HOST, a wait for $DOCKER_CERT_PATH/ca.pem).
 func (v *jobView) mayCallDocker() bool {
-	return len(v.uses("docker")) > 0 || len(v.uses("docker-compose")) > 0 || v.runsOwnScript() || v.readsDaemon() != ""
+	return len(v.uses("docker")) > 0 || v.daemonTool() != "" || v.runsOwnScript() || v.readsDaemon() != ""
+}
+
+// daemonTools are the programs other than docker that are clients of the
+// Docker daemon and that no fix rewrites: Compose 1, goss's wrappers that
+// run the image under test with docker (dgoss, dcgoss), and the local
+// Kubernetes clusters made of containers (kind, k3d).
+var daemonTools = []string{"docker-compose", "dgoss", "dcgoss", "kind", "k3d"}
+
+// daemonTool returns the first of the job's commands that runs one of
+// daemonTools, as its first two words; "".
+func (v *jobView) daemonTool() string {
+	for _, cmd := range v.cmds {
+		for _, tool := range daemonTools {
+			if at := commandWord(cmd.Text, tool); at >= 0 {
+				return firstWords(cmd.Text[at:])
+			}
+		}
+	}
+	return ""
+}
+
+// daemonLibrary returns, for a job that chose a Docker-in-Docker service
+// itself (in its own entry or a template it extends, not in default: or
+// the global services:) and calls no docker command, the first of its
+// other commands, as its first two words: the service serves a program
+// that talks to the daemon through a library (Testcontainers under mvn
+// verify, a Docker SDK in python3 push_ecr.py). "" for other jobs.
+func (v *jobView) daemonLibrary() string {
+	if v.mayCallDocker() {
+		return ""
+	}
+	e, items := services(v)
+	if e == nil || e.From != "" && !strings.HasPrefix(e.From, "extends") {
+		return ""
+	}
+	if !slices.ContainsFunc(items, func(item *yaml.Node) bool {
+		name, _ := serviceName(item)
+		return dindImage(v.expand(name))
+	}) {
+		return ""
+	}
+	for _, cmd := range v.cmds {
+		// The platform guide's tools, which the fixes write, need no
+		// daemon.
+		word := path.Base(strings.Fields(cmd.Text + " x")[0])
+		if trivialCommand(cmd.Text) || installsCrane(cmd.Text) || slices.Contains([]string{"buildctl-daemonless.sh", "buildctl", "crane"}, word) {
+			continue
+		}
+		return firstWords(cmd.Text)
+	}
+	return ""
 }
 
 // readsDaemon returns the first of the job's commands that reads where the
@@ -175,13 +226,21 @@ func (v *jobView) ownScript() (string, bool) {
 			own = len(w) > 1 && !strings.HasPrefix(w[1], "-")
 		}
 		// A path of the repository (./build.sh, .industrial_ci/gitlab.sh,
-		// $CI_PROJECT_DIR/ci/build), or any shell script by its name.
-		if own || strings.Contains(w[0], "/") && !strings.HasPrefix(w[0], "/") || strings.HasSuffix(w[0], ".sh") || strings.HasSuffix(w[0], ".bash") {
+		// $CI_PROJECT_DIR/ci/build), any shell script by its name, or one
+		// downloaded and run at once (bash -c "$(curl -fsSL $URL/build.sh)",
+		// curl ... | sh), whose commands are read nowhere.
+		if own || strings.Contains(w[0], "/") && !strings.HasPrefix(w[0], "/") || strings.HasSuffix(w[0], ".sh") || strings.HasSuffix(w[0], ".bash") || downloadedScript().MatchString(c.Text) {
 			return firstWords(c.Text), true
 		}
 	}
 	return "", false
 }
+
+// downloadedScript matches a command that runs a script it downloads:
+// a shell given curl's or wget's output, as an argument or through a pipe.
+var downloadedScript = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(?:ba|da|z)?sh\s+-c\s+["']?\$\((?:curl|wget)\b|\b(?:curl|wget)\b[^|]*\|\s*(?:sudo\s+)?(?:ba|da|z)?sh\b`)
+})
 
 // daemonLess returns, for a job without a Docker-in-Docker service, the
 // first of its commands that may need a Docker daemon: a docker or
@@ -205,11 +264,12 @@ func (v *jobView) daemonLess() string {
 		}
 	}
 	for _, cmd := range v.cmds {
-		for _, tool := range []string{"docker", "docker-compose"} {
-			if at := commandWord(cmd.Text, tool); at >= 0 {
-				return firstWords(cmd.Text[at:])
-			}
+		if at := commandWord(cmd.Text, "docker"); at >= 0 {
+			return firstWords(cmd.Text[at:])
 		}
+	}
+	if cmd := v.daemonTool(); cmd != "" {
+		return cmd
 	}
 	// A command that reads the dind service's address or client
 	// certificates (ls /certs/client, cat $DOCKER_CERT_PATH/ca.pem, gradle
@@ -243,7 +303,7 @@ var daemonRefs = sync.OnceValue(func() *regexp.Regexp {
 // variables (DOCKER_HOST, DOCKER_TLS_CERTDIR) it does not set; "" for
 // other jobs.
 func (v *jobView) unreachedDaemon() string {
-	if !v.mayCallDocker() {
+	if !v.mayCallDocker() && v.daemonLibrary() == "" {
 		return ""
 	}
 	_, items := services(v)

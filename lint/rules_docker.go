@@ -22,6 +22,7 @@ func init() {
 // at once, as a push decides whether the build before it pushes.
 func checkDockerCommands(c *checker, v *jobView) {
 	checkScriptDockerCommands(c, v)
+	checkDaemonTools(c, v)
 	results := v.rewritten()
 	// The lines of a script are rewritten together (a build pushes because
 	// a later push line goes), so the first finding carries every edit and
@@ -58,6 +59,23 @@ func checkDockerCommands(c *checker, v *jobView) {
 			fix = func() ([]edit.Edit, string) { return rewriteJob(v, results) }
 		}
 		c.report(v, "docker-command", cmd.File, line, col, msg, fix)
+	}
+}
+
+// checkDaemonTools reports each script line that runs one of daemonTools
+// (docker-compose up, dgoss run, kind create cluster): they need a Docker
+// daemon as docker does, and no fix replaces them.
+func checkDaemonTools(c *checker, v *jobView) {
+	for _, cmd := range v.cmds {
+		for _, tool := range daemonTools {
+			if commandWord(cmd.Text, tool) < 0 {
+				continue
+			}
+			line, col := lineOf(cmd, tool)
+			c.report(v, "docker-command", cmd.File, line, col,
+				tool+" needs a Docker daemon, which these runners do not have: no automatic replacement (see the note)",
+				noteOnly(tool+" runs containers through the Docker daemon, and no fix replaces it: change the job by hand (the platform guide's What not to do)"))
+		}
 	}
 }
 
@@ -184,6 +202,11 @@ func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
 func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) {
 	if note := oneImage(v, results); note != "" {
 		return nil, note
+	}
+	if cmd := v.daemonTool(); cmd != "" {
+		// The pull or build before it fills the daemon's store for it:
+		// without the daemon neither is of use.
+		return nil, cmd + " needs the Docker daemon as well, and the images the job's docker commands pull or build for it, and has no automatic replacement, so the job's docker commands are left as they are too: change the job by hand"
 	}
 	if note := insecureRegistry(v); note != "" {
 		return nil, note

@@ -52,3 +52,24 @@ func TestScriptPath(t *testing.T) {
 		}
 	}
 }
+
+// TestDaemonToolsReported checks that Compose 1 and the other clients of
+// the daemon that no fix replaces are reported where the job runs them,
+// with no fix (the two bulk checks' repositories ran docker-compose
+// unreported).
+func TestDaemonToolsReported(t *testing.T) {
+	_, p := tempProject(t, ciFile("e2e:\n  image: docker:27\n  script:\n    - echo docker-compose is not run here\n    - docker-compose up -d\n    - kind create cluster\n"))
+	var got []string
+	for _, f := range p.Lint() {
+		if f.Rule != "docker-command" {
+			continue
+		}
+		got = append(got, itoa(f.Line)+":"+itoa(f.Column))
+		if len(f.Edits) != 0 {
+			t.Errorf("line %d has edits: %+v", f.Line, f.Edits)
+		}
+	}
+	if want := []string{"5:7", "6:7"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("docker-command findings at %q, want %q", got, want)
+	}
+}

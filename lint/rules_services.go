@@ -95,6 +95,12 @@ func checkDindService(c *checker, v *jobView) {
 		if note := insecureRegistry(v); note != "" {
 			fix = noteOnly(note)
 		}
+		if cmd := v.daemonLibrary(); cmd != "" {
+			// Testcontainers and the Docker SDKs reach the daemon with no
+			// docker command: the job needs one, which these runners do
+			// not give it.
+			fix = noteOnly("no command of this job calls docker, so the service serves another of the daemon's clients: " + cmd + " may use it (Testcontainers, a Docker SDK); run the job on a runner that allows privileged mode (privileged_tags in .ci-doctor.yml) or give it a daemon elsewhere")
+		}
 		c.report(v, "dind-service", seq.File, at.Line, at.Column,
 			fmt.Sprintf("service %s needs privileged mode, which these runners forbid: remove it and build with BuildKit rootless", name), fix)
 	}
