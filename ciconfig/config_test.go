@@ -121,3 +121,33 @@ func TestNestedIncludeOfAnotherProject(t *testing.T) {
 		t.Errorf("problems = %v", c.Problems)
 	}
 }
+
+// TestHeredocBodies checks that the body of a here-document in a literal
+// block is not read as commands, nested ones included (deckhouse's
+// templates write a child pipeline with cat <<EOF), while an operator whose
+// delimiter never comes alone on a line, a here-string or a shift opens
+// nothing.
+func TestHeredocBodies(t *testing.T) {
+	c, err := load(t, map[string]string{".gitlab-ci.yml": `gen:
+  script:
+    - |
+      cat <<'OUTER' > gen.sh
+      cat <<-INNER > child.yml
+      docker push $CI_REGISTRY_IMAGE:b
+      INNER
+      OUTER
+      echo $((1<<n)) && cat <<< "$x"
+      sh gen.sh
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, cmd := range c.Job("gen").Commands() {
+		got = append(got, fmt.Sprintf("%d %s", cmd.Start, cmd.Text))
+	}
+	want := []string{`4 cat <<'OUTER' > gen.sh`, `9 echo $((1<<n)) && cat <<< "$x"`, `10 sh gen.sh`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,7 +1,9 @@
 package ciconfig
 
 import (
+	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -108,9 +110,41 @@ func scalarCommands(sec string, e *Entry, n *yaml.Node, f *File) []Command {
 		c.Text, c.Block = text, true
 		c.Start, c.End = first+start, first+i
 		out = append(out, c)
+		// A here-document's body is the command's input, not commands:
+		// a pipeline file written with cat <<EOF holds docker lines that
+		// this job never runs, here-documents of its own among them.
+		// An operator whose delimiter never comes on a line of its own
+		// ($((1<<n)), a quoted "<<EOF") opens nothing.
+		for _, delim := range heredocDelims(text) {
+			for j := i + 1; j < len(lines); j++ {
+				if strings.TrimSpace(lines[j]) == delim {
+					i = j
+					break
+				}
+			}
+		}
 	}
 	return out
 }
+
+// heredocDelims returns the delimiters of the here-documents a command line
+// opens (<<EOF, <<-'EOF', << "END"), in order; not a here-string (<<<).
+func heredocDelims(text string) []string {
+	var out []string
+	for _, m := range heredocOpen().FindAllStringSubmatchIndex(text, -1) {
+		if m[0] > 0 && text[m[0]-1] == '<' {
+			continue
+		}
+		out = append(out, text[m[2]:m[3]])
+	}
+	return out
+}
+
+// heredocOpen matches a here-document's operator and delimiter, quoted or
+// not.
+var heredocOpen = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?`)
+})
 
 // reference resolves "!reference [job, key, ...]" against the resolved
 // jobs: GitLab looks the path up in the merged configuration.
