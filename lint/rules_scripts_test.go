@@ -35,6 +35,8 @@ func TestScriptDockerCommands(t *testing.T) {
 	}
 }
 
+// TestScriptPath checks which commands name a script of the repository,
+// and that one outside it or named by a variable is not read.
 func TestScriptPath(t *testing.T) {
 	for text, want := range map[string]string{
 		"bash push-daocloud.sh":         "push-daocloud.sh",
