@@ -151,3 +151,30 @@ func TestHeredocBodies(t *testing.T) {
 		t.Errorf("commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestQuotedLines checks that a quoted string that goes on over the lines
+// of a literal block is one command (the docker commands an ssh deploy
+// runs on its host are words of it), and that a quote never closed joins
+// nothing.
+func TestQuotedLines(t *testing.T) {
+	c, err := load(t, map[string]string{".gitlab-ci.yml": `deploy:
+  script:
+    - |
+      ssh deploy@$HOST "cd app &&
+      docker pull $IMAGE &&
+      docker image prune -f"
+      echo it's done
+      echo next
+`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, cmd := range c.Job("deploy").Commands() {
+		got = append(got, fmt.Sprintf("%d-%d %s", cmd.Start, cmd.End, strings.ReplaceAll(cmd.Text, "\n", "|")))
+	}
+	want := []string{`4-6 ssh deploy@$HOST "cd app &&|docker pull $IMAGE &&|docker image prune -f"`, `7-7 echo it's done`, `8-8 echo next`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -99,9 +99,21 @@ func scalarCommands(sec string, e *Entry, n *yaml.Node, f *File) []Command {
 	first := n.Line + 1
 	for i := 0; i < len(lines); i++ {
 		start, text := i, strings.TrimSpace(lines[i])
-		for strings.HasSuffix(text, "\\") && i+1 < len(lines) {
+		for i+1 < len(lines) {
+			if strings.HasSuffix(text, "\\") {
+				i++
+				text = strings.TrimSpace(strings.TrimSuffix(text, "\\")) + " " + strings.TrimSpace(lines[i])
+				continue
+			}
+			// A quoted string goes on over the next lines (ssh host "cd
+			// app &&", then docker's lines, then the closing quote): its
+			// lines are words of one command, run on that host, not the
+			// job's commands. A quote never closed opens nothing.
+			if openQuote(text) == 0 || !closesLater(lines[i+1:], openQuote(text)) {
+				break
+			}
 			i++
-			text = strings.TrimSpace(strings.TrimSuffix(text, "\\")) + " " + strings.TrimSpace(lines[i])
+			text += "\n" + strings.TrimSpace(lines[i])
 		}
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
@@ -125,6 +137,35 @@ func scalarCommands(sec string, e *Entry, n *yaml.Node, f *File) []Command {
 		}
 	}
 	return out
+}
+
+// openQuote returns the quote (' or ") that a shell line leaves open, or 0.
+// Inside double quotes a backslash escapes the next character; a # outside
+// quotes starts a comment.
+func openQuote(text string) byte {
+	var q byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case q == 0 && c == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t'):
+			return 0
+		case q == 0 && c == '\\':
+			i++
+		case q == 0 && (c == '\'' || c == '"'):
+			q = c
+		case q == '"' && c == '\\':
+			i++
+		case c == q:
+			q = 0
+		}
+	}
+	return q
+}
+
+// closesLater reports whether a quote left open is closed on one of the
+// lines that follow.
+func closesLater(lines []string, q byte) bool {
+	return strings.IndexByte(strings.Join(lines, "\n"), q) >= 0
 }
 
 // heredocDelims returns the delimiters of the here-documents a command line

@@ -475,3 +475,38 @@ func TestFixKeepsServiceVariables(t *testing.T) {
 		t.Errorf("the plan changes %s:\n%s", plan.Changes[0].Path, plan.Changes[0].New)
 	}
 }
+
+// TestRemoteDaemonAndDindTags checks two readings of real configurations:
+// a job whose client reaches a daemon over ssh (krzysieqq/gitlab-cicd's
+// deploy) keeps its docker commands and DOCKER_HOST, and a dind service
+// named by its tag on another registry (dimMaryanto93's
+// $CI_REGISTRY_PULL/docker:18.09-dind) is a dind service.
+func TestRemoteDaemonAndDindTags(t *testing.T) {
+	_, p := tempProject(t, ciFile(`deploy:
+  image: docker:latest
+  variables:
+    DOCKER_HOST: ssh://root@$SSH_SERVER:$SSH_PORT
+  script:
+    - docker compose pull
+    - docker compose up -d
+build:
+  image: $CI_REGISTRY_PULL/docker:18.09
+  services:
+    - name: $CI_REGISTRY_PULL/docker:18.09-dind
+      alias: dockerd
+  variables:
+    DOCKER_HOST: tcp://dockerd:2375
+  script:
+    - docker build -t $CI_REGISTRY_IMAGE .
+`))
+	var rules []string
+	for _, f := range p.Lint() {
+		if slices.Contains(f.Jobs, "deploy") {
+			t.Errorf("deploy, whose daemon is reached over ssh, has a finding: %s %s", f.Rule, f.Message)
+		}
+		rules = append(rules, f.Rule)
+	}
+	if !slices.Contains(rules, "dind-service") {
+		t.Errorf("the registry copy's dind tag is not a dind service: %q", rules)
+	}
+}

@@ -197,6 +197,15 @@ func (v *jobView) daemonLibrary() string {
 	return ""
 }
 
+// remoteDaemon reports whether the job's Docker client talks to a daemon on
+// another host over ssh (DOCKER_HOST: ssh://user@host), which a runner
+// without privileged mode reaches as well as any: its docker commands and
+// the variable are not the platform's to change.
+func (v *jobView) remoteDaemon() bool {
+	host, e := v.variable("DOCKER_HOST")
+	return e != nil && strings.HasPrefix(v.expand(host), "ssh://")
+}
+
 // readsDaemon returns the first of the job's commands that reads where the
 // Docker daemon is (DOCKER_HOST) or where docker:dind leaves its TLS
 // certificates for the client, as its first two words; "".

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,6 +22,9 @@ func init() {
 // work, the job's own image for docker run. The whole script is rewritten
 // at once, as a push decides whether the build before it pushes.
 func checkDockerCommands(c *checker, v *jobView) {
+	if v.remoteDaemon() {
+		return
+	}
 	checkScriptDockerCommands(c, v)
 	checkDaemonTools(c, v)
 	results := v.rewritten()
@@ -143,6 +147,9 @@ type imagesOfJob struct {
 	// built are the tags of its docker builds and the names its BuildKit
 	// builds push.
 	built []string
+	// fromStore are the images its docker tags take from the daemon's
+	// store without its building them.
+	fromStore []string
 }
 
 // jobImages returns what each job does with images, by job name: as the
@@ -179,9 +186,51 @@ func pipelineImages(cfg *ciconfig.Config) map[string]imagesOfJob {
 		ctx := rewrite.JobContext(all)
 		images.used = append(images.used, ctx.PushedUnbuilt()...)
 		images.built = append(images.built, ctx.Built...)
+		for _, d := range all {
+			if d.Sub == "tag" && len(d.Args) > 0 && !slices.Contains(ctx.Built, d.Args[0].Value) {
+				images.fromStore = append(images.fromStore, d.Args[0].Value)
+			}
+		}
 		out[j.Name] = images
 	}
 	return out
+}
+
+// localHandOff returns an image that the job hands to another job, or takes
+// from one, through the daemon's store under a name without a registry or
+// a namespace (flask-app:latest built here, tagged and pushed there; my-image
+// built there, run here), and that other job; "" when there is none.
+func localHandOff(v *jobView) (string, string) {
+	if v.c == nil {
+		return "", ""
+	}
+	all := v.c.jobImages()
+	mine := all[v.job.Name]
+	for _, other := range slices.Sorted(maps.Keys(all)) {
+		if other == v.job.Name {
+			continue
+		}
+		theirs := all[other]
+		for _, pair := range [][2][]string{{mine.built, append(slices.Clone(theirs.fromStore), theirs.used...)}, {theirs.built, append(slices.Clone(mine.fromStore), mine.used...)}} {
+			for _, name := range pair[0] {
+				if localOnly(name) && slices.Contains(pair[1], name) {
+					return name, other
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
+// localOnly reports whether an image name has neither a registry nor a
+// namespace (my-image, flask-app:latest): a name that only a daemon's
+// store holds, since Docker Hub's library takes no one's pushes.
+func localOnly(name string) bool {
+	repo, _, _ := strings.Cut(name, "@")
+	if i := strings.LastIndex(repo, ":"); i >= 0 && !strings.Contains(repo[i:], "/") {
+		repo = repo[:i]
+	}
+	return repo != "" && !strings.ContainsAny(repo, "/$")
 }
 
 func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
@@ -202,6 +251,12 @@ func firstLine(v *jobView, results []rewrite.LineResult, first int) int {
 func rewriteJob(v *jobView, results []rewrite.LineResult) ([]edit.Edit, string) {
 	if note := oneImage(v, results); note != "" {
 		return nil, note
+	}
+	if name, other := localHandOff(v); name != "" {
+		// On a shell runner the jobs shared one daemon's store; without it
+		// an image goes from job to job only through a registry, and a
+		// name with none would be Docker Hub's library.
+		return nil, "the image " + name + " goes between this job and job " + other + " through the runner's Docker daemon, under a name without a registry: BuildKit and crane hand images on only through one, so build and push the registry's name in one job, then fix the rest"
 	}
 	if cmd := v.daemonTool(); cmd != "" {
 		// The pull or build before it fills the daemon's store for it:

@@ -9,7 +9,8 @@ import (
 )
 
 // checkScriptDockerCommands reports the docker commands of the repository's
-// shell scripts that a job runs (bash push.sh, ./ci/build.sh): they need a
+// shell scripts that a job runs (bash push.sh, ./ci/build.sh), and of the
+// scripts they run or source in turn: they need a
 // Docker daemon as much as the job's own lines do, and without them a job
 // whose only docker command is its login would look fixed. ci-doctor does
 // not rewrite a script, so each finding only says where (DragonTang's
@@ -18,39 +19,57 @@ func checkScriptDockerCommands(c *checker, v *jobView) {
 	if c == nil || c.opts.ReadFile == nil {
 		return
 	}
+	seen := map[string]bool{}
 	for _, cmd := range v.cmds {
-		name := scriptPath(cmd.Text)
-		if name == "" {
+		if name := scriptPath(cmd.Text); name != "" {
+			reportScript(c, v, name, name, seen, 1)
+		}
+	}
+}
+
+// maxScriptDepth bounds how deep scripts that run or source other scripts
+// are followed (build.sh sources functions.sh, whose function builds).
+const maxScriptDepth = 3
+
+// reportScript reports the docker commands of one script of the repository
+// and follows the scripts it runs or sources; chain says how the job got
+// there ("build.sh, then functions.sh").
+func reportScript(c *checker, v *jobView, name, chain string, seen map[string]bool, depth int) {
+	if seen[name] || depth > maxScriptDepth {
+		return
+	}
+	seen[name] = true
+	src, err := c.opts.ReadFile(name)
+	if err != nil {
+		return
+	}
+	f := ciconfig.PlainFile(name, src)
+	for n := 1; n <= f.NumLines(); n++ {
+		text := f.Line(n)
+		trimmed := strings.TrimLeft(text, " \t")
+		if strings.HasPrefix(trimmed, "#") {
 			continue
 		}
-		src, err := c.opts.ReadFile(name)
-		if err != nil {
+		if next := scriptPath(trimmed); next != "" {
+			reportScript(c, v, next, chain+", then "+next, seen, depth+1)
 			continue
 		}
-		f := ciconfig.PlainFile(name, src)
-		for n := 1; n <= f.NumLines(); n++ {
-			text := f.Line(n)
-			trimmed := strings.TrimLeft(text, " \t")
-			if strings.HasPrefix(trimmed, "#") {
-				continue
-			}
-			at := commandWord(trimmed, "docker")
-			if at < 0 {
-				continue
-			}
-			sub := ""
-			if w := strings.Fields(trimmed[at:]); len(w) > 1 {
-				sub = " " + w[1]
-			}
-			if sub == " --version" || sub == " -v" {
-				// The client's version asks no daemon.
-				continue
-			}
-			col := len(text) - len(trimmed) + at + 1
-			c.report(v, "docker-command", f, n, col,
-				fmt.Sprintf("docker%s needs a Docker daemon, which these runners do not have (job %s runs %s)", sub, v.job.Name, name),
-				noteOnly("ci-doctor does not rewrite the repository's scripts: change it by hand, with BuildKit rootless for builds and crane for registry work"))
+		at := commandWord(trimmed, "docker")
+		if at < 0 {
+			continue
 		}
+		sub := ""
+		if w := strings.Fields(trimmed[at:]); len(w) > 1 {
+			sub = " " + w[1]
+		}
+		if sub == " --version" || sub == " -v" {
+			// The client's version asks no daemon.
+			continue
+		}
+		col := len(text) - len(trimmed) + at + 1
+		c.report(v, "docker-command", f, n, col,
+			fmt.Sprintf("docker%s needs a Docker daemon, which these runners do not have (job %s runs %s)", sub, v.job.Name, chain),
+			noteOnly("ci-doctor does not rewrite the repository's scripts: change it by hand, with BuildKit rootless for builds and crane for registry work"))
 	}
 }
 
@@ -70,6 +89,9 @@ func scriptPath(text string) string {
 			return ""
 		}
 		name = w[1]
+	}
+	if len(name) > 1 && (name[0] == '"' || name[0] == '\'') && name[len(name)-1] == name[0] {
+		name = name[1 : len(name)-1] // source "build/functions.sh"
 	}
 	for _, dir := range []string{"$CI_PROJECT_DIR/", "${CI_PROJECT_DIR}/"} {
 		name = strings.TrimPrefix(name, dir)

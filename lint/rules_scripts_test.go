@@ -43,6 +43,7 @@ func TestScriptPath(t *testing.T) {
 		"./ci/build.sh --release":       "ci/build.sh",
 		"sh $CI_PROJECT_DIR/ci/push.sh": "ci/push.sh",
 		"source ci/env.bash":            "ci/env.bash",
+		`source "build/functions.sh"`:   "build/functions.sh",
 		"sh /opt/tools/other.sh":        "",
 		"bash ../outside.sh":            "",
 		"bash $SCRIPT_DIR/x.sh":         "",
@@ -73,5 +74,24 @@ func TestDaemonToolsReported(t *testing.T) {
 	}
 	if want := []string{"5:7", "6:7"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("docker-command findings at %q, want %q", got, want)
+	}
+}
+
+// TestScriptDockerCommandsNested checks that a script the job's script
+// sources is read too, once, however often it is named
+// (boilingfrog/gitlab-cicd-test's bazel-build.sh sources functions.sh).
+func TestScriptDockerCommandsNested(t *testing.T) {
+	_, p := tempProject(t, fstest.MapFS{
+		".gitlab-ci.yml":       {Data: []byte("build:\n  script:\n    - bash build/bazel-build.sh\n")},
+		"build/bazel-build.sh": {Data: []byte("source \"build/functions.sh\"\n. build/functions.sh\nbuild_docker_images\n")},
+		"build/functions.sh":   {Data: []byte("build_docker_images() {\n  docker build -q -t app .\n}\n")},
+	})
+	var got []string
+	for _, f := range p.Lint() {
+		got = append(got, f.Path+":"+itoa(f.Line)+" "+f.Message)
+	}
+	want := "build/functions.sh:2 docker build needs a Docker daemon, which these runners do not have (job build runs build/bazel-build.sh, then build/functions.sh)"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("findings %q, want [%q]", got, want)
 	}
 }

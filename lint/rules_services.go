@@ -32,14 +32,16 @@ var dockerImage = sync.OnceValue(func() *regexp.Regexp {
 })
 
 // dindImage reports whether a service image is Docker-in-Docker: the
-// official docker image's dind tags, or any image whose name says dind
-// (registry.gitlab.com/libvirt/libvirt-ci/docker-dind, a mirror's copy).
+// official docker image's dind tags, any image whose name says dind
+// (registry.gitlab.com/libvirt/libvirt-ci/docker-dind, a mirror's copy),
+// or a dind tag of another registry's copy or image
+// ($CI_REGISTRY_PULL/docker:18.09-dind, donaldrich/docker-runner:dind).
 func dindImage(name string) bool {
 	if dockerImage().MatchString(name) {
 		return strings.Contains(name, "dind")
 	}
-	repo, _, _ := strings.Cut(name, ":")
-	return strings.Contains(path.Base(repo), "dind")
+	repo, tag, _ := strings.Cut(path.Base(name), ":")
+	return strings.Contains(repo, "dind") || strings.Contains(tag, "dind")
 }
 
 // services lists the job's services: the entry and, per item, its node and name.
@@ -111,7 +113,7 @@ func checkDindService(c *checker, v *jobView) {
 // ssh deploy in docker:latest) only uses it as an Alpine shell, which these
 // runners run as well: nothing is reported.
 func checkDockerImage(c *checker, v *jobView) {
-	if v.image == nil || !dockerImage().MatchString(v.imageName) {
+	if v.image == nil || !dockerImage().MatchString(v.imageName) || v.remoteDaemon() {
 		return
 	}
 	if !v.mayCallDocker() && !v.scriptUnread() {
@@ -147,7 +149,7 @@ func checkDockerImage(c *checker, v *jobView) {
 func dockerVariable(name, rule string) func(*checker, *jobView) {
 	return func(c *checker, v *jobView) {
 		_, e := v.variable(name)
-		if e == nil {
+		if e == nil || name == "DOCKER_HOST" && v.remoteDaemon() {
 			return
 		}
 		c.report(v, rule, e.File, e.Line(), e.KeyNode.Column,
