@@ -274,6 +274,23 @@ Docker:
 			note: "trusts gitlab-ci-local-registry:5000 over plain HTTP",
 		},
 		{
+			// MxNxPx/gitlab-cicd-demo: the flag reaches dockerd through an
+			// entrypoint that starts it, by a variable.
+			name: "a job whose dind entrypoint trusts a registry over plain HTTP",
+			ci: `variables:
+  DOCKER_DAEMON_OPTIONS: "--insecure-registry=${CI_REGISTRY}"
+services:
+  - name: docker:19.03.1-dind
+    entrypoint: [ "sh", "-c", "dockerd-entrypoint.sh ${DOCKER_DAEMON_OPTIONS}" ]
+build:
+  image: docker:latest
+  script:
+    - docker build -t $CI_REGISTRY_IMAGE .
+    - docker push $CI_REGISTRY_IMAGE
+`,
+			note: "trusts ${CI_REGISTRY} over plain HTTP",
+		},
+		{
 			// DragonString/Bell-Smart-Home: Spring Boot's buildpacks reach
 			// the dind service through the address and certificates its
 			// template sets; no docker command names the daemon.

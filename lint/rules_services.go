@@ -249,15 +249,25 @@ func insecureRegistry(v *jobView) string {
 	}
 	_, items := services(v)
 	for _, item := range items {
-		command := serviceKey(item, "command")
-		if command == nil {
-			continue
-		}
-		for _, arg := range command.Content {
-			if host, ok := strings.CutPrefix(arg.Value, "--insecure-registry="); ok {
-				return "the Docker-in-Docker service trusts " + host + " over plain HTTP (--insecure-registry): BuildKit and crane reach it only when told (registry.insecure=true in the build's --output, crane --insecure); change the job by hand"
+		// The flag comes as the service's command, or inside an entrypoint
+		// that starts dockerd itself, often through a variable
+		// (entrypoint: [sh, -c, "dockerd-entrypoint.sh ${DOCKER_DAEMON_OPTIONS}"]).
+		for _, key := range []string{"command", "entrypoint"} {
+			args := serviceKey(item, key)
+			if args == nil {
+				continue
+			}
+			for _, arg := range append([]*yaml.Node{args}, args.Content...) {
+				if m := insecureFlag().FindStringSubmatch(v.expand(arg.Value)); m != nil {
+					return "the Docker-in-Docker service trusts " + m[1] + " over plain HTTP (--insecure-registry): BuildKit and crane reach it only when told (registry.insecure=true in the build's --output, crane --insecure); change the job by hand"
+				}
 			}
 		}
 	}
 	return ""
 }
+
+// insecureFlag matches dockerd's --insecure-registry flag and its host.
+var insecureFlag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`--insecure-registry[= ]+["']?([^\s"']+)`)
+})
