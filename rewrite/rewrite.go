@@ -236,8 +236,8 @@ var manualHints = map[string]string{
 	"compose":                  "docker compose needs a Docker daemon: run its services under the job's services: and its commands in the job",
 	"bake":                     "buildctl has no bake: build each target with buildctl-daemonless.sh build",
 	"inspect":                  "read the image from the registry with crane (crane digest, crane config, crane manifest)",
-	"save":                     "crane pull IMAGE FILE.tar writes an image from the registry to a tarball",
-	"load":                     "there is no local image store: crane push FILE.tar IMAGE pushes a tarball to the registry",
+	"save":                     "crane pull IMAGE FILE.tar writes an image from the registry to a tarball; an image the job builds goes to one from the build itself (buildctl-daemonless.sh build ... --output type=docker,name=IMAGE,dest=FILE.tar)",
+	"load":                     "there is no local image store: crane push FILE.tar IMAGE pushes a tarball to the registry, and a scanner reads it where it is (trivy image --input FILE.tar)",
 	"buildx imagetools create": "crane copy SRC DST copies an image; crane index append builds a multi-platform index",
 }
 
