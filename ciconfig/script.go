@@ -2,6 +2,7 @@ package ciconfig
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -109,7 +110,8 @@ func scalarCommands(sec string, e *Entry, n *yaml.Node, f *File) []Command {
 			// app &&", then docker's lines, then the closing quote): its
 			// lines are words of one command, run on that host, not the
 			// job's commands. A quote never closed opens nothing.
-			if openQuote(text) == 0 || !closesLater(lines[i+1:], openQuote(text)) {
+			q := openQuote(text)
+			if q == 0 || !slices.ContainsFunc(lines[i+1:], func(l string) bool { return strings.IndexByte(l, q) >= 0 }) {
 				break
 			}
 			i++
@@ -160,12 +162,6 @@ func openQuote(text string) byte {
 		}
 	}
 	return q
-}
-
-// closesLater reports whether a quote left open is closed on one of the
-// lines that follow.
-func closesLater(lines []string, q byte) bool {
-	return strings.IndexByte(strings.Join(lines, "\n"), q) >= 0
 }
 
 // heredocDelims returns the delimiters of the here-documents a command line

@@ -47,8 +47,11 @@ func shellTag(j *ciconfig.Job) string {
 		return ""
 	}
 	for _, n := range tags.Value.Content {
+		if n.Kind != yaml.ScalarNode {
+			continue
+		}
 		words := strings.FieldsFunc(strings.ToLower(n.Value), func(r rune) bool { return strings.ContainsRune("-_.:/ ", r) })
-		if n.Kind == yaml.ScalarNode && slices.Contains(words, "shell") {
+		if slices.Contains(words, "shell") {
 			return n.Value
 		}
 	}
@@ -188,8 +191,8 @@ func (v *jobView) daemonLibrary() string {
 	for _, cmd := range v.cmds {
 		// The platform guide's tools, which the fixes write, need no
 		// daemon.
-		word := path.Base(strings.Fields(cmd.Text + " x")[0])
-		if trivialCommand(cmd.Text) || installsCrane(cmd.Text) || slices.Contains([]string{"buildctl-daemonless.sh", "buildctl", "crane"}, word) {
+		word, _, _ := strings.Cut(cmd.Text, " ")
+		if trivialCommand(cmd.Text) || installsCrane(cmd.Text) || slices.Contains([]string{"buildctl-daemonless.sh", "buildctl", "crane"}, path.Base(word)) {
 			continue
 		}
 		return firstWords(cmd.Text)

@@ -211,15 +211,31 @@ func localHandOff(v *jobView) (string, string) {
 			continue
 		}
 		theirs := all[other]
-		for _, pair := range [][2][]string{{mine.built, append(slices.Clone(theirs.fromStore), theirs.used...)}, {theirs.built, append(slices.Clone(mine.fromStore), mine.used...)}} {
-			for _, name := range pair[0] {
-				if localOnly(name) && slices.Contains(pair[1], name) {
-					return name, other
-				}
-			}
+		if name := sharedLocal(mine.built, theirs.taken()); name != "" {
+			return name, other
+		}
+		if name := sharedLocal(theirs.built, mine.taken()); name != "" {
+			return name, other
 		}
 	}
 	return "", ""
+}
+
+// taken are the images a job takes from the daemon's store without
+// building them: those it runs or pushes, and those it tags.
+func (images imagesOfJob) taken() []string {
+	return slices.Concat(images.used, images.fromStore)
+}
+
+// sharedLocal returns the first of built, a name without a registry, that
+// taken holds; "".
+func sharedLocal(built, taken []string) string {
+	for _, name := range built {
+		if localOnly(name) && slices.Contains(taken, name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // localOnly reports whether an image name has neither a registry nor a
