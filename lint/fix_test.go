@@ -291,6 +291,26 @@ build:
 			note: "trusts ${CI_REGISTRY} over plain HTTP",
 		},
 		{
+			// 0000sai/gitlab-cicd-project and Ragadeep's push.yml: the push
+			// job's push went on the promise that the build would push
+			// (push=true), and the build is left to a person.
+			name: "a push job whose build is not fixed",
+			ci: `stages: [build, push]
+build:
+  stage: build
+  script:
+    - mvn clean package
+    - docker build -t $IMG .
+    - trivy image $IMG
+push:
+  stage: push
+  image: docker:27
+  script:
+    - docker push $IMG
+`,
+			note: "job push would no longer push ${IMG}, and no other job would push it",
+		},
+		{
 			// DragonString/Bell-Smart-Home: Spring Boot's buildpacks reach
 			// the dind service through the address and certificates its
 			// template sets; no docker command names the daemon.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/ci-doctor/ci-doctor/ciconfig"
 	"github.com/ci-doctor/ci-doctor/edit"
+	"github.com/ci-doctor/ci-doctor/rewrite"
 )
 
 // FixPlan is what a fix would write, computed and checked in memory before
@@ -66,7 +68,8 @@ const maxFixes = 500
 // hold no key twice and include what it included), and the project is
 // linted again, until no fixable finding is left. Then the whole result is
 // checked: no job may call a tool its image lacks (BuildKit's scripts,
-// crane) that it did not call before. A fix that fails a check is not
+// crane) that it did not call before, and every image the pipeline pushed
+// is still pushed by some job. A fix that fails a check is not
 // made, and the plan starts again without it: its finding stays, with the
 // reason. sel limits the fixes (diagnose: the rules that confirm the root
 // cause, in the failed job).
@@ -221,8 +224,9 @@ func planOnce(start *ciconfig.Config, opts Options, sel Selection, base *overlay
 }
 
 // blameTools checks the whole result for jobs that would call a tool their
-// image lacks and did not before, and returns the fixes of those jobs
-// with the reason, to be left out.
+// image lacks and did not before, and for images the pipeline pushed that
+// no job would push any more, and returns the fixes of those jobs with the
+// reason, to be left out.
 func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]string {
 	if len(plan.Fixed) == 0 {
 		return nil
@@ -238,6 +242,27 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 		}
 	}
 	blamed := map[string]string{}
+	// An image the pipeline pushed before must still be pushed: a push
+	// that a fix deleted because another job's build would push it
+	// itself (push=true) holds only if that build was fixed too.
+	still := map[string]bool{}
+	for _, names := range pushedImages(after) {
+		for _, name := range names {
+			still[name] = true
+		}
+	}
+	for job, names := range pushedImages(before) {
+		for _, name := range names {
+			if still[name] {
+				continue
+			}
+			for _, f := range plan.Fixed {
+				if slices.Contains(f.Jobs, job) {
+					blamed[identity(f)] = "job " + job + " would no longer push " + name + ", and no other job would push it"
+				}
+			}
+		}
+	}
 	for _, j := range after.Jobs {
 		for _, m := range missingTools(j) {
 			if had[m.key(j.Name)] {
@@ -265,6 +290,33 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 		}
 	}
 	return blamed
+}
+
+// pushedImages returns, by job, the names its script pushes to a registry
+// (rewrite.RefKey's form): those of its docker pushes, of its BuildKit
+// builds' outputs with push=true, and the targets of its crane copies and
+// pushes.
+func pushedImages(cfg *ciconfig.Config) map[string][]string {
+	out := map[string][]string{}
+	for _, j := range cfg.Jobs {
+		var names []string
+		for _, cmd := range j.Commands() {
+			for _, d := range rewrite.DockerCommands(cmd.Text) {
+				if d.Sub == "push" && len(d.Args) > 0 {
+					names = append(names, d.Args[len(d.Args)-1].Value)
+				}
+			}
+			names = append(names, rewrite.BuildctlPushes(cmd.Text)...)
+			if w := rewrite.Words(cmd.Text); len(w) > 3 && path.Base(w[0].Value) == "crane" && (w[1].Value == "copy" || w[1].Value == "cp" || w[1].Value == "push") {
+				names = append(names, w[len(w)-1].Value)
+			}
+		}
+		for i, n := range names {
+			names[i] = rewrite.RefKey(n)
+		}
+		out[j.Name] = names
+	}
+	return out
 }
 
 // identity names a finding across rounds of fixes, whose edits move its

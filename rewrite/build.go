@@ -315,14 +315,17 @@ func isVarRef(v string) bool {
 
 // BuildctlPushes returns the names that a buildctl command line (buildctl
 // or buildctl-daemonless.sh build) pushes: those of its image outputs with
-// push=true. The output is a CSV field list, as Buildctl writes it.
+// push=true. The output is a CSV field list, as Buildctl writes it. The
+// build may come after other words of the line (a retry loop's for ... do).
 func BuildctlPushes(line string) []string {
 	words := Words(line)
-	if len(words) == 0 || !strings.HasPrefix(path.Base(words[0].Value), "buildctl") {
+	start := slices.IndexFunc(words, func(w Word) bool { return strings.HasPrefix(path.Base(w.Value), "buildctl") })
+	if start < 0 {
 		return nil
 	}
 	var out []string
-	for i, w := range words {
+	for i, w := range words[start:] {
+		i += start
 		spec, ok := strings.CutPrefix(w.Value, "--output=")
 		if w.Value == "--output" && i+1 < len(words) {
 			spec, ok = words[i+1].Value, true

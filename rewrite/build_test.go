@@ -202,6 +202,8 @@ func TestBuildctlPushes(t *testing.T) {
 		{`buildctl build --output=type=image,\"name=$IMAGE:1,$IMAGE:latest\",push=true`, []string{"$IMAGE:1", "$IMAGE:latest"}},
 		{"buildctl-daemonless.sh build --output type=image,name=app:1", nil},
 		{"echo --output type=image,name=app:1,push=true", nil},
+		// ascovale/greedys-api's retry loop around the build
+		{`for i in 1 2 3; do buildctl-daemonless.sh build --output type=image,\"name=$A,$B\",push=true && break; done`, []string{"$A", "$B"}},
 	}
 	for _, tt := range tests {
 		if got := BuildctlPushes(tt.line); !reflect.DeepEqual(got, tt.want) {

@@ -59,6 +59,10 @@ func rawFrom(w Word, n int) string {
 // $IMAGE:1 and ${IMAGE}:1 are the same reference.
 func key(raw string) string { return keyOf(unquote(raw)) }
 
+// RefKey is the form in which image references given as values (unquoted)
+// compare equal however their variables are written ($X-a and ${X}-a).
+func RefKey(v string) string { return keyOf(v) }
+
 // keyOf is key for a value.
 func keyOf(v string) string {
 	var b strings.Builder
