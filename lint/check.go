@@ -38,6 +38,9 @@ type checker struct {
 	// images are what each job does with images, by job name
 	// (jobImages), made on first use.
 	images map[string]imagesOfJob
+	// scripts are the repository's shell scripts read so far (script),
+	// nil for one that could not be read: jobs often run the same one.
+	scripts map[string]*ciconfig.File
 }
 
 // Lint runs every rule over every job that runs and returns the findings

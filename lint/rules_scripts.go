@@ -39,11 +39,10 @@ func reportScript(c *checker, v *jobView, name, chain string, seen map[string]bo
 		return
 	}
 	seen[name] = true
-	src, err := c.opts.ReadFile(name)
-	if err != nil {
+	f := c.script(name)
+	if f == nil {
 		return
 	}
-	f := ciconfig.PlainFile(name, src)
 	for n := 1; n <= f.NumLines(); n++ {
 		text := f.Line(n)
 		trimmed := strings.TrimLeft(text, " \t")
@@ -71,6 +70,23 @@ func reportScript(c *checker, v *jobView, name, chain string, seen map[string]bo
 			fmt.Sprintf("docker%s needs a Docker daemon, which these runners do not have (job %s runs %s)", sub, v.job.Name, chain),
 			noteOnly("ci-doctor does not rewrite the repository's scripts: change it by hand, with BuildKit rootless for builds and crane for registry work"))
 	}
+}
+
+// script returns the repository's script at name, read once per lint
+// however many jobs run it; nil when it cannot be read.
+func (c *checker) script(name string) *ciconfig.File {
+	if f, ok := c.scripts[name]; ok {
+		return f
+	}
+	var f *ciconfig.File
+	if src, err := c.opts.ReadFile(name); err == nil {
+		f = ciconfig.PlainFile(name, src)
+	}
+	if c.scripts == nil {
+		c.scripts = map[string]*ciconfig.File{}
+	}
+	c.scripts[name] = f
+	return f
 }
 
 // scriptPath returns the repository path of the shell script a command

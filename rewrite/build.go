@@ -324,8 +324,8 @@ func BuildctlPushes(line string) []string {
 		return nil
 	}
 	var out []string
-	for i, w := range words[start:] {
-		i += start
+	for i := start; i < len(words); i++ {
+		w := words[i]
 		spec, ok := strings.CutPrefix(w.Value, "--output=")
 		if w.Value == "--output" && i+1 < len(words) {
 			spec, ok = words[i+1].Value, true
