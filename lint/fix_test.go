@@ -311,6 +311,36 @@ push:
 			note: "job push would no longer push ${IMG}, and no other job would push it",
 		},
 		{
+			// Ragadeep's push.yml: one template's fix serves several push
+			// jobs; its note names the first of them, on every run.
+			name: "a template's push whose builds are not fixed",
+			ci: `stages: [build, push]
+.build:
+  stage: build
+  script:
+    - docker build -t $NAME .
+    - trivy image $NAME
+.push:
+  stage: push
+  image: docker:27
+  script:
+    - docker push $NAME
+build_a:
+  extends: .build
+  variables: {NAME: a}
+build_b:
+  extends: .build
+  variables: {NAME: b}
+push_a:
+  extends: .push
+  variables: {NAME: a}
+push_b:
+  extends: .push
+  variables: {NAME: b}
+`,
+			note: "job push_a would no longer push ${NAME}, and no other job would push it",
+		},
+		{
 			// DragonString/Bell-Smart-Home: Spring Boot's buildpacks reach
 			// the dind service through the address and certificates its
 			// template sets; no docker command names the daemon.

@@ -251,14 +251,18 @@ func blameTools(before *ciconfig.Config, plan *FixPlan, ov *overlay) map[string]
 			still[name] = true
 		}
 	}
-	for job, names := range pushedImages(before) {
-		for _, name := range names {
+	// In the configuration's order of jobs, and the first reason kept: a
+	// fix shared by several jobs (a template's) names the same job each
+	// time.
+	pushed := pushedImages(before)
+	for _, j := range before.Jobs {
+		for _, name := range pushed[j.Name] {
 			if still[name] {
 				continue
 			}
 			for _, f := range plan.Fixed {
-				if slices.Contains(f.Jobs, job) {
-					blamed[identity(f)] = "job " + job + " would no longer push " + name + ", and no other job would push it"
+				if id := identity(f); slices.Contains(f.Jobs, j.Name) && blamed[id] == "" {
+					blamed[id] = "job " + j.Name + " would no longer push " + name + ", and no other job would push it"
 				}
 			}
 		}
