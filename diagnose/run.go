@@ -133,6 +133,17 @@ func (s *run) applyMatches(before []byte) {
 	s.matches = s.matches[:0]
 }
 
+// vetoed reports whether an unless pattern dropped a trigger of signature
+// id.
+func (s *run) vetoed(id string) bool {
+	for i := range s.states {
+		if s.states[i].sig.ID == id {
+			return s.states[i].vetoed
+		}
+	}
+	return false
+}
+
 // resolvePending settles the candidates whose window has closed before line num.
 func (s *run) resolvePending(num int) {
 	if s.pendingSigs == 0 {

@@ -68,10 +68,15 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		return rep, nil
 	}
 	rep2 := again.finish()
-	// A cause read whole replaces one read on a piece; a joined reading
-	// that names none has joined what a terminal never cut (two lines that
-	// happen to be as long), and the first reading stands.
-	if root2 := rep2.RootCause(); root2 == nil || (!rewrapped && root != nil && root2.Priority <= root.Priority) {
+	// A cause read whole replaces one read on a piece. A joined reading
+	// that names none has mostly joined what a terminal never cut (two
+	// lines that happen to be as long, a table's rows), and the first
+	// reading stands; but when the words after the wrap vetoed the first
+	// reading's cause (a warning that the tool went on, a retry) in a log
+	// that a terminal surely cut, the joined reading was right to name none.
+	root2 := rep2.RootCause()
+	overruled := root2 == nil && rewrapped && u.sure && again.vetoed(root.ID)
+	if root2 == nil && !overruled || root2 != nil && !rewrapped && root != nil && root2.Priority <= root.Priority {
 		return rep, nil
 	}
 	if u != nil {

@@ -287,6 +287,9 @@ type unwrapped struct {
 	// lines holds, for each line of text, the input lines it was joined
 	// from.
 	lines []joinedLine
+	// sure says that the log's widest lines are different lines as wide:
+	// a terminal cut them (see wrapWidth).
+	sure bool
 }
 
 // joinedLine is one line of an unwrapped log.
@@ -431,7 +434,7 @@ func unwrap(log []byte) *unwrapped {
 		}
 		return perhapsCut
 	}
-	u := &unwrapped{}
+	u := &unwrapped{sure: sure}
 	joined := false
 	for i := 0; i < len(lines); i++ {
 		start := len(u.text)
@@ -599,8 +602,7 @@ func (u *unwrapped) cutAt(n int) bool {
 }
 
 // renumber maps the lines and columns of a report made from an unwrapped
-// log back to the input's. It is only used on a report that names a
-// cause, so the fallback's lines need no mapping.
+// log back to the input's. The fallback's lines keep their joined text.
 func (r *Report) renumber(u *unwrapped) {
 	line := func(n int) int {
 		n, _ = u.at(n, 1)
@@ -615,4 +617,20 @@ func (r *Report) renumber(u *unwrapped) {
 		}
 	}
 	r.Job.FailureLine = line(r.Job.FailureLine)
+	if h := r.Unmatched; h != nil {
+		for _, ev := range append([]*Evidence{h.LastCommand, h.Key}, pointers(h.Lines)...) {
+			if ev != nil {
+				ev.Line = line(ev.Line)
+			}
+		}
+	}
+}
+
+// pointers returns a pointer to each of evs.
+func pointers(evs []Evidence) []*Evidence {
+	ps := make([]*Evidence, len(evs))
+	for i := range evs {
+		ps[i] = &evs[i]
+	}
+	return ps
 }

@@ -115,6 +115,27 @@ func TestDiagnoseRewrapped(t *testing.T) {
 	}
 }
 
+// TestDiagnoseRewrappedVetoed checks that words a terminal cut onto the
+// next line still veto a cause: act's pull that "failed with credentials"
+// and goes on "retrying without them" (a real excerpt) gets no cause
+// wrapped at 80 columns, as it gets none whole, and its fallback points at
+// the input's lines.
+func TestDiagnoseRewrappedVetoed(t *testing.T) {
+	m := builtinMatcher(t)
+	log, err := os.ReadFile("../testdata/logs/holdout/none--act-stale-creds-pull-retried.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped := wrapAt(string(log), 80)
+	r := diagnoseString(t, m, wrapped)
+	if root := r.RootCause(); root != nil {
+		t.Fatalf("root cause wrapped = %s at line %d, want none", root.ID, root.Line)
+	}
+	if n := len(strings.Split(wrapped, "\n")); r.Unmatched == nil || r.Unmatched.Key == nil || r.Unmatched.Key.Line >= n {
+		t.Fatalf("fallback = %+v, want a key line among the input's %d lines", r.Unmatched, n)
+	}
+}
+
 // TestUnwrapPasted joins the pieces of a message that a paste wrapped with
 // its prefix on every piece, and one that a terminal cut in the middle of a
 // word at its width.

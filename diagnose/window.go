@@ -34,6 +34,8 @@ type sigState struct {
 	// candidates of one line (triggers waiting for different near lines)
 	// that are both confirmed count once.
 	recorded int
+	// vetoed says that an unless pattern dropped one of its triggers.
+	vetoed bool
 }
 
 type sighting struct {
@@ -280,6 +282,7 @@ func (st *sigState) resolve(s *run, num int) {
 			st.record(c)
 			st.recorded = c.ev.Line
 		}
+		st.vetoed = st.vetoed || c.vetoed
 	}
 	st.pending = kept
 	if len(kept) == 0 {
