@@ -116,7 +116,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 		}
 		for i, r := range st.unless {
-			if r.line > 0 && r.line >= num-st.unlessWithin(i) {
+			if r.line > 0 && r.line >= num-st.unlessWithin(i) && st.sameAs(i, c.groups, r.groups) {
 				c.vetoed = true
 			}
 		}
@@ -155,7 +155,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			continue
 		}
 		if ref.role == signatures.RoleUnless {
-			if num <= c.ev.Line+st.unlessWithin(ref.idx) {
+			if num <= c.ev.Line+st.unlessWithin(ref.idx) && st.sameAs(ref.idx, c.groups, sight.groups) {
 				c.vetoed = true
 			}
 			continue
@@ -221,6 +221,14 @@ func (st *sigState) unlessWithin(i int) int {
 	return st.sig.Window
 }
 
+// sameAs reports whether unless pattern i, which captured unlessGroups,
+// may veto a trigger that captured groups: always, unless the pattern
+// names a group (its same:) that both must have captured alike.
+func (st *sigState) sameAs(i int, groups, unlessGroups map[string]string) bool {
+	name := st.sig.Unless[i].Same
+	return name == "" || groups[name] != "" && groups[name] == unlessGroups[name]
+}
+
 // sameLine tries the requires, captures and unless patterns of a signature
 // whose window is 0 on its trigger's line, the only line where they count.
 func (st *sigState) sameLine(c *candidate, text []byte) {
@@ -235,8 +243,12 @@ func (st *sigState) sameLine(c *candidate, text []byte) {
 			c.addSighting(sighting{line: c.ev.Line, groups: groups(p, text, loc), ev: c.ev})
 		}
 	}
-	for _, p := range st.sig.Unless {
-		c.vetoed = c.vetoed || p.Regexp().Match(text)
+	for i, p := range st.sig.Unless {
+		if p.Same == "" {
+			c.vetoed = c.vetoed || p.Regexp().Match(text)
+		} else if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {
+			c.vetoed = c.vetoed || st.sameAs(i, c.groups, groups(p, text, loc))
+		}
 	}
 }
 

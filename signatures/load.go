@@ -185,7 +185,7 @@ func yamlError(file string, err error) error {
 // UnmarshalYAML keeps the position of a pattern so that a bad one can be
 // reported where it was written. A trigger may also be written as a
 // mapping, `{pattern: ..., near: ..., within: N}`, and an unless as
-// `{pattern: ..., within: N}`.
+// `{pattern: ..., within: N}` or `{pattern: ..., within: N, same: GROUP}`.
 func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	p.Line, p.Column = n.Line, n.Column
 	if n.Kind == yaml.MappingNode {
@@ -193,6 +193,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			Pattern *Pattern `yaml:"pattern"`
 			Near    *Pattern `yaml:"near"`
 			Within  int      `yaml:"within"`
+			Same    string   `yaml:"same"`
 		}
 		if err := n.Decode(&m); err != nil {
 			return err
@@ -201,7 +202,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			return fmt.Errorf("line %d: a pattern written as a mapping needs the key pattern, and near (a trigger) or within (an unless)", n.Line)
 		}
 		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
-		p.Near, p.Within = m.Near, m.Within
+		p.Near, p.Within, p.Same = m.Near, m.Within, m.Same
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
@@ -209,6 +210,25 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	}
 	p.Source = n.Value
 	return nil
+}
+
+// validateSame checks an unless's same: the group it names is captured by
+// the unless and by at least one trigger, or no trigger could ever be
+// vetoed by it.
+func (s *Signature) validateSame(r Role, p *Pattern) error {
+	if r != RoleUnless {
+		return fmt.Errorf("same: is for unless patterns only")
+	}
+	if p.Regexp().SubexpIndex(p.Same) < 0 {
+		return fmt.Errorf("same: %q is not a group of the unless pattern", p.Same)
+	}
+	// The triggers were validated first (see validate).
+	for _, t := range s.PatternsOf(RoleTrigger) {
+		if t.Regexp().SubexpIndex(p.Same) >= 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("same: %q is not a group of any trigger", p.Same)
 }
 
 func (s *Signature) validate() error {
@@ -245,6 +265,11 @@ func (s *Signature) validate() error {
 			}
 			if err := p.compile(); err != nil {
 				return fail(p.Line, "%s: %v", s.ID, err)
+			}
+			if p.Same != "" {
+				if err := s.validateSame(r, p); err != nil {
+					return fail(p.Line, "%s: %v", s.ID, err)
+				}
 			}
 			if p.Near == nil {
 				switch {

@@ -66,6 +66,11 @@ type Pattern struct {
 	// signature's window: a tool that goes past a failure may say so only
 	// after the whole message it quoted. 0 is the window.
 	Within int
+	// Same, on an unless, names a group that the unless and the trigger
+	// both capture: the unless vetoes only a trigger that captured the same
+	// text ("Successfully pulled image" of the very image whose pull
+	// failed, not of another container's).
+	Same string
 
 	// Literals are lower-cased strings (internal/relit) of which every
 	// match contains at least one, so a line that holds none of them cannot

@@ -108,6 +108,9 @@ func pattern(p *signatures.Pattern) string {
 	if p.Within != 0 {
 		f += fmt.Sprintf(", Within: %d", p.Within)
 	}
+	if p.Same != "" {
+		f += fmt.Sprintf(", Same: %q", p.Same)
+	}
 	return f
 }
 
