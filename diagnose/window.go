@@ -36,6 +36,8 @@ type sigState struct {
 	recorded int
 	// vetoed says that an unless pattern dropped one of its triggers.
 	vetoed bool
+	// lastGroups are the groups of the last trigger that captured any.
+	lastGroups map[string]string
 }
 
 type sighting struct {
@@ -46,11 +48,15 @@ type sighting struct {
 
 // candidate is a trigger line waiting for the lines after it.
 type candidate struct {
-	ev       Evidence
-	column   int
-	section  string
-	groups   map[string]string
-	context  []Evidence
+	ev      Evidence
+	column  int
+	section string
+	groups  map[string]string
+	context []Evidence
+	// earlier are the groups of the signature's last trigger before this
+	// one that captured any: a bare "Error: ErrImagePull" under 'Failed to
+	// pull image "busybox"' is about that image (see sameAs).
+	earlier  map[string]string
 	required []bool
 	vetoed   bool
 	extra    []Evidence
@@ -89,6 +95,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			column:   s.cur.Indent + runeColumn(text, matchStart(p, loc)),
 			section:  s.cur.Section,
 			groups:   groups(p, text, loc),
+			earlier:  st.lastGroups,
 			required: make([]bool, len(st.requires)),
 			near:     st.nearOf[ref.idx],
 			until:    num + st.reach,
@@ -99,6 +106,9 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 		}
 		if st.finding == nil {
 			c.context = s.contextLines(before, num, 2)
+		}
+		if len(c.groups) > 0 {
+			st.lastGroups = c.groups
 		}
 		if w == 0 {
 			st.sameLine(&c, text)
@@ -116,7 +126,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 		}
 		for i, r := range st.unless {
-			if r.line > 0 && r.line >= num-st.unlessWithin(i) && st.sameAs(i, c.groups, r.groups) {
+			if r.line > 0 && r.line >= num-st.unlessWithin(i) && st.sameAs(i, &c, r.groups) {
 				c.vetoed = true
 			}
 		}
@@ -155,7 +165,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			continue
 		}
 		if ref.role == signatures.RoleUnless {
-			if num <= c.ev.Line+st.unlessWithin(ref.idx) && st.sameAs(ref.idx, c.groups, sight.groups) {
+			if num <= c.ev.Line+st.unlessWithin(ref.idx) && st.sameAs(ref.idx, c, sight.groups) {
 				c.vetoed = true
 			}
 			continue
@@ -222,11 +232,19 @@ func (st *sigState) unlessWithin(i int) int {
 }
 
 // sameAs reports whether unless pattern i, which captured unlessGroups,
-// may veto a trigger that captured groups: always, unless the pattern
-// names a group (its same:) that both must have captured alike.
-func (st *sigState) sameAs(i int, groups, unlessGroups map[string]string) bool {
+// may veto candidate c: always, unless the pattern names a group (its
+// same:) that both must have captured alike; a trigger without the group
+// takes it from the signature's trigger before it.
+func (st *sigState) sameAs(i int, c *candidate, unlessGroups map[string]string) bool {
 	name := st.sig.Unless[i].Same
-	return name == "" || groups[name] != "" && groups[name] == unlessGroups[name]
+	if name == "" {
+		return true
+	}
+	v := c.groups[name]
+	if v == "" {
+		v = c.earlier[name]
+	}
+	return v != "" && v == unlessGroups[name]
 }
 
 // sameLine tries the requires, captures and unless patterns of a signature
@@ -247,7 +265,7 @@ func (st *sigState) sameLine(c *candidate, text []byte) {
 		if p.Same == "" {
 			c.vetoed = c.vetoed || p.Regexp().Match(text)
 		} else if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {
-			c.vetoed = c.vetoed || st.sameAs(i, c.groups, groups(p, text, loc))
+			c.vetoed = c.vetoed || st.sameAs(i, c, groups(p, text, loc))
 		}
 	}
 }
