@@ -618,19 +618,13 @@ func (r *Report) renumber(u *unwrapped) {
 	}
 	r.Job.FailureLine = line(r.Job.FailureLine)
 	if h := r.Unmatched; h != nil {
-		for _, ev := range append([]*Evidence{h.LastCommand, h.Key}, pointers(h.Lines)...) {
+		for _, ev := range []*Evidence{h.LastCommand, h.Key} {
 			if ev != nil {
 				ev.Line = line(ev.Line)
 			}
 		}
+		for i := range h.Lines {
+			h.Lines[i].Line = line(h.Lines[i].Line)
+		}
 	}
-}
-
-// pointers returns a pointer to each of evs.
-func pointers(evs []Evidence) []*Evidence {
-	ps := make([]*Evidence, len(evs))
-	for i := range evs {
-		ps[i] = &evs[i]
-	}
-	return ps
 }

@@ -92,7 +92,7 @@ func rewriteCp(cmd DockerCmd, ctx Context) Result {
 	}
 	image := ""
 	for _, c := range ctx.Containers {
-		if key(c.Name) == keyOf(name) {
+		if key(c.Name) == RefKey(name) {
 			image = c.Image
 		}
 	}
@@ -298,7 +298,7 @@ func mountSpec(v string) (string, string) {
 // projectDir reports whether a volume source is the directory the job runs
 // in: its checkout.
 func projectDir(v string) bool {
-	switch strings.TrimSuffix(keyOf(v), "/") {
+	switch strings.TrimSuffix(RefKey(v), "/") {
 	case "${PWD}", "$(pwd)", "`pwd`", ".", "${CI_PROJECT_DIR}", "${CI_BUILDS_DIR}/${CI_PROJECT_PATH}":
 		return true
 	}

@@ -57,14 +57,12 @@ func rawFrom(w Word, n int) string {
 // key is the form in which image references and container names are
 // compared: unquoted, with $NAME written ${NAME}, so that "$IMAGE:1",
 // $IMAGE:1 and ${IMAGE}:1 are the same reference.
-func key(raw string) string { return keyOf(unquote(raw)) }
+func key(raw string) string { return RefKey(unquote(raw)) }
 
-// RefKey is the form in which image references given as values (unquoted)
-// compare equal however their variables are written ($X-a and ${X}-a).
-func RefKey(v string) string { return keyOf(v) }
-
-// keyOf is key for a value.
-func keyOf(v string) string {
+// RefKey is key for a value: the form in which image references given as
+// values (unquoted) compare equal however their variables are written ($X-a
+// and ${X}-a).
+func RefKey(v string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
 		if v[i] == '$' {
