@@ -242,9 +242,18 @@ func unquoteInPlace(b []byte) []byte {
 // errorLevel reports whether a logrus level (the text after "level=")
 // is an error or worse.
 func errorLevel(level []byte) bool {
-	for _, l := range [...]string{"error", "fatal", "panic", `"error"`, `"fatal"`, `"panic"`} {
-		if after, ok := bytes.CutPrefix(level, []byte(l)); ok && (len(after) == 0 || after[0] == ' ') {
-			return true
+	return levelIs(level, "error", "fatal", "panic")
+}
+
+// levelIs reports whether a logrus level (the text after "level=") is one
+// of names, bare or quoted as logrus quotes it in JSON-like output.
+func levelIs(level []byte, names ...string) bool {
+	for _, n := range names {
+		if after, ok := bytes.CutPrefix(bytes.TrimPrefix(level, []byte(`"`)), []byte(n)); ok {
+			after = bytes.TrimPrefix(after, []byte(`"`))
+			if len(after) == 0 || after[0] == ' ' {
+				return true
+			}
 		}
 	}
 	return false
@@ -452,6 +461,18 @@ func stripLineNumber(text []byte) []byte {
 		return text[i:]
 	}
 	return text
+}
+
+// loggedAsDebug reports whether a line's text is a logrus record of the
+// debug or trace level (`time="..." level=debug msg="..."`, or "DEBU[0000] "
+// on a terminal). Such a record tells how the tool got where it is, and a
+// tool that fails says so again at its error level: okteto's debug note
+// that a context's certificate "has expired" before it goes on is no cause.
+func loggedAsDebug(text []byte) bool {
+	if i := bytes.Index(text, []byte(" level=")); i >= 0 && bytes.HasPrefix(text, []byte("time=")) {
+		return levelIs(text[i+len(" level="):], "debug", "trace")
+	}
+	return len(text) > 5 && text[4] == '[' && (string(text[:4]) == "DEBU" || string(text[:4]) == "TRAC")
 }
 
 // loggedAsError reports whether a raw line is a logrus record of an error

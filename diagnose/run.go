@@ -71,13 +71,16 @@ func (s *run) candidate(raw, before []byte) {
 	s.resolvePending(num)
 	s.hits = s.m.lits.appendAll(s.hits[:0], text)
 	s.folded.reset(text)
+	// A debug record may still veto or confirm what is near it, but it is
+	// never a cause of its own.
+	debug := loggedAsDebug(text)
 	for _, hit := range s.hits {
 		if hit.lit < int(numStructure) {
 			s.structure(structureLiteral(hit.lit), text)
 			continue
 		}
 		for _, ref := range s.m.refs[hit.lit] {
-			if s.seen[ref.id] {
+			if s.seen[ref.id] || debug && ref.role == signatures.RoleTrigger {
 				continue
 			}
 			s.seen[ref.id] = true

@@ -109,6 +109,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// an exception: Python's last line, Java's and JavaScript's first, a Rust thread's panic
 		// (Node.js names its own errors' code: "AssertionError [ERR_ASSERTION]: ...")
 		`|\s*(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[A-Z][A-Z0-9_]+\])?(?::|$)|Exception in thread |thread '[^']*' panicked at ` +
+		// Ruby's namespaced exception, whatever its class is called, as rake prints it under "rake aborted!"
+		// ("TZInfo::DataSourceNotFound: tzinfo-data is not present. ...")
+		`|(?:[A-Z]\w*::)+[A-Z]\w*: \S` +
 		// a Java cause, as Java prints it ("Caused by: ...") and as Jenkins' remoting does, the causes
 		// in reverse ("Caused: java.io.IOException: Backing channel ... is disconnected.")
 		`|\s*Caused(?: by)?: (?:[\w$]+\.)+[A-Z]\w*(?:Error|Exception)\b` +
