@@ -86,3 +86,25 @@ func TestStripPrefixes(t *testing.T) {
 		})
 	}
 }
+
+func TestLoggedAsDebug(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		// okteto's note that it goes on past the certificate (round 166)
+		{`time="2023-08-28T11:35:40+08:00" level=debug msg="context certificate not trusted by system roots: x509: certificate has expired or is not yet valid: "`, true},
+		{`time="2024-11-18T14:38:28Z" level=trace msg="x"`, true},
+		{`time="2024-11-18T14:38:28Z" level="debug" msg="x"`, true},
+		{"DEBU[0000] Using run root /run/user/1000/containers", true},
+		{`time="2024-11-18T14:38:28Z" level=error msg="x"`, false},
+		{`time="2024-11-18T14:38:28Z" level=debugging msg="x"`, false},
+		{"ERRO[0003] error building image", false},
+		{`$ echo level=debug msg="x"`, false},
+	}
+	for _, tt := range tests {
+		if got := loggedAsDebug([]byte(tt.in)); got != tt.want {
+			t.Errorf("loggedAsDebug(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
