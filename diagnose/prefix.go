@@ -469,8 +469,11 @@ func stripLineNumber(text []byte) []byte {
 // tool that fails says so again at its error level: okteto's debug note
 // that a context's certificate "has expired" before it goes on is no cause.
 func loggedAsDebug(text []byte) bool {
-	if i := bytes.Index(text, []byte(" level=")); i >= 0 && bytes.HasPrefix(text, []byte("time=")) {
-		return levelIs(text[i+len(" level="):], "debug", "trace")
+	// Every candidate line comes here: the prefix is checked before the
+	// level is searched for.
+	if bytes.HasPrefix(text, []byte("time=")) {
+		i := bytes.Index(text, []byte(" level="))
+		return i >= 0 && levelIs(text[i+len(" level="):], "debug", "trace")
 	}
 	return len(text) > 5 && text[4] == '[' && (string(text[:4]) == "DEBU" || string(text[:4]) == "TRAC")
 }
