@@ -40,6 +40,13 @@ func (s *run) structure(kind structureLiteral, text []byte) {
 		if bytes.Equal(text, []byte("Job succeeded")) {
 			s.job.Status = "succeeded"
 		}
+	case litFinished:
+		// Jenkins ends a console with the build's result; a build that
+		// succeeded had no root cause, whatever its steps warned of (a
+		// surefire report that could not be written for a full disk).
+		if bytes.Equal(text, []byte("Finished: SUCCESS")) {
+			s.job.Status = "succeeded"
+		}
 	case litFailed:
 		if bytes.HasPrefix(text, []byte("ERROR: Job failed")) {
 			s.job.Status = "failed"

@@ -51,6 +51,7 @@ const (
 	litExecutor
 	litPreparing
 	litSucceeded
+	litFinished
 	litFailed
 	litCommand
 	numStructure
@@ -62,6 +63,7 @@ var structureLiterals = [numStructure]string{
 	litExecutor:  "executor with image",
 	litPreparing: `preparing the "`,
 	litSucceeded: "job succeeded",
+	litFinished:  "finished: success",
 	litFailed:    "error: job failed",
 	litCommand:   "$ ",
 }

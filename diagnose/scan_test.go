@@ -335,6 +335,8 @@ fix: f`)
 			"daemon",
 		},
 		{"succeeded job has no root cause", "Cannot connect to the Docker daemon at x. Is\nJob succeeded\n", ""},
+		{"a Jenkins build that succeeded has none either", "Cannot connect to the Docker daemon at x. Is\nFinished: SUCCESS\n", ""},
+		{"a Jenkins build that failed keeps its cause", "Cannot connect to the Docker daemon at x. Is\nFinished: FAILURE\n", "daemon"},
 		{
 			"a command the script went on after ranks below the last one",
 			"$ ./push.sh\nvery specific failure\n$ ./check.sh\nCannot connect to the Docker daemon at x. Is\nERROR: Job failed: exit code 1\n",
