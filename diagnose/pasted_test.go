@@ -87,7 +87,8 @@ func TestRealCorpusPasted(t *testing.T) {
 // failed: the runner's header, its stages' section markers, the runner 18.7
 // timestamp prefix on every line, colours, and its final ERROR line. Each
 // keeps the root cause it gets as collected. Excerpts that are whole job
-// logs already (the runner's own header or "Job succeeded") are left out.
+// logs already (the runner's own header, "Job succeeded" or Jenkins'
+// "Finished: SUCCESS") are left out.
 func TestRealCorpusInJob(t *testing.T) {
 	m := builtinMatcher(t)
 	const ts = "2026-11-27T12:54:19.022043Z "
@@ -101,7 +102,7 @@ func TestRealCorpusInJob(t *testing.T) {
 	tail := ts + "00O section_end:1733000020:step_script\r\x1b[0K\n" +
 		ts + "00O+\x1b[31;1mERROR: Job failed: command terminated with exit code 1\x1b[0;m\n"
 	eachExcerpt(t, func(name, log string) {
-		if strings.Contains(log, "Running with gitlab-runner") || strings.Contains(log, "Job succeeded") {
+		if strings.Contains(log, "Running with gitlab-runner") || strings.Contains(log, "Job succeeded") || strings.Contains(log, "Finished: SUCCESS") {
 			return
 		}
 		as := rootID(diagnoseString(t, m, log).RootCause())
