@@ -38,8 +38,9 @@ type JobInfo struct {
 	Name  string `json:"name,omitempty"`
 	Stage string `json:"stage,omitempty"`
 	URL   string `json:"url,omitempty"`
-	// Status is "failed", "succeeded" or "unknown" (no final line: an
-	// excerpt, or a log still being written).
+	// Status is "failed", "succeeded" (GitLab's "Job succeeded", or a
+	// Jenkins console's "Finished: SUCCESS") or "unknown" (no final line:
+	// an excerpt, or a log still being written).
 	Status        string `json:"status"`
 	RunnerVersion string `json:"runner_version,omitempty"`
 	Executor      string `json:"executor,omitempty"`
