@@ -1699,7 +1699,7 @@ var builtin = []*Signature{
 			{Source: `exited with code 137 \(restarting\)`, Line: 372, Column: 5, Literals: []string{`exited with code 137 (restarting)`}},
 			{Source: `The runner has received a shutdown signal`, Line: 375, Column: 5, Literals: []string{`the runner has received a shutdown signal`}},
 			{Source: `memory exhaustion does not explain`, Line: 378, Column: 5, Literals: []string{`memory exhaustion does not explain`}},
-			{Source: `^\(pass\) .+ \[[\d.]+m?s\]`, Line: 381, Column: 15, Literals: []string{`(pass) `}, Within: 1},
+			{Source: `^\(pass\) \S`, Line: 382, Column: 15, Literals: []string{`(pass) `}, Within: 1},
 		},
 		Window:  10,
 		Cause:   "A process used more memory than it may. Either the container hit its memory limit and the\nkernel killed it (Kubernetes reports `OOMKilled`, exit code 137 = 128 + SIGKILL, shells print\n`Killed`), or Node.js hit its own heap limit and aborted with \"JavaScript heap out of memory\".\nExit code 137 without `OOMKilled` means something sent SIGKILL; on CI that is almost always\nthe memory limit.\n",
