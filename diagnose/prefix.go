@@ -267,21 +267,29 @@ var logrusLevels = [...]string{"ERRO", "FATA", "PANI"}
 // stripLogrusTTY removes the level and seconds that logrus writes before an
 // error on a terminal ("ERRO[0003] "), as kaniko and podman do.
 func stripLogrusTTY(text []byte) []byte {
-	if len(text) < 7 || text[4] != '[' {
-		return text
-	}
-	ok := false
+	level, n := ttyLevel(text)
 	for _, l := range logrusLevels {
-		ok = ok || string(text[:4]) == l
+		if string(level) == l {
+			return text[n:]
+		}
 	}
-	if !ok {
-		return text
+	return text
+}
+
+// ttyLevel reads the prefix that logrus's text formatter writes on a
+// terminal, a four-letter level and the seconds since start ("ERRO[0003] "),
+// and returns the level and the prefix's length; nil and 0 for a line
+// without one. The level stays a slice of text: every candidate line
+// comes here, and a string would be allocated for each.
+func ttyLevel(text []byte) ([]byte, int) {
+	if len(text) < 7 || text[4] != '[' {
+		return nil, 0
 	}
 	i := 5 + digitRun(text[5:], len(text))
 	if i == 5 || i+1 >= len(text) || text[i] != ']' || text[i+1] != ' ' {
-		return text
+		return nil, 0
 	}
-	return text[i+2:]
+	return text[:4], i + 2
 }
 
 // stripComposeService removes docker compose's service column,
@@ -475,7 +483,8 @@ func loggedAsDebug(text []byte) bool {
 		i := bytes.Index(text, []byte(" level="))
 		return i >= 0 && levelIs(text[i+len(" level="):], "debug", "trace")
 	}
-	return len(text) > 5 && text[4] == '[' && (string(text[:4]) == "DEBU" || string(text[:4]) == "TRAC")
+	level, _ := ttyLevel(text)
+	return string(level) == "DEBU" || string(level) == "TRAC"
 }
 
 // loggedAsError reports whether a raw line is a logrus record of an error
