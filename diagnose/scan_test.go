@@ -312,6 +312,36 @@ fix: f`)
 	}
 }
 
+// TestUnlessAfter checks an unless that speaks only of what came before it:
+// it vetoes a trigger above it, within its reach, and never one on its own
+// line or below it.
+func TestUnlessAfter(t *testing.T) {
+	for _, window := range []string{"0", "2"} {
+		m := matcher(t, `id: placed
+title: Placed
+priority: 50
+patterns: ['FailedScheduling', 'FailedMount']
+unless:
+  - {pattern: 'Successfully assigned', within: 2, after: true}
+window: `+window+`
+fix: f`)
+		tests := map[string]bool{
+			"FailedScheduling\nSuccessfully assigned\n":              false,
+			"FailedScheduling\na\nSuccessfully assigned\n":           false,
+			"FailedScheduling\na\nb\nSuccessfully assigned\n":        true, // past its reach
+			"Successfully assigned\nFailedMount\n":                   true, // above the trigger
+			"FailedMount after Successfully assigned\n":              true, // on its line
+			"FailedScheduling\nSuccessfully assigned\nFailedMount\n": true,
+		}
+		for log, want := range tests {
+			rep := diagnoseString(t, m, log)
+			if got := hasFinding(rep, "placed"); got != want {
+				t.Errorf("window %s, %q: found = %v, want %v", window, log, got, want)
+			}
+		}
+	}
+}
+
 func TestRanking(t *testing.T) {
 	m := matcher(t, daemonSig, `id: low
 title: Low
@@ -423,6 +453,10 @@ func TestFallbackCompanions(t *testing.T) {
 		{"Gradle's deepest cause, not the hint under it", "$ gradle lint\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':app:lint'.\n> Lint found errors in the project; aborting build.\n  \n  Fix the issues identified by lint, or add the following to your build script to proceed with errors:\n  ...\n  android {\n      lintOptions {\n          abortOnError false\n      }\n  }\n  ...\n\n* Try:\n", []int{2, 5, 6, 8}},
 		{"the deepest of Gradle's causes, in the first of its branches", "$ gradle\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nA problem occurred configuring root project 'x'.\n> Could not resolve all dependencies for configuration ':classpath'.\n   > Could not resolve a:b:1.\n     Required by:\n         :x:unspecified\n      > Could not HEAD 'https://plugins.gradle.org/m2/a/b/1/b-1.pom'.\n         > peer not authenticated\n   > Could not resolve c:d:2.\n     Required by:\n         :x:unspecified\n      > Could not HEAD 'https://plugins.gradle.org/m2/c/d/2/d-2.pom'.\n         > peer not authenticated\n\n* Try:\n", []int{2, 5, 11, 12, 13, 15}},
 		{"a Rust thread's panic", "$ cargo test\n---- a stdout ----\nthread 'a' panicked at src/a.rs:9:5:\nassertion failed: x\n", []int{3, 4}},
+		{"Gomega's message before its occurred", "$ ginkgo\nUnexpected error:\n    <*meta.NoKindMatchError | 0xc0010bb400>: {\n    }\n    no matches for kind \"X\" in version \"y/v1\"\noccurred\n", []int{2, 3, 5}},
+		{"Playwright's heading of a failed test", "$ npx playwright test\n  1) [chromium] › tests/a.spec.ts:3:5 › has title ───\n\n    Error: expect(received).toBe(expected)\n", []int{2, 4}},
+		{"Ansible's failed loop item", "$ molecule test\nfailed: [localhost] (item=centos7) => {\"msg\": \"Unsupported parameters\"}\nPLAY RECAP ***\nlocalhost : ok=2 failed=1\n", []int{2, 4}},
+		{"a compiler's crash behind a build system's prefix", "$ pip install .\n  build: cc: internal compiler error: Segmentation fault signal terminated program cc1\n  make: *** [Makefile:149: a.o] Error 1\n", []int{2, 3}},
 		{"npm 3's header is no error", "$ npm install\nnpm ERR! Linux 4.15.0-1050-gcp\nnpm ERR! argv \"/usr/local/bin/node\" \"install\"\nnpm ERR! code EACCES\nnpm ERR! Error: EACCES: permission denied, mkdir '/.npm'\n", []int{4, 5}},
 	}
 	for _, tt := range tests {

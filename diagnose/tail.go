@@ -123,6 +123,11 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		`|make(?:\[\d+\])?: \*\*\* \[[^\]]*\] (?:Terminated|Killed|Aborted|Segmentation fault|Interrupt)` +
 		// test runners: pytest, go test, Jest, automake, Maven, Gradle, eslint
 		`|E +\S|FAILED |FAIL\b|--- FAIL|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
+		// Playwright's heading of a failed test ("  1) [chromium] › tests/a.spec.ts:3:5 › title ───"), Ansible's failed
+		// loop item ("failed: [localhost] (item=centos7) => {...}", its default callback; "fatal: " is above)
+		`|\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |failed: \[[^\]]+\] \(item=` +
+		// gcc's and clang's crash, wherever a build system's log prefix puts it ("cc: internal compiler error: Segmentation fault")
+		`|.*\binternal compiler error: ` +
 		`)|Job failed \(system failure\)|Preparation failed: |did not complete successfully: exit code`)
 })
 
@@ -243,6 +248,15 @@ var terraformFrame = []byte("│ Error: ")
 func gitRefusal(before string, text []byte) bool {
 	return strings.HasPrefix(before, "remote: ") &&
 		(bytes.HasPrefix(text, []byte("fatal: ")) || bytes.HasPrefix(text, []byte("error: ")))
+}
+
+// gomegaEnd reports whether a line is the "occurred" that ends Gomega's
+// report of an unexpected error (HaveOccurredMatcher's negated failure
+// message in Ginkgo tests: "Unexpected error:", the error's Go value, then
+// "occurred" alone; newer versions put the error's message before it): that
+// message, the plain line before, is the key line.
+func gomegaEnd(text []byte) bool {
+	return string(bytes.TrimSpace(text)) == "occurred"
 }
 
 // detailOf reports whether text, the line right after record (a line shown
@@ -391,7 +405,7 @@ func (s *run) fallback() *Unmatched {
 		// wrapped: the plain line before is the message of this one, which
 		// is then shown beside it even when it is boilerplate (GitHub's
 		// "Process completed with exit code 1." after "Dependencies found.").
-		wrapped := plain != nil && (exitWrapper().Match(l.Text) || gitRefusal(plain.Text, l.Text))
+		wrapped := plain != nil && (exitWrapper().Match(l.Text) || gitRefusal(plain.Text, l.Text) || gomegaEnd(l.Text))
 		if wrapped {
 			addKey(*plain)
 		}

@@ -126,7 +126,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 		}
 		for i, r := range st.unless {
-			if r.line > 0 && r.line >= num-st.unlessWithin(i) && st.sameAs(i, &c, r.groups) {
+			if r.line > 0 && r.line >= num-st.unlessWithin(i) && !st.sig.Unless[i].After && st.sameAs(i, &c, r.groups) {
 				c.vetoed = true
 			}
 		}
@@ -165,7 +165,8 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			continue
 		}
 		if ref.role == signatures.RoleUnless {
-			if num <= c.ev.Line+st.unlessWithin(ref.idx) && st.sameAs(ref.idx, c, sight.groups) {
+			after := st.sig.Unless[ref.idx].After
+			if num <= c.ev.Line+st.unlessWithin(ref.idx) && (!after || num > c.ev.Line) && st.sameAs(ref.idx, c, sight.groups) {
 				c.vetoed = true
 			}
 			continue
@@ -262,6 +263,10 @@ func (st *sigState) sameLine(c *candidate, text []byte) {
 		}
 	}
 	for i, p := range st.sig.Unless {
+		if p.After {
+			// It speaks only of what came before its own line.
+			continue
+		}
 		if p.Same == "" {
 			c.vetoed = c.vetoed || p.Regexp().Match(text)
 		} else if loc := p.Regexp().FindSubmatchIndex(text); loc != nil {

@@ -27,6 +27,12 @@ func Digest(sigs []*Signature) string {
 				if p.Within != 0 {
 					b.WriteString("\x04" + strconv.Itoa(p.Within) + "\x00")
 				}
+				if p.Same != "" {
+					b.WriteString("\x05" + p.Same + "\x00")
+				}
+				if p.After {
+					b.WriteString("\x06")
+				}
 			}
 		}
 		parts = append(parts, b.String())

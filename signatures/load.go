@@ -185,7 +185,7 @@ func yamlError(file string, err error) error {
 // UnmarshalYAML keeps the position of a pattern so that a bad one can be
 // reported where it was written. A trigger may also be written as a
 // mapping, `{pattern: ..., near: ..., within: N}`, and an unless as
-// `{pattern: ..., within: N}` or `{pattern: ..., within: N, same: GROUP}`.
+// `{pattern: ..., within: N}`, with `same: GROUP` or `after: true` when needed.
 func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	p.Line, p.Column = n.Line, n.Column
 	if n.Kind == yaml.MappingNode {
@@ -194,6 +194,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			Near    *Pattern `yaml:"near"`
 			Within  int      `yaml:"within"`
 			Same    string   `yaml:"same"`
+			After   bool     `yaml:"after"`
 		}
 		if err := n.Decode(&m); err != nil {
 			return err
@@ -202,7 +203,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			return fmt.Errorf("line %d: a pattern written as a mapping needs the key pattern, and near (a trigger) or within (an unless)", n.Line)
 		}
 		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
-		p.Near, p.Within, p.Same = m.Near, m.Within, m.Same
+		p.Near, p.Within, p.Same, p.After = m.Near, m.Within, m.Same, m.After
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
@@ -270,6 +271,9 @@ func (s *Signature) validate() error {
 				if err := s.validateSame(r, p); err != nil {
 					return fail(p.Line, "%s: %v", s.ID, err)
 				}
+			}
+			if p.After && r != RoleUnless {
+				return fail(p.Line, "%s: after: is for unless patterns only", s.ID)
 			}
 			if p.Near == nil {
 				switch {

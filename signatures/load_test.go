@@ -78,6 +78,7 @@ func TestParseErrors(t *testing.T) {
 		{"same on a trigger", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something (?P<what>\\w+) broke', near: 'here', same: what}", 1), "same: is for unless patterns only"},
 		{"same without the unless's group", validBody + "unless:\n  - {pattern: 'all is well', within: 3, same: what}\n", `same: "what" is not a group of the unless pattern`},
 		{"same without a trigger's group", validBody + "unless:\n  - {pattern: '(?P<other>\\w+) is well', within: 3, same: other}\n", `same: "other" is not a group of any trigger`},
+		{"after on a trigger", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: 'here', after: true}", 1), "after: is for unless patterns only"},
 		{"near on unless", validBody + "window: 2\nunless:\n  - {pattern: 'something broke', near: 'the pipe'}\n", "near: is for the patterns that trigger"},
 		{"near without literal", strings.Replace(validBody, `  - 'something (?P<what>\w+) broke'`, "  - {pattern: 'something broke', near: '.*'}", 1) + "window: 2\n", "near: pattern \".*\" has no literal"},
 		{"syntax error", "id: [\n", "my.yaml:"},

@@ -71,6 +71,12 @@ type Pattern struct {
 	// text ("Successfully pulled image" of the very image whose pull
 	// failed, not of another container's).
 	Same string
+	// After, on an unless with its own reach, vetoes only the triggers
+	// before it: a later line that says the thing recovered (the
+	// scheduler's "Scheduled" after its "FailedScheduling"), where the same
+	// words before the trigger say nothing of it (a pod placed, then refused
+	// its volume).
+	After bool
 
 	// Literals are lower-cased strings (internal/relit) of which every
 	// match contains at least one, so a line that holds none of them cannot

@@ -111,6 +111,9 @@ func pattern(p *signatures.Pattern) string {
 	if p.Same != "" {
 		f += fmt.Sprintf(", Same: %q", p.Same)
 	}
+	if p.After {
+		f += ", After: true"
+	}
 	return f
 }
 
