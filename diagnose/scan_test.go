@@ -340,6 +340,25 @@ fix: f`)
 			}
 		}
 	}
+	// With same:, it vetoes a trigger about the same thing, or about nothing
+	// it names, but not one about another thing.
+	m := matcher(t, `id: pulled
+title: Pulled
+priority: 50
+patterns: ['manifest for (?P<image>\S+) not found', 'manifest unknown$']
+unless:
+  - {pattern: 'Downloaded newer image for (?P<image>\S+)', within: 3, after: true, same: image}
+window: 0
+fix: f`)
+	for log, want := range map[string]bool{
+		"manifest for a:1 not found\nDownloaded newer image for a:1\n": false,
+		"manifest unknown\nDownloaded newer image for a:1\n":           false,
+		"manifest for a:1 not found\nDownloaded newer image for a:2\n": true,
+	} {
+		if got := hasFinding(diagnoseString(t, m, log), "pulled"); got != want {
+			t.Errorf("%q: found = %v, want %v", log, got, want)
+		}
+	}
 }
 
 func TestRanking(t *testing.T) {

@@ -235,7 +235,8 @@ func (st *sigState) unlessWithin(i int) int {
 // sameAs reports whether unless pattern i, which captured unlessGroups,
 // may veto candidate c: always, unless the pattern names a group (its
 // same:) that both must have captured alike; a trigger without the group
-// takes it from the signature's trigger before it.
+// takes it from the signature's trigger before it, and when that has none
+// either, only an unless with after: vetoes it.
 func (st *sigState) sameAs(i int, c *candidate, unlessGroups map[string]string) bool {
 	name := st.sig.Unless[i].Same
 	if name == "" {
@@ -245,7 +246,12 @@ func (st *sigState) sameAs(i int, c *candidate, unlessGroups map[string]string) 
 	if v == "" {
 		v = c.earlier[name]
 	}
-	return v != "" && v == unlessGroups[name]
+	if v == "" {
+		// An unless that speaks of what came before it vetoes a trigger that
+		// named nothing: nothing says it was about something else.
+		return st.sig.Unless[i].After
+	}
+	return v == unlessGroups[name]
 }
 
 // sameLine tries the requires, captures and unless patterns of a signature

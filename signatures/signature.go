@@ -75,7 +75,8 @@ type Pattern struct {
 	// before it: a later line that says the thing recovered (the
 	// scheduler's "Scheduled" after its "FailedScheduling"), where the same
 	// words before the trigger say nothing of it (a pod placed, then refused
-	// its volume).
+	// its volume). With Same, it vetoes a trigger that captured nothing in
+	// the group too.
 	After bool
 
 	// Literals are lower-cased strings (internal/relit) of which every
