@@ -6,8 +6,7 @@ import "bytes"
 // a code block comes back changed: a blog engine's typography (curly
 // quotes for straight ones, an ellipsis for "...", a dash for "--"), a web
 // page's HTML escapes left in a copy (&quot;, &lt;, &amp;), a rich-text
-// editor's non-breaking spaces for every space, a Markdown post's
-// emphasis around the line that failed. The tools printed ASCII,
+// editor's non-breaking spaces for every space. The tools printed ASCII,
 // and the signatures (and the literals the scan looks for) are written in
 // it; a short log whose failure nothing specific explained is read again
 // with the ASCII put back.
@@ -38,7 +37,7 @@ var htmlEscapes = [...]htmlEscape{
 // they were.
 func plainText(log []byte) ([]byte, bool) {
 	if !bytes.Contains(log, []byte{0xe2, 0x80}) && !bytes.Contains(log, []byte{0xc2, 0xa0}) && !bytes.Contains(log, []byte("&")) {
-		return unemphasise(log)
+		return log, false
 	}
 	out := make([]byte, 0, len(log))
 	changed := false
@@ -71,37 +70,6 @@ func plainText(log []byte) ([]byte, bool) {
 			}
 		}
 		out = append(out, log[i])
-	}
-	out, unmarked := unemphasise(out)
-	return out, changed || unmarked
-}
-
-// strongMark is Markdown's strong emphasis, which a reporter puts around the
-// line that failed ("**go build ...: link: signal: killed**"): patterns
-// anchored at the line's end do not see its last words behind it.
-var strongMark = []byte("**")
-
-// unemphasise removes the strong emphasis that holds a whole line (after its
-// indentation) from every line of log, and reports whether there was any. A
-// line with the mark inside is left alone: the emphasis is not the whole line.
-func unemphasise(log []byte) ([]byte, bool) {
-	if !bytes.Contains(log, strongMark) {
-		return log, false
-	}
-	out := make([]byte, 0, len(log))
-	changed := false
-	for _, line := range bytes.SplitAfter(log, []byte("\n")) {
-		body := bytes.TrimRight(line, "\r\n")
-		indent := len(body) - len(bytes.TrimLeft(body, " \t"))
-		m, n := len(strongMark), len(body)
-		if n-indent > 2*m && bytes.HasPrefix(body[indent:], strongMark) && bytes.HasSuffix(body, strongMark) && !bytes.Contains(body[indent+m:n-m], strongMark) {
-			out = append(out, body[:indent]...)
-			out = append(out, body[indent+m:n-m]...)
-			out = append(out, line[n:]...) // the line's end, as it was
-			changed = true
-			continue
-		}
-		out = append(out, line...)
 	}
 	return out, changed
 }

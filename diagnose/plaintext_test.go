@@ -27,12 +27,6 @@ func TestPlainText(t *testing.T) {
 			"mkdir: cannot create directory '/home/ubuntu/gitlabRunner/builds': Permission denied -- \"x\" 'y'  &#233; &#x2018\n",
 		},
 		{"no-break spaces", "no\u00a0space\u00a0left\u00a0on\u00a0device\n", "no space left on device\n"},
-		{
-			// round 181's Travis excerpt, and round 150's indented continuation of git's error (Semaphore)
-			"emphasis around whole lines",
-			"**go build x: /pkg/tool/linux_amd64/link: signal: killed**\r\n   **Could not resolve host: gitlab.example.com**\nsee **this** and **that**\n**\n**bold** &amp; x",
-			"go build x: /pkg/tool/linux_amd64/link: signal: killed\r\n   Could not resolve host: gitlab.example.com\nsee **this** and **that**\n**\n**bold** & x",
-		},
 		{"other text stays", "\u00e9t\u00e9 \u2192 ok &nbsp; R&D\n", "\u00e9t\u00e9 \u2192 ok &nbsp; R&D\n"},
 	}
 	for _, tt := range tests {

@@ -41,10 +41,10 @@ func stripPrefixes(text []byte) []byte {
 }
 
 // prefixStrippers are tried in order; each returns text unchanged when its
-// prefix is not there. Each returns a suffix of text, except stripInlineCode,
-// which drops the code span's closing backtick too.
+// prefix is not there. Each returns a suffix of text, except stripMarkdownSpan,
+// which drops the span's closing mark too.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripInlineCode, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -440,17 +440,46 @@ func stripQuote(text []byte) []byte {
 	return text
 }
 
-// stripInlineCode removes the backticks of a Markdown code span that holds
-// the whole line, as a reporter quotes a single log line in running text
-// ("`failed to solve: openjdk:17-alpine: ... not found`"): patterns anchored
-// at the line's end would not see its last words. A line with another
-// backtick inside is left alone: the span is not the whole line.
-func stripInlineCode(text []byte) []byte {
-	n := len(text)
-	if n > 2 && text[0] == '`' && text[n-1] == '`' && bytes.IndexByte(text[1:n-1], '`') < 0 {
-		return text[1 : n-1]
+// stripMarkdownSpan removes the marks of a Markdown code span or strong
+// emphasis that holds the whole line, as a reporter quotes a single log line
+// in running text ("`failed to solve: openjdk:17-alpine: ... not found`") or
+// makes the failing one stand out ("**go build ...: link: signal: killed**"):
+// patterns anchored at the line's end would not see its last words. A line
+// with the same mark inside is left alone: the span is not the whole line.
+func stripMarkdownSpan(text []byte) []byte {
+	for _, mark := range markdownSpans {
+		n, m := len(text), len(mark)
+		if n > 2*m && bytes.HasPrefix(text, mark) && bytes.HasSuffix(text, mark) && spanBody(text[m:n-m], mark) {
+			return text[m : n-m]
+		}
 	}
 	return text
+}
+
+// spanBody reports whether body can be the whole of a Markdown span marked
+// with mark: it holds no other mark, and neither starts nor ends with the
+// mark's character or a blank, as a banner of stars does ("*** FATAL CONFIG
+// FILE ERROR (Redis 7.4.1) ***").
+func spanBody(body, mark []byte) bool {
+	edge := func(c byte) bool { return c == mark[0] || c == ' ' || c == '\t' }
+	return !bytes.Contains(body, mark) && !edge(body[0]) && !edge(body[len(body)-1])
+}
+
+// markdownSpans are the marks that stripMarkdownSpan takes off.
+var markdownSpans = [...][]byte{[]byte("`"), []byte("**")}
+
+// markdownSpanAt returns where in line the Markdown span opens whose words
+// stripPrefixes returned as msg (see stripMarkdownSpan), or -1 when msg is
+// not the words of such a span at line's end.
+func markdownSpanAt(line, msg []byte) int {
+	for _, mark := range markdownSpans {
+		m := len(mark)
+		start := len(line) - len(msg) - 2*m
+		if start >= 0 && bytes.HasSuffix(line, mark) && bytes.Equal(line[start:start+m], mark) && bytes.Equal(line[start+m:len(line)-m], msg) {
+			return start
+		}
+	}
+	return -1
 }
 
 // stripLineNumber removes the line number that GitLab's job page glues to

@@ -22,6 +22,10 @@ func TestStripPrefixes(t *testing.T) {
 		{"quoted inline code span", "> `exec /usr/local/bin/webhook: exec format error`", "exec /usr/local/bin/webhook: exec format error"},
 		{"code span inside the line", "run `make` again", "run `make` again"},
 		{"two code spans", "`a` and `b`", "`a` and `b`"},
+		// a reporter's strong emphasis on the failing line (testdata/logs/holdout, round 181)
+		{"emphasised line", "**go build github.com/openshift/origin/cmd/oc: /home/travis/.gimme/versions/go1.7.linux.amd64/pkg/tool/linux_amd64/link: signal: killed**", "go build github.com/openshift/origin/cmd/oc: /home/travis/.gimme/versions/go1.7.linux.amd64/pkg/tool/linux_amd64/link: signal: killed"},
+		{"two emphases", "**a** and **b**", "**a** and **b**"},
+		{"a banner of stars", "*** FATAL CONFIG FILE ERROR (Redis 7.4.1) ***", "*** FATAL CONFIG FILE ERROR (Redis 7.4.1) ***"},
 		{"cloud build bare step", "Step #0: Killed", "Killed"},
 		{"cloud build then buildkit", `Step #2 - "docker": #8 0.512 npm ERR! code ENOSPC`, "npm ERR! code ENOSPC"},
 		{

@@ -87,7 +87,7 @@ func (m *Matcher) Diagnose(r io.Reader, source string) (*Report, error) {
 		rep2.Notes = append(rep2.Notes, "some lines of the log were wrapped, and were read joined")
 	}
 	if retyped {
-		rep2.Notes = append(rep2.Notes, "the log's typographic quotes, HTML escapes, no-break spaces or Markdown emphasis were read as its tools printed them")
+		rep2.Notes = append(rep2.Notes, "the log's typographic quotes, HTML escapes or no-break spaces were read as the ASCII its tools printed")
 	}
 	return rep2, nil
 }

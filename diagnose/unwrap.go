@@ -164,11 +164,18 @@ const (
 // prefixLen is how many bytes of line are the paste's prefix (see
 // stripPrefixes), without the blanks after it, which tell a continuation,
 // and what kind of prefix it is: 0 when there is none, or when stripping
-// it changed the message, which then is not joined.
+// it changed the message, which then is not joined. A reporter's Markdown
+// span around the message is part of it: its words may go on from the line
+// before ("fatal: unable to access '...': ", then "**Could not resolve
+// host: ...**").
 func prefixLen(line []byte) (int, prefixKind) {
 	msg := stripPrefixes(bytes.Clone(line))
 	if !bytes.HasSuffix(line, msg) {
-		return 0, rewritten
+		at := markdownSpanAt(line, msg)
+		if at < 0 {
+			return 0, rewritten
+		}
+		msg = line[at:]
 	}
 	n := len(line) - len(msg)
 	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
