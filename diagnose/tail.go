@@ -152,6 +152,13 @@ var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 		// shell's 126 (found but not executable) or 127 (not found), which say how the step ended when
 		// nothing before it does
 		`|(?:Error: )?Process completed with exit code (?:\d{1,2}|1[01]\d|12[0-58]|129|13[0-3]|14[4-9]|1[5-9]\d|[2-9]\d\d)\.$` +
+		// Python's warnings ("/usr/lib/python3.6/site-packages/ansible/parsing/vault/__init__.py:44: CryptographyDeprecationWarning:
+		// Python 3.6 is no longer supported ..."), whose file:line is no compiler's error, and the source line they quote
+		// ("  from cryptography.exceptions import InvalidSignature")
+		`|\S+\.py:\d+: [A-Z]\w*Warning: |\s+(?:from \S+ )?import [\w.]+(?:, [\w.]+)*$` +
+		// Ansible's results of tasks that went well ("changed: [localhost] => (item={... 'failed': False ...})") and a play's
+		// recap with nothing failed
+		`|(?:ok|changed|skipping): \[[^\]]+\]|\S+\s+: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0\b` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|(?:> )?Run with --(?:stacktrace|info|debug|scan)|\* Try:|(?:[>*] )?Get more help at ` +
 		// npm's help under every 404 (lib/utils/error-message.js): the "404 Not Found - GET ..." line
