@@ -129,13 +129,40 @@ func draftPattern(template string, pieces map[string]string) string {
 	return out
 }
 
-// quoteText quotes text for a pattern, each space as \s+.
+// quoteText quotes text for a pattern, each space as \s+ and each run of
+// one punctuation character (a leader of dots up to a column, "=====") as
+// that character repeated: such a run is padding, of another length in
+// another log, and gcloud's "Building Container......failed" pads to the
+// width of a terminal, past the length a pattern may have.
 func quoteText(text string) string {
 	parts := strings.Split(text, " ")
 	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
+		var b strings.Builder
+		for p != "" {
+			c, n := p[0], 1
+			for n < len(p) && p[n] == c {
+				n++
+			}
+			switch {
+			case n >= minPadding && isPunct(c):
+				b.WriteString(regexp.QuoteMeta(p[:1]) + "+")
+			default:
+				b.WriteString(regexp.QuoteMeta(p[:n]))
+			}
+			p = p[n:]
+		}
+		parts[i] = b.String()
 	}
 	return strings.Join(parts, `\s+`)
+}
+
+// minPadding is the shortest run of one punctuation character that
+// quoteText takes as padding.
+const minPadding = 4
+
+// isPunct reports whether c is ASCII punctuation.
+func isPunct(c byte) bool {
+	return c > ' ' && c < 0x7f && !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
 }
 
 // The comments of the draft: what to write where.
