@@ -44,7 +44,7 @@ func stripPrefixes(text []byte) []byte {
 // prefix is not there. Each returns a suffix of text, except stripMarkdownSpan,
 // which drops the span's closing mark too.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripAnsibleLog, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -367,6 +367,26 @@ func stripKlog(text []byte) []byte {
 		return unquoteInPlace(msg[1:])
 	}
 	return msg
+}
+
+// stripAnsibleLog removes what Ansible's log file (its log_path) writes
+// before each line after the time, which stripTimestamp takes: the process,
+// user and logger, "p=6062 u=root n=ansible | " (the formatter of
+// lib/ansible/utils/display.py), so that a task's "fatal: [host]: FAILED!"
+// reads as on the console.
+func stripAnsibleLog(text []byte) []byte {
+	rest, ok := bytes.CutPrefix(text, []byte("p="))
+	if !ok {
+		return text
+	}
+	_, rest, ok = bytes.Cut(rest, []byte(" n="))
+	if !ok || !bytes.Contains(text[:len(text)-len(rest)], []byte(" u=")) {
+		return text
+	}
+	if _, msg, ok := bytes.Cut(rest, []byte(" | ")); ok && bytes.IndexByte(rest[:len(rest)-len(msg)-3], ' ') < 0 {
+		return msg
+	}
+	return text
 }
 
 // stripPodLogSource removes the source that a pod's log names before each

@@ -25,6 +25,9 @@ func TestStripPrefixes(t *testing.T) {
 		// a reporter's strong emphasis on the failing line (testdata/logs/holdout, round 181)
 		{"emphasised line", "**go build github.com/openshift/origin/cmd/oc: /home/travis/.gimme/versions/go1.7.linux.amd64/pkg/tool/linux_amd64/link: signal: killed**", "go build github.com/openshift/origin/cmd/oc: /home/travis/.gimme/versions/go1.7.linux.amd64/pkg/tool/linux_amd64/link: signal: killed"},
 		{"two emphases", "**a** and **b**", "**a** and **b**"},
+		// Ansible's log file (testdata/logs/holdout, round 183)
+		{"ansible log file", "2020-07-13 18:06:06,263 p=6062 u=root n=ansible | fatal: [master-2]: FAILED! => {}", "fatal: [master-2]: FAILED! => {}"},
+		{"not ansible's", "p=6062 u=root n=a b | x", "p=6062 u=root n=a b | x"},
 		{"a banner of stars", "*** FATAL CONFIG FILE ERROR (Redis 7.4.1) ***", "*** FATAL CONFIG FILE ERROR (Redis 7.4.1) ***"},
 		{"cloud build bare step", "Step #0: Killed", "Killed"},
 		{"cloud build then buildkit", `Step #2 - "docker": #8 0.512 npm ERR! code ENOSPC`, "npm ERR! code ENOSPC"},

@@ -477,6 +477,8 @@ func TestFallbackCompanions(t *testing.T) {
 		{"Ansible's failed loop item", "$ molecule test\nfailed: [localhost] (item=centos7) => {\"msg\": \"Unsupported parameters\"}\nPLAY RECAP ***\nlocalhost : ok=2 failed=1\n", []int{2, 4}},
 		{"a compiler's crash behind a build system's prefix", "$ pip install .\n  build: cc: internal compiler error: Segmentation fault signal terminated program cc1\n  make: *** [Makefile:149: a.o] Error 1\n", []int{2, 3}},
 		{"Python's warnings and Ansible's tasks that went well are no errors", "$ molecule test\n/usr/lib/python3.6/site-packages/ansible/parsing/vault/__init__.py:44: CryptographyDeprecationWarning: Python 3.6 is no longer supported\n  from cryptography.exceptions import InvalidSignature\nfatal: [localhost]: FAILED! => {\"msg\": \"x\"}\nchanged: [localhost] => (item={'failed': False})\nlocalhost : ok=2 changed=2 unreachable=0 failed=0 skipped=0\n", []int{4}},
+		{"a program's error in its own name", "$ apt-get install -y docker-ce\ndpkg: error: dpkg frontend is locked by another process\nE: Sub-process /usr/bin/dpkg returned an error code (2)\n", []int{2, 3}},
+		{"Next.js's failed build names its first error", "$ npm run build\nFailed to compile.\n\n./src/app/page.tsx\nModule not found: Can't resolve '@/lib/utils'\n\n> Build failed because of webpack errors\n", []int{2, 5, 7}},
 		{"npm 3's header is no error", "$ npm install\nnpm ERR! Linux 4.15.0-1050-gcp\nnpm ERR! argv \"/usr/local/bin/node\" \"install\"\nnpm ERR! code EACCES\nnpm ERR! Error: EACCES: permission denied, mkdir '/.npm'\n", []int{4, 5}},
 	}
 	for _, tt := range tests {

@@ -128,6 +128,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		`|\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |failed: \[[^\]]+\] \(item=` +
 		// gcc's and clang's crash, wherever a build system's log prefix puts it ("cc: internal compiler error: Segmentation fault")
 		`|.*\binternal compiler error: ` +
+		// Next.js's report of a failed build ("Type error: Parameter 'x' implicitly has an 'any' type.", also after a pnpm
+		// workspace's "apps/web build: ") and webpack's of a missing import ("Module not found: Can't resolve '@/lib/utils'")
+		`|(?:\S+ build: )?Type error: \S|Module not found: \S` +
 		`)|Job failed \(system failure\)|Preparation failed: |did not complete successfully: exit code`)
 })
 
@@ -255,6 +258,21 @@ var terraformFrame = []byte("│ Error: ")
 func gitRefusal(before string, text []byte) bool {
 	return strings.HasPrefix(before, "remote: ") &&
 		(bytes.HasPrefix(text, []byte("fatal: ")) || bytes.HasPrefix(text, []byte("error: ")))
+}
+
+// programError finds a program's error in its own name: "dpkg: error: dpkg
+// frontend is locked by another process", "cc1: fatal error: ...".
+var programError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([\w.-]+): (?:fatal )?error: \S`)
+})
+
+// ownError reports whether a line is a program's error in its own name (see
+// programError), but not git's "remote: error: ...", the server's words that
+// git relays, one line of them after another: the line that names the cause
+// among them is found as any other.
+func ownError(text []byte) bool {
+	m := programError().FindSubmatch(text)
+	return m != nil && string(m[1]) != "remote"
 }
 
 // gomegaEnd reports whether a line is the "occurred" that ends Gomega's
@@ -434,7 +452,7 @@ func (s *run) fallback() *Unmatched {
 		case wrapped && boilerplate().Match(l.Text):
 			addLikely(e)
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text), inException:
-		case gradleKey || keyLine().Match(l.Text):
+		case gradleKey || keyLine().Match(l.Text) || ownError(l.Text):
 			addKey(e)
 			key, opens = true, true
 		case infoLine().Match(l.Text):
