@@ -36,15 +36,12 @@ func (s *run) structure(kind structureLiteral, text []byte) {
 		if m := preparingExec().FindSubmatch(text); m != nil && s.job.Executor == "" {
 			s.job.Executor = string(m[1])
 		}
-	case litSucceeded:
-		if bytes.Equal(text, []byte("Job succeeded")) {
-			s.job.Status = "succeeded"
-		}
-	case litFinished:
-		// Jenkins ends a console with the build's result; a build that
-		// succeeded had no root cause, whatever its steps warned of (a
-		// surefire report that could not be written for a full disk).
-		if bytes.Equal(text, []byte("Finished: SUCCESS")) {
+	case litSucceeded, litFinished:
+		// GitLab's last line of a job that succeeded; Jenkins ends a console
+		// with the build's result, and a build that succeeded had no root
+		// cause either, whatever its steps warned of (a surefire report that
+		// could not be written for a full disk).
+		if bytes.Equal(text, []byte("Job succeeded")) || bytes.Equal(text, []byte("Finished: SUCCESS")) {
 			s.job.Status = "succeeded"
 		}
 	case litFailed:

@@ -493,9 +493,8 @@ var markdownSpans = [...][]byte{[]byte("`"), []byte("**")}
 // not the words of such a span at line's end.
 func markdownSpanAt(line, msg []byte) int {
 	for _, mark := range markdownSpans {
-		m := len(mark)
-		start := len(line) - len(msg) - 2*m
-		if start >= 0 && bytes.HasSuffix(line, mark) && bytes.Equal(line[start:start+m], mark) && bytes.Equal(line[start+m:len(line)-m], msg) {
+		start := len(line) - len(msg) - 2*len(mark)
+		if start >= 0 && bytes.Equal(stripMarkdownSpan(line[start:]), msg) {
 			return start
 		}
 	}

@@ -143,10 +143,9 @@ func quoteText(text string) string {
 			for n < len(p) && p[n] == c {
 				n++
 			}
-			switch {
-			case n >= minPadding && isPunct(c):
+			if n >= minPadding && isPunct(c) {
 				b.WriteString(regexp.QuoteMeta(p[:1]) + "+")
-			default:
+			} else {
 				b.WriteString(regexp.QuoteMeta(p[:n]))
 			}
 			p = p[n:]
