@@ -98,8 +98,9 @@ var errorish = sync.OnceValue(func() *regexp.Regexp {
 // The first of them is usually the cause; the lines after it repeat it.
 var keyLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:` +
-		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...)
-		`\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):) \S` +
+		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...), and tsc's --pretty form
+		// ("src/a.ts:180:11 - error TS2739: ..."), which nest build prints, also after a pnpm workspace's "apps/api build: "
+		`(?:\S+ build: )?\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):|:\d+:\d+ - error) \S` +
 		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm; node-gyp's
 		// "gyp ERR! stack Error: not found: make" names what its build lacks
 		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
