@@ -107,6 +107,8 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// the cause under a report that miette draws (pnpm 10, Rust tools): "Error:   × initialize the state", then
 		// "  ╰─▶ Invalid CA certificate (entry 0): ..."
 		`|\s*[╰├]─▶ \S` +
+		// a shell that did not find a command ("/bin/sh: 1: php: not found", "bash: line 3: helm: command not found")
+		`|(?:\S*/)?(?:ba|da|k|z)?sh: (?:(?:line )?\d+: )?[^\s:]+: (?:command )?not found$` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first, a Rust thread's panic
@@ -123,7 +125,10 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// make's note that a signal, not an error, ended its recipe
 		`|make(?:\[\d+\])?: \*\*\* \[[^\]]*\] (?:Terminated|Killed|Aborted|Segmentation fault|Interrupt)` +
 		// test runners: pytest, go test, Jest, automake, Maven, Gradle, eslint
-		`|E +\S|FAILED |FAIL\b|--- FAIL|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
+		// (go test's t.Error and t.Fatal, indented under the test: "    container_test.go:1178: expected ...")
+		// (pytest's short summary names an error outside a test's assertions as "ERROR tests/a.py::test_x - sqlalchemy.exc...: ...",
+		// a module it could not collect as "ERROR tests/a.py")
+		`|E +\S|FAILED |ERROR \S+\.py(?:::\S+)?(?: - \S|$)|FAIL\b|--- FAIL|\s+\S+_test\.go:\d+: \S|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
 		// Playwright's heading of a failed test ("  1) [chromium] › tests/a.spec.ts:3:5 › title ───"), Ansible's failed
 		// loop item ("failed: [localhost] (item=centos7) => {...}", its default callback; "fatal: " is above)
 		`|\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |failed: \[[^\]]+\] \(item=` +
