@@ -60,6 +60,13 @@ const (
 	// first word would not have fitted: the box wrapped it at that space
 	// (Pulumi's boxed output does; k9s cuts in the middle of a word).
 	boxWrapped
+	// wordWrapped: a line narrower than the widest, in a log that no
+	// terminal surely cut (see wrapWidth), whose next line's first word
+	// would not have fitted after it: if the next line goes on from it, a
+	// mail client or an editor broke it at that space, which a terminal
+	// cutting at its width never leaves ("client version 1.39 is", then
+	// "too new. Maximum supported ...", wrapped at 74 columns).
+	wordWrapped
 )
 
 // continues reports whether next is the rest of a line that was wrapped
@@ -126,6 +133,22 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 var openRequest = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?:^|\s)(?:Get|Head|Post|Put|Patch|Delete) "https?://[^"\s]+":$`)
 })
+
+// minLead is how many blanks must begin both a cut line's first piece and a
+// later one for them to be the paste's indentation: one blank may be the
+// message's own, where the cut fell, unless both pieces carry the paste's
+// prefix, whose second blank it is ("10:00:00  ", Jenkins' timestamps).
+func minLead(first, piece prefixKind) int {
+	if first == prefixed && piece == prefixed {
+		return 1
+	}
+	return 2
+}
+
+// blankLead is how many blanks (spaces and tabs) begin line.
+func blankLead(line []byte) int {
+	return len(line) - len(bytes.TrimLeft(line, " \t"))
+}
 
 // outdent drops from next the blanks that begin prev too: a paste's prefix
 // and the blank after it ("> ", a kubectl or CI prefix) start every line.
@@ -435,6 +458,9 @@ func unwrap(log []byte) *unwrapped {
 			}
 			return ends
 		case widths[i] != width:
+			if width > 0 && !sure && i+1 < len(lines) && widths[i]+1+columns(firstWord(messages[i+1])) > width {
+				return wordWrapped
+			}
 			return inside
 		case sure:
 			return cut
@@ -452,6 +478,7 @@ func unwrap(log []byte) *unwrapped {
 		seen := widths[i]
 		at := edgeOf(i)
 		count, atSpaces := wrappedRun(messages, kinds, edgeOf, i)
+		first := i
 		for n := 1; n < count; n++ {
 			next := messages[i+1]
 			if n == 1 {
@@ -462,12 +489,22 @@ func unwrap(log []byte) *unwrapped {
 			}
 			// A box's wrap cut the line as a terminal's does, at a space.
 			jl.cut = jl.cut || at == cut || at == boxWrapped || at == perhapsCut
+			if lead := messages[first][:blankLead(messages[first])]; at == cut && len(lead) >= minLead(kinds[first], kinds[i+1]) &&
+				blankLead(next) == len(lead) && bytes.HasPrefix(next, lead) {
+				// The blanks that the paste put before every line (an
+				// indented block, as deep as the line's first piece) are
+				// not the message's, even where a terminal cut it in a
+				// word.
+				next = next[len(lead):]
+			}
 			if at != cut {
 				// join may put a space before the text: the piece starts
 				// after it.
 				body := bytes.TrimLeft(next, " \t")
 				before := len(u.text)
-				u.text = join(u.text, next, atSpaces)
+				// A word wrap broke this one line at a space; a terminal
+				// may still have cut the others of the run in a word.
+				u.text = join(u.text, next, atSpaces || at == wordWrapped)
 				u.text = u.text[:len(u.text)-len(body)]
 				seen += len(u.text) - before
 				next = body
@@ -505,7 +542,7 @@ func wrappedRun(messages [][]byte, kinds []prefixKind, edgeOf func(int) edge, i 
 	last, at := messages[i], edgeOf(i)
 	for n = 1; n < maxJoined && i+n < len(messages); n++ {
 		next := messages[i+n]
-		if kinds[i+n] == rewritten || at == inside && kinds[i+n] == prefixed && kinds[i] == noPrefix {
+		if kinds[i+n] == rewritten || (at == inside || at == wordWrapped) && kinds[i+n] == prefixed && kinds[i] == noPrefix {
 			break
 		}
 		ok, short := continues(last, next, at)
