@@ -107,8 +107,14 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// the cause under a report that miette draws (pnpm 10, Rust tools): "Error:   × initialize the state", then
 		// "  ╰─▶ Invalid CA certificate (entry 0): ..."
 		`|\s*[╰├]─▶ \S` +
-		// a shell that did not find a command ("/bin/sh: 1: php: not found", "bash: line 3: helm: command not found")
+		// a shell that did not find a command ("/bin/sh: 1: php: not found", "bash: line 3: helm: command not found"), and
+		// coreutils' and the other small tools' errors in their own names, which they print only when they fail ("mv:
+		// '/out/index.js' and '/out/index.js' are the same file", "cp: cannot stat ...", "tar: ...: Cannot write: No space ...")
 		`|(?:\S*/)?(?:ba|da|k|z)?sh: (?:(?:line )?\d+: )?[^\s:]+: (?:command )?not found$` +
+		`|(?:cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|cat|ls|tar|sed|install|unzip|gzip|cd|sudo): \S` +
+		// an OpenAPI-generated Python client's ApiException (the kubernetes client's): "(429)", "Reason: Too Many Requests",
+		// the headers, then what the server said
+		`|HTTP response body: \S` +
 		// make's own errors (not its "*** [target] Error 2" echo), Docker's classic builder
 		`|make(?:\[\d+\])?: \*\*\* [^\[]|.*returned a non-zero code: [1-9]` +
 		// an exception: Python's last line, Java's and JavaScript's first, a Rust thread's panic
@@ -181,6 +187,16 @@ var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 // returned a non-zero code: 1").
 var infoLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:(?:INFO|DEBU|TRAC)\[\d+\] |time=\S+ level=(?:info|debug|trace) )`)
+})
+
+// errorRecord finds a record that a program logged at its error level,
+// after the time its logger prints first (Go's log and slog, Python's
+// logging: "2025/04/14 09:17:27 ERROR <job_1> Error during file fetching;
+// aborting: ...", "12:00:01,503 [ERROR] ..."): the program's own word that
+// this is the error. Logrus's "level=error" records are not: its tools log
+// at that level what they go past (see loggedAsError).
+var errorRecord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?Z?\]?\s+\[?(?:ERROR|FATAL|CRITICAL)\]?\s`)
 })
 
 // debugLine finds a tool's debugging output, which is never the error
@@ -458,7 +474,7 @@ func (s *run) fallback() *Unmatched {
 		case wrapped && boilerplate().Match(l.Text):
 			addLikely(e)
 		case boilerplate().Match(l.Text), debugLine().Match(l.Text), inException:
-		case gradleKey || keyLine().Match(l.Text) || ownError(l.Text):
+		case gradleKey || keyLine().Match(l.Text) || ownError(l.Text) || errorRecord().Match(l.Text):
 			addKey(e)
 			key, opens = true, true
 		case infoLine().Match(l.Text):
