@@ -113,7 +113,7 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 		return true, short
 	}
 	c := next[0]
-	if at == perhapsCut && (isDigit(c) || strings.IndexByte(`'./)]},;=_`, c) >= 0) {
+	if (at == perhapsCut || at == wordWrapped) && (isDigit(c) || strings.IndexByte(`'./)]},;=_`, c) >= 0) {
 		return true, short
 	}
 	if (bytes.HasSuffix(prev, []byte(": ")) || bytes.HasSuffix(prev, []byte(" -"))) && !short {
