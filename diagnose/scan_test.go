@@ -361,6 +361,35 @@ fix: f`)
 	}
 }
 
+// TestUnlessBefore checks an unless that speaks only of what comes after
+// it: it vetoes a trigger below it, within its reach, and never one on its
+// own line or above it.
+func TestUnlessBefore(t *testing.T) {
+	for _, window := range []string{"0", "2"} {
+		m := matcher(t, `id: killed
+title: Killed
+priority: 50
+patterns: ['exited with code 137']
+unless:
+  - {pattern: 'received fast shutdown request', within: 2, before: true}
+window: `+window+`
+fix: f`)
+		tests := map[string]bool{
+			"received fast shutdown request\napp exited with code 137\n":       false,
+			"received fast shutdown request\na\napp exited with code 137\n":    false,
+			"received fast shutdown request\na\nb\napp exited with code 137\n": true, // past its reach
+			"app exited with code 137\nreceived fast shutdown request\n":       true, // below the trigger
+			"app exited with code 137 after received fast shutdown request\n":  true, // on its line
+		}
+		for log, want := range tests {
+			rep := diagnoseString(t, m, log)
+			if got := hasFinding(rep, "killed"); got != want {
+				t.Errorf("window %s, %q: found = %v, want %v", window, log, got, want)
+			}
+		}
+	}
+}
+
 func TestRanking(t *testing.T) {
 	m := matcher(t, daemonSig, `id: low
 title: Low

@@ -126,7 +126,7 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			}
 		}
 		for i, r := range st.unless {
-			if r.line > 0 && r.line >= num-st.unlessWithin(i) && !st.sig.Unless[i].After && st.sameAs(i, &c, r.groups) {
+			if r.line > 0 && r.line >= num-st.unlessWithin(i) && !st.sig.Unless[i].After && (!st.sig.Unless[i].Before || r.line < num) && st.sameAs(i, &c, r.groups) {
 				c.vetoed = true
 			}
 		}
@@ -165,8 +165,10 @@ func (st *sigState) matched(s *run, ref patternRef, p *signatures.Pattern, loc [
 			continue
 		}
 		if ref.role == signatures.RoleUnless {
-			after := st.sig.Unless[ref.idx].After
-			if num <= c.ev.Line+st.unlessWithin(ref.idx) && (!after || num > c.ev.Line) && st.sameAs(ref.idx, c, sight.groups) {
+			// One that speaks only of what comes after it has no say on
+			// the triggers seen so far.
+			after, before := st.sig.Unless[ref.idx].After, st.sig.Unless[ref.idx].Before
+			if !before && num <= c.ev.Line+st.unlessWithin(ref.idx) && (!after || num > c.ev.Line) && st.sameAs(ref.idx, c, sight.groups) {
 				c.vetoed = true
 			}
 			continue
@@ -269,8 +271,8 @@ func (st *sigState) sameLine(c *candidate, text []byte) {
 		}
 	}
 	for i, p := range st.sig.Unless {
-		if p.After {
-			// It speaks only of what came before its own line.
+		if p.After || p.Before {
+			// It speaks only of what came before, or after, its own line.
 			continue
 		}
 		if p.Same == "" {

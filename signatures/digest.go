@@ -33,6 +33,9 @@ func Digest(sigs []*Signature) string {
 				if p.After {
 					b.WriteString("\x06")
 				}
+				if p.Before {
+					b.WriteString("\x07")
+				}
 			}
 		}
 		parts = append(parts, b.String())

@@ -195,6 +195,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			Within  int      `yaml:"within"`
 			Same    string   `yaml:"same"`
 			After   bool     `yaml:"after"`
+			Before  bool     `yaml:"before"`
 		}
 		if err := n.Decode(&m); err != nil {
 			return err
@@ -203,7 +204,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 			return fmt.Errorf("line %d: a pattern written as a mapping needs the key pattern, and near (a trigger) or within (an unless)", n.Line)
 		}
 		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
-		p.Near, p.Within, p.Same, p.After = m.Near, m.Within, m.Same, m.After
+		p.Near, p.Within, p.Same, p.After, p.Before = m.Near, m.Within, m.Same, m.After, m.Before
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
@@ -272,8 +273,11 @@ func (s *Signature) validate() error {
 					return fail(p.Line, "%s: %v", s.ID, err)
 				}
 			}
-			if p.After && r != RoleUnless {
-				return fail(p.Line, "%s: after: is for unless patterns only", s.ID)
+			if (p.After || p.Before) && r != RoleUnless {
+				return fail(p.Line, "%s: after: and before: are for unless patterns only", s.ID)
+			}
+			if p.After && p.Before {
+				return fail(p.Line, "%s: an unless is either after: or before: its triggers", s.ID)
 			}
 			if p.Near == nil {
 				switch {

@@ -78,6 +78,12 @@ type Pattern struct {
 	// its volume). With Same, it vetoes a trigger that captured nothing in
 	// the group too.
 	After bool
+	// Before, on an unless with its own reach, vetoes only the triggers
+	// after it: an earlier line that says the thing was being stopped on
+	// purpose (a database's "received fast shutdown request" before a
+	// service's exit code 137, killed by the stop's timeout), where the
+	// same words after the trigger are only what its failure set off.
+	Before bool
 
 	// Literals are lower-cased strings (internal/relit) of which every
 	// match contains at least one, so a line that holds none of them cannot

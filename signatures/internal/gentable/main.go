@@ -114,6 +114,9 @@ func pattern(p *signatures.Pattern) string {
 	if p.After {
 		f += ", After: true"
 	}
+	if p.Before {
+		f += ", Before: true"
+	}
 	return f
 }
 
