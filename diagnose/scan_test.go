@@ -316,30 +316,14 @@ fix: f`)
 // it vetoes a trigger above it, within its reach, and never one on its own
 // line or below it.
 func TestUnlessAfter(t *testing.T) {
-	for _, window := range []string{"0", "2"} {
-		m := matcher(t, `id: placed
-title: Placed
-priority: 50
-patterns: ['FailedScheduling', 'FailedMount']
-unless:
-  - {pattern: 'Successfully assigned', within: 2, after: true}
-window: `+window+`
-fix: f`)
-		tests := map[string]bool{
-			"FailedScheduling\nSuccessfully assigned\n":              false,
-			"FailedScheduling\na\nSuccessfully assigned\n":           false,
-			"FailedScheduling\na\nb\nSuccessfully assigned\n":        true, // past its reach
-			"Successfully assigned\nFailedMount\n":                   true, // above the trigger
-			"FailedMount after Successfully assigned\n":              true, // on its line
-			"FailedScheduling\nSuccessfully assigned\nFailedMount\n": true,
-		}
-		for log, want := range tests {
-			rep := diagnoseString(t, m, log)
-			if got := hasFinding(rep, "placed"); got != want {
-				t.Errorf("window %s, %q: found = %v, want %v", window, log, got, want)
-			}
-		}
-	}
+	checkOneSided(t, "placed", "patterns: ['FailedScheduling', 'FailedMount']\nunless:\n  - {pattern: 'Successfully assigned', within: 2, after: true}", map[string]bool{
+		"FailedScheduling\nSuccessfully assigned\n":              false,
+		"FailedScheduling\na\nSuccessfully assigned\n":           false,
+		"FailedScheduling\na\nb\nSuccessfully assigned\n":        true, // past its reach
+		"Successfully assigned\nFailedMount\n":                   true, // above the trigger
+		"FailedMount after Successfully assigned\n":              true, // on its line
+		"FailedScheduling\nSuccessfully assigned\nFailedMount\n": true,
+	})
 	// With same:, it vetoes a trigger about the same thing, or about nothing
 	// it names, but not one about another thing.
 	m := matcher(t, `id: pulled
@@ -365,25 +349,24 @@ fix: f`)
 // it: it vetoes a trigger below it, within its reach, and never one on its
 // own line or above it.
 func TestUnlessBefore(t *testing.T) {
+	checkOneSided(t, "killed", "patterns: ['exited with code 137']\nunless:\n  - {pattern: 'received fast shutdown request', within: 2, before: true}", map[string]bool{
+		"received fast shutdown request\napp exited with code 137\n":       false,
+		"received fast shutdown request\na\napp exited with code 137\n":    false,
+		"received fast shutdown request\na\nb\napp exited with code 137\n": true, // past its reach
+		"app exited with code 137\nreceived fast shutdown request\n":       true, // below the trigger
+		"app exited with code 137 after received fast shutdown request\n":  true, // on its line
+	})
+}
+
+// checkOneSided diagnoses each log of tests with a signature id made of
+// body (its patterns and its one-sided unless), under a window of 0 and of
+// 2 lines, and checks whether the signature is found.
+func checkOneSided(t *testing.T, id, body string, tests map[string]bool) {
+	t.Helper()
 	for _, window := range []string{"0", "2"} {
-		m := matcher(t, `id: killed
-title: Killed
-priority: 50
-patterns: ['exited with code 137']
-unless:
-  - {pattern: 'received fast shutdown request', within: 2, before: true}
-window: `+window+`
-fix: f`)
-		tests := map[string]bool{
-			"received fast shutdown request\napp exited with code 137\n":       false,
-			"received fast shutdown request\na\napp exited with code 137\n":    false,
-			"received fast shutdown request\na\nb\napp exited with code 137\n": true, // past its reach
-			"app exited with code 137\nreceived fast shutdown request\n":       true, // below the trigger
-			"app exited with code 137 after received fast shutdown request\n":  true, // on its line
-		}
+		m := matcher(t, "id: "+id+"\ntitle: T\npriority: 50\n"+body+"\nwindow: "+window+"\nfix: f")
 		for log, want := range tests {
-			rep := diagnoseString(t, m, log)
-			if got := hasFinding(rep, "killed"); got != want {
+			if got := hasFinding(diagnoseString(t, m, log), id); got != want {
 				t.Errorf("window %s, %q: found = %v, want %v", window, log, got, want)
 			}
 		}
