@@ -52,10 +52,11 @@ func (s *run) keepTail(b []byte) {
 // JVM memory") or a limit that was passed ("exceeded", JitPack's "Build took
 // longer than 20 min."), a crash ("Segmentation fault", "core dumped"), the
 // linker's "undefined reference to", a refused call's errno ("invalid
-// argument", as "not permitted"), a value or an address that a program refuses
-// ("Invalid value for env var named KURED_METRICS_PORT", "invalid address -
-// http://0.0.0.0:tcp://...", Kubernetes' "Invalid value:"), a server's or proxy's 5xx in words ("504
-// Gateway Timeout"), what is not installed or allowed ("KVM is not
+// argument", as "not permitted"), a value or an address that a program
+// refuses ("Invalid value for env var named KURED_METRICS_PORT", "invalid
+// address - http://0.0.0.0:tcp://...", Kubernetes' "Invalid value:"), a
+// server's or proxy's 5xx in words ("504 Gateway Timeout"), what is not
+// installed or allowed ("KVM is not
 // installed", "doesn't have permissions to use KVM"), a command line its
 // program does not take ("unknown flag: --use", "flag needs an argument",
 // getopt's and argparse's "unrecognized option"), a
