@@ -334,15 +334,11 @@ unless:
   - {pattern: 'Downloaded newer image for (?P<image>\S+)', within: 3, after: true, same: image}
 window: 0
 fix: f`)
-	for log, want := range map[string]bool{
+	checkFound(t, m, "pulled", "", map[string]bool{
 		"manifest for a:1 not found\nDownloaded newer image for a:1\n": false,
 		"manifest unknown\nDownloaded newer image for a:1\n":           false,
 		"manifest for a:1 not found\nDownloaded newer image for a:2\n": true,
-	} {
-		if got := hasFinding(diagnoseString(t, m, log), "pulled"); got != want {
-			t.Errorf("%q: found = %v, want %v", log, got, want)
-		}
-	}
+	})
 }
 
 // TestUnlessBefore checks an unless that speaks only of what comes after
@@ -365,10 +361,17 @@ func checkOneSided(t *testing.T, id, body string, tests map[string]bool) {
 	t.Helper()
 	for _, window := range []string{"0", "2"} {
 		m := matcher(t, "id: "+id+"\ntitle: T\npriority: 50\n"+body+"\nwindow: "+window+"\nfix: f")
-		for log, want := range tests {
-			if got := hasFinding(diagnoseString(t, m, log), id); got != want {
-				t.Errorf("window %s, %q: found = %v, want %v", window, log, got, want)
-			}
+		checkFound(t, m, id, "window "+window+", ", tests)
+	}
+}
+
+// checkFound diagnoses each log of tests with m and checks whether the
+// signature id is found; what names the setting in a failure's message.
+func checkFound(t *testing.T, m *Matcher, id, what string, tests map[string]bool) {
+	t.Helper()
+	for log, want := range tests {
+		if got := hasFinding(diagnoseString(t, m, log), id); got != want {
+			t.Errorf("%s%q: found = %v, want %v", what, log, got, want)
 		}
 	}
 }
@@ -536,17 +539,13 @@ fix: f`)
 	if want := strings.Index(line, "MANIFEST_UNKNOWN") + 1; f.Column != want || f.Fix != "tag v1" {
 		t.Errorf("column %d, fix %q; want column %d, fix %q", f.Column, f.Fix, want, "tag v1")
 	}
-	for log, want := range map[string]bool{
+	checkFound(t, m, "veto", "", map[string]bool{
 		"zz-trigger aa-required\n":           true,
 		"aa-required zz-trigger\n":           true,
 		"zz-trigger aa-required yy-unless\n": false,
 		"yy-unless zz-trigger aa-required\n": false,
 		"zz-trigger\n":                       false,
-	} {
-		if got := hasFinding(diagnoseString(t, m, log), "veto"); got != want {
-			t.Errorf("%q: found = %v, want %v", log, got, want)
-		}
-	}
+	})
 }
 
 // TestBuiltinLiteralsRare checks that no literal the built-in database
