@@ -65,6 +65,13 @@ func Check(cfg *ciconfig.Config, job *ciconfig.Job, ruleIDs []string, opts Optio
 	return c.result()
 }
 
+// lintJob runs the rules that Lint runs on one job.
+func lintJob(cfg *ciconfig.Config, job *ciconfig.Job, opts Options) []Finding {
+	c := newChecker(cfg, opts, nil)
+	c.job(job)
+	return c.result()
+}
+
 func newChecker(cfg *ciconfig.Config, opts Options, only map[string]bool) *checker {
 	return &checker{cfg: cfg, opts: opts, only: only, findings: map[string]*Finding{}}
 }

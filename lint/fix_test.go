@@ -577,3 +577,33 @@ build:
 		t.Errorf("the registry copy's dind tag is not a dind service: %q", rules)
 	}
 }
+
+// TestPlanFollowsWhatItsFixBrings checks a plan limited to a root cause's
+// rules, as diagnose makes it: the fix turns the job's docker build into
+// a BuildKit push, which needs the registry's credentials, and the plan
+// writes them too, so that the job lints clean. A finding the job had
+// before, of a rule not selected, is left to lint.
+func TestPlanFollowsWhatItsFixBrings(t *testing.T) {
+	_, p := tempProject(t, ciFile(`build:
+  image: docker:27
+  variables:
+    DOCKER_DRIVER: overlay2
+  script:
+    - docker build -t $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA .
+    - docker push $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA
+`))
+	plan, err := Plan(p, Selection{Rules: []string{"docker-command", "docker-image"}, Job: "build"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixed []string
+	for _, f := range plan.Fixed {
+		fixed = append(fixed, f.Rule)
+	}
+	if !slices.Contains(fixed, "buildkit-push-without-auth") || len(plan.Left) != 0 {
+		t.Errorf("fixed %v, left %v; want buildkit-push-without-auth fixed and nothing left", fixed, plan.Left)
+	}
+	if len(plan.Changes) != 1 || !strings.Contains(string(plan.Changes[0].New), "DOCKER_DRIVER: overlay2") {
+		t.Errorf("the plan changed %d files or dropped DOCKER_DRIVER, which the root cause's rules do not cover", len(plan.Changes))
+	}
+}

@@ -35,20 +35,52 @@ type Selection struct {
 	Rules []string
 	// Job is the job's name; "" for every job.
 	Job string
+	// had holds, as rule and job, what lint found in the selected jobs
+	// before the plan's first fix (see withBaseline).
+	had map[string]bool
 }
 
-// find returns what the selection finds in the configuration.
+// find returns what the selection finds in the configuration: with rules,
+// their findings in the selected jobs and what lint finds there that it
+// did not find before the plan (see withBaseline).
 func (s Selection) find(cfg *ciconfig.Config, opts Options) []Finding {
 	if s.Rules == nil {
 		return Lint(cfg, opts)
 	}
 	var out []Finding
 	for _, j := range cfg.Jobs {
-		if s.Job == "" || j.Name == s.Job {
-			out = append(out, Check(cfg, j, s.Rules, opts)...)
+		if s.Job != "" && j.Name != s.Job {
+			continue
+		}
+		out = append(out, Check(cfg, j, s.Rules, opts)...)
+		for _, f := range lintJob(cfg, j, opts) {
+			if !s.had[f.Rule+"\x00"+j.Name] && !slices.Contains(s.Rules, f.Rule) {
+				out = append(out, f)
+			}
 		}
 	}
 	return out
+}
+
+// withBaseline returns the selection with what lint finds in its jobs
+// now, before any fix. A fix of the selected rules may bring a finding of
+// another into the job (a build that BuildKit now makes must push with
+// credentials): the plan fixes that one too, so that its result lints as
+// clean as the job was, but not what the job had wrong before, which is
+// not the root cause's.
+func (s Selection) withBaseline(cfg *ciconfig.Config, opts Options) Selection {
+	if s.Rules == nil {
+		return s
+	}
+	s.had = map[string]bool{}
+	for _, j := range cfg.Jobs {
+		if s.Job == "" || j.Name == s.Job {
+			for _, f := range lintJob(cfg, j, opts) {
+				s.had[f.Rule+"\x00"+j.Name] = true
+			}
+		}
+	}
+	return s
 }
 
 // FileChange is one file's text before and after a plan.
@@ -142,6 +174,7 @@ const manualPrefix = "needs a manual change: "
 // the paths it changed.
 func planConfig(cfg *ciconfig.Config, opts Options, sel Selection, base *overlay) (*FixPlan, *overlay, []string, error) {
 	opts.pipeline = pipelineImages(cfg)
+	sel = sel.withBaseline(cfg, opts)
 	refused := map[string]string{}
 	for range maxAttempts {
 		plan, ov, paths := planOnce(cfg, opts, sel, base, refused)

@@ -66,7 +66,7 @@ OAUTH_TOKEN, or glab's config file) and the configuration at the job's commit.`,
 	cmd.Flags().StringVar(&opts.ciConfig, "ci-config", "", "the project's CI configuration, to show the exact lines to change (default: .gitlab-ci.yml here when present; in a job $CI_PROJECT_DIR/$CI_CONFIG_PATH)")
 	cmd.Flags().StringVar(&opts.root, "root", "", "project root that the configuration's includes are relative to (default: the current directory, in a job $CI_PROJECT_DIR)")
 	cmd.Flags().StringVar(&opts.jobName, "job-name", "", "the job the log belongs to (default: $CI_JOB_NAME, else found from the commands in the log)")
-	cmd.Flags().BoolVar(&opts.patch, "patch", false, "print only the root cause's edits, as a patch that git apply accepts")
+	cmd.Flags().BoolVar(&opts.patch, "patch", false, "print only the root cause's edits (and those they bring with them), as a patch that git apply accepts")
 	cmd.Flags().StringVar(&opts.codequality, "codequality", "", "also write a GitLab Code Quality report to `FILE` (artifacts: reports: codequality)")
 	cmd.Flags().StringVar(&opts.remote.project, "project", "", "the project of --job or --pipeline: group/app or its id (default: $CI_PROJECT_ID)")
 	cmd.Flags().Int64Var(&opts.remote.job, "job", 0, "diagnose this job `ID`, read from GitLab (in after_script: $CI_JOB_ID)")
