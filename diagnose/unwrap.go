@@ -86,10 +86,11 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	// further than the line it goes on continues it.
 	common := len(next) - len(outdent(next, prev))
 	prev, next = prev[common:], next[common:]
-	if len(next) > 1 && (next[0] == ' ' || next[0] == '\t') && openRequest().Match(prev) {
+	if len(next) > 1 && (next[0] == ' ' || next[0] == '\t' || bytes.HasSuffix(prev, []byte(": "))) && openRequest().Match(prev) {
 		// Go's error for a request ends its first part with the URL and a
 		// colon ("Get \"https://registry-1.docker.io/v2/\":"); a paste that
-		// broke the line there indents the rest, whatever the line's width.
+		// broke the line there indents the rest, or leaves the blank after
+		// the colon at the end of the line, whatever the line's width.
 		return true, false
 	}
 	if at == ends || len(next) == 0 || lineStart().Match(next) {
@@ -129,9 +130,10 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 }
 
 // openRequest finds a line that ends with the request of a Go HTTP
-// client's error and its colon, the cause still to come.
+// client's error and its colon (and perhaps the blank after it), the cause
+// still to come.
 var openRequest = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?:^|\s)(?:Get|Head|Post|Put|Patch|Delete) "https?://[^"\s]+":$`)
+	return regexp.MustCompile(`(?:^|\s)(?:Get|Head|Post|Put|Patch|Delete) "https?://[^"\s]+": ?$`)
 })
 
 // minLead is how many blanks must begin both a cut line's first piece and a

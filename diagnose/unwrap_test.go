@@ -224,6 +224,15 @@ func TestContinues(t *testing.T) {
 	if got, _ := continues([]byte(`Get "https://registry-1.docker.io/v2/":`), []byte("  net/http: request canceled while waiting for connection"), ends); !got {
 		t.Error("a request error broken after its URL was not joined")
 	}
+	// ... or left unindented after the blank that followed its colon, on a
+	// line shorter than a wrap would leave (kpack's lifecycle, round 196);
+	// without that blank, an unindented line starts a message of its own.
+	if got, _ := continues([]byte(`Get "https://registry.local:5000/v2/": `), []byte("dial tcp 127.0.0.1:5000: connect: connection refused; "), inside); !got {
+		t.Error("a request error broken after its URL's colon and blank was not joined")
+	}
+	if got, _ := continues([]byte(`Get "https://registry.local:5000/v2/":`), []byte("dial tcp 127.0.0.1:5000: connect: connection refused"), inside); got {
+		t.Error("a short request line without its blank was joined to the next")
+	}
 	if got, _ := continues([]byte("env:"), []byte("  GOFLAGS: -mod=mod"), ends); got {
 		t.Error("a YAML key was joined to its block")
 	}
