@@ -108,8 +108,11 @@ var errorish = sync.OnceValue(func() *regexp.Regexp {
 // exception's first line, the first line of a test runner's failure, a
 // build tool's own summary of what went wrong, the runner's system failure.
 // The first of them is usually the cause; the lines after it repeat it.
+// Each may come after opam's "# ", which it puts before every line of a
+// failed package build's output ("# Error: Unbound value get_base_context",
+// "# E: Cannot find findlib package io-page-unix").
 var keyLine = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:` +
+	return regexp.MustCompile(`^(?:# )?(?:` +
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...), and tsc's --pretty form
 		// ("src/a.ts:180:11 - error TS2739: ..."), which nest build prints, also after a pnpm workspace's "apps/api build: "
 		`(?:\S+ build: )?\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):|:\d+:\d+ - error) \S` +
