@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -65,9 +66,14 @@ func Check(cfg *ciconfig.Config, job *ciconfig.Job, ruleIDs []string, opts Optio
 	return c.result()
 }
 
-// lintJob runs the rules that Lint runs on one job.
-func lintJob(cfg *ciconfig.Config, job *ciconfig.Job, opts Options) []Finding {
-	c := newChecker(cfg, opts, nil)
+// lintJob runs on one job the rules that Lint runs and, in the same pass,
+// the on-demand rules named in also.
+func lintJob(cfg *ciconfig.Config, job *ciconfig.Job, also []string, opts Options) []Finding {
+	only := map[string]bool{}
+	for _, r := range rules {
+		only[r.ID] = !r.onDemand || slices.Contains(also, r.ID)
+	}
+	c := newChecker(cfg, opts, only)
 	c.job(job)
 	return c.result()
 }

@@ -52,12 +52,18 @@ func (s Selection) find(cfg *ciconfig.Config, opts Options) []Finding {
 		if s.Job != "" && j.Name != s.Job {
 			continue
 		}
-		out = append(out, Check(cfg, j, s.Rules, opts)...)
-		for _, f := range lintJob(cfg, j, opts) {
-			if !s.had[f.Rule+"\x00"+j.Name] && !slices.Contains(s.Rules, f.Rule) {
+		// One pass of every rule: the selected rules' findings first, then
+		// the others' that are new, each in lint's order.
+		var brought []Finding
+		for _, f := range lintJob(cfg, j, s.Rules, opts) {
+			switch {
+			case slices.Contains(s.Rules, f.Rule):
 				out = append(out, f)
+			case !s.had[f.Rule+"\x00"+j.Name]:
+				brought = append(brought, f)
 			}
 		}
+		out = append(out, brought...)
 	}
 	return out
 }
@@ -75,7 +81,7 @@ func (s Selection) withBaseline(cfg *ciconfig.Config, opts Options) Selection {
 	s.had = map[string]bool{}
 	for _, j := range cfg.Jobs {
 		if s.Job == "" || j.Name == s.Job {
-			for _, f := range lintJob(cfg, j, opts) {
+			for _, f := range lintJob(cfg, j, nil, opts) {
 				s.had[f.Rule+"\x00"+j.Name] = true
 			}
 		}

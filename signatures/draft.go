@@ -1,7 +1,6 @@
 package signatures
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -218,14 +217,9 @@ func draftYAML(id, template, pattern string, lines []string) ([]byte, error) {
 			key("no_match", draftNoMatchNote), noMatch,
 		),
 	)}}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
+	b, err := EncodeYAML(doc)
+	if err != nil {
 		return nil, fmt.Errorf("writing the draft signature %s: %v", id, err)
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("writing the draft signature %s: %v", id, err)
-	}
-	return buf.Bytes(), nil
+	return b, nil
 }

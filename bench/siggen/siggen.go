@@ -13,13 +13,10 @@
 package siggen
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp/syntax"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/ci-doctor/ci-doctor/signatures"
 )
@@ -35,7 +32,7 @@ func Write(dir string, n int) (int, error) {
 		return 0, err
 	}
 	for _, f := range files {
-		data, err := f.marshal()
+		data, err := signatures.EncodeYAML(f)
 		if err != nil {
 			return 0, err
 		}
@@ -55,7 +52,7 @@ func Signatures(n int) ([]*signatures.Signature, error) {
 		return nil, err
 	}
 	for _, f := range files {
-		data, err := f.marshal()
+		data, err := signatures.EncodeYAML(f)
 		if err != nil {
 			return nil, err
 		}
@@ -98,23 +95,6 @@ type File struct {
 	Fix        string                 `yaml:"fix"`
 	References []signatures.Reference `yaml:"references,omitempty"`
 	Examples   signatures.Examples    `yaml:"examples"`
-}
-
-// marshal writes f as YAML with two blanks of indentation, as the built-in
-// files are written: yaml.Marshal's four give an example whose first line
-// starts with blanks (a Python traceback's frame) an indentation indicator
-// ("|4") that counts from the wrong column, and the file would not load.
-func (f *File) marshal() ([]byte, error) {
-	var b bytes.Buffer
-	e := yaml.NewEncoder(&b)
-	e.SetIndent(2)
-	if err := e.Encode(f); err != nil {
-		return nil, err
-	}
-	if err := e.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // Variant returns variant k (1 and up) of s.
