@@ -44,7 +44,7 @@ func stripPrefixes(text []byte) []byte {
 // prefix is not there. Each returns a suffix of text, except stripMarkdownSpan,
 // which drops the span's closing mark too.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripAnsibleLog, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripLifecyclePhase, stripAnsibleLog, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -401,6 +401,28 @@ func stripPodLogSource(text []byte) []byte {
 	if source, rest, ok := bracketed(text, "["); ok && bytes.HasPrefix(rest, []byte(" ")) {
 		task, step, ok := bytes.Cut(source, []byte(" : "))
 		if ok && k8sName(task) && k8sName(step) {
+			return rest[1:]
+		}
+	}
+	return text
+}
+
+// lifecyclePhases are the phases of the Cloud Native Buildpacks lifecycle,
+// which pack, Spring Boot's bootBuildImage and kpack write before each line
+// that a phase prints ("[builder] failed to build: ...", "    [creator]
+// ERROR: failed to export: ...").
+var lifecyclePhases = [...]string{"analyzer", "detector", "restorer", "builder", "exporter", "creator", "extender", "rebaser"}
+
+// stripLifecyclePhase removes the lifecycle's phase before a line of its
+// output, so that the phase's message reads as the buildpack or the
+// lifecycle wrote it.
+func stripLifecyclePhase(text []byte) []byte {
+	phase, rest, ok := bracketed(text, "[")
+	if !ok || !bytes.HasPrefix(rest, []byte(" ")) {
+		return text
+	}
+	for _, p := range lifecyclePhases {
+		if string(phase) == p {
 			return rest[1:]
 		}
 	}

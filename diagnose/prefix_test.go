@@ -69,6 +69,10 @@ func TestStripPrefixes(t *testing.T) {
 		{"github actions error marker as its web page shows it", "  Error: error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429", "error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429"},
 		{"a program's own Error: is kept", "Error: unable to copy from source", "Error: unable to copy from source"},
 		{"tekton's task and step", "[build-trusted : create] ERROR: failed to build: exit status 1", "ERROR: failed to build: exit status 1"},
+		// the buildpacks lifecycle's phase, as pack and Cloud Build print it (testdata/logs/holdout, round 200)
+		{"buildpacks lifecycle phase", `[builder] failed to build: invalid composer installer found at "https://getcomposer.org/installer"`, `failed to build: invalid composer installer found at "https://getcomposer.org/installer"`},
+		{"spring boot's padded phase", "    [creator]     ERROR: failed to export: failed to write image to the following tags", "ERROR: failed to export: failed to write image to the following tags"},
+		{"a bracket that is no phase", "[building] 3 of 4", "[building] 3 of 4"},
 		{"brackets with spaces that are no tekton step", "[ FAILED ] cannot create kind cluster", "[ FAILED ] cannot create kind cluster"},
 		{"github actions marker after a timestamp", "2024-05-01T10:00:00.1234567Z ##[error]denied: requested access to the resource is denied", "denied: requested access to the resource is denied"},
 		// a warning keeps its marker, as a logrus warning keeps its level (round 106)

@@ -153,6 +153,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// Playwright's heading of a failed test ("  1) [chromium] › tests/a.spec.ts:3:5 › title ───"), Ansible's failed
 		// loop item ("failed: [localhost] (item=centos7) => {...}", its default callback; "fatal: " is above)
 		`|\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |failed: \[[^\]]+\] \(item=` +
+		// a Go program's error chain printed bare, the cause after the last colon ("failed to build: invalid composer installer
+		// found at ...", a buildpack's words under its lifecycle phase)
+		`|failed to \w+(?: \w+)?: \S` +
 		// gcc's and clang's crash, wherever a build system's log prefix puts it ("cc: internal compiler error: Segmentation fault")
 		`|.*\binternal compiler error: ` +
 		// Next.js's report of a failed build ("Type error: Parameter 'x' implicitly has an 'any' type.", also after a pnpm
