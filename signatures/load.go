@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"regexp"
@@ -92,8 +93,20 @@ func loadFS(fsys fs.FS, dir, label string) ([]*Signature, error) {
 		return nil, &Error{File: label, Msg: "cannot read signature folder: " + pathErr(err)}
 	}
 	var names []string
+	var shared map[string]*Pattern
 	for _, e := range entries {
-		if name := e.Name(); !e.IsDir() && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+		name := e.Name()
+		switch {
+		case e.IsDir() || !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml"):
+		case name == SharedFile:
+			data, err := fs.ReadFile(fsys, path.Join(dir, name))
+			if err != nil {
+				return nil, &Error{File: label + name, Msg: "cannot read: " + pathErr(err)}
+			}
+			if shared, err = parseShared(label+name, data); err != nil {
+				return nil, err
+			}
+		default:
 			names = append(names, name)
 		}
 	}
@@ -114,7 +127,7 @@ func loadFS(fsys fs.FS, dir, label string) ([]*Signature, error) {
 					errs[i] = &Error{File: file, Msg: "cannot read: " + pathErr(err)}
 					continue
 				}
-				sigs[i], errs[i] = Parse(file, data)
+				sigs[i], errs[i] = parse(file, data, shared)
 			}
 		}()
 	}
@@ -132,8 +145,43 @@ func loadFS(fsys fs.FS, dir, label string) ([]*Signature, error) {
 	return out, errors.Join(errs...)
 }
 
+// SharedFile is the file of a signature folder that holds the patterns
+// several of its signatures share, by name: a mapping from a kebab-case name
+// to a pattern, which a signature's list takes as `{use: NAME}`. The
+// registry signatures all defer to image-pull-failed when the runner or the
+// kubelet reports the pull that the registry refused, in the same words;
+// they are written once there.
+const SharedFile = "_shared.yaml"
+
+// parseShared decodes and validates a folder's shared patterns.
+func parseShared(file string, data []byte) (map[string]*Pattern, error) {
+	var shared map[string]*Pattern
+	if err := yaml.Unmarshal(data, &shared); err != nil {
+		return nil, yamlError(file, err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(shared)) {
+		p := shared[name]
+		switch {
+		case p == nil || p.Source == "" || p.Near != nil || p.Within != 0 || p.use != "":
+			return nil, &Error{File: file, Msg: fmt.Sprintf("shared pattern %q must be one pattern, written as a string", name)}
+		case !ValidID(name):
+			return nil, &Error{File: file, Line: p.Line, Msg: fmt.Sprintf("shared pattern name %q is not kebab-case (lower-case words joined by -)", name)}
+		}
+		if err := p.compile(); err != nil {
+			return nil, &Error{File: file, Line: p.Line, Msg: fmt.Sprintf("shared pattern %q: %v", name, err)}
+		}
+	}
+	return shared, nil
+}
+
 // Parse decodes and validates one signature file. file names it in errors.
+// The file stands alone: it may not use a folder's shared patterns.
 func Parse(file string, data []byte) (*Signature, error) {
+	return parse(file, data, nil)
+}
+
+// parse is Parse with the shared patterns of the file's folder.
+func parse(file string, data []byte, shared map[string]*Pattern) (*Signature, error) {
 	var sig Signature
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -146,6 +194,9 @@ func Parse(file string, data []byte) (*Signature, error) {
 	}
 	sig.File = file
 	sig.Line = 1
+	if err := sig.resolve(shared); err != nil {
+		return nil, err
+	}
 	if err := sig.validate(); err != nil {
 		return nil, err
 	}
@@ -185,12 +236,15 @@ func yamlError(file string, err error) error {
 // UnmarshalYAML keeps the position of a pattern so that a bad one can be
 // reported where it was written. A trigger may also be written as a
 // mapping, `{pattern: ..., near: ..., within: N}`, and an unless as
-// `{pattern: ..., within: N}`, with `same: GROUP` or `after: true` when needed.
+// `{pattern: ..., within: N}`, with `same: GROUP` or `after: true` when
+// needed; `use: NAME` in place of `pattern:` takes a shared pattern (see
+// SharedFile), and needs nothing else.
 func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 	p.Line, p.Column = n.Line, n.Column
 	if n.Kind == yaml.MappingNode {
 		var m struct {
 			Pattern *Pattern `yaml:"pattern"`
+			Use     string   `yaml:"use"`
 			Near    *Pattern `yaml:"near"`
 			Within  int      `yaml:"within"`
 			Same    string   `yaml:"same"`
@@ -200,10 +254,16 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 		if err := n.Decode(&m); err != nil {
 			return err
 		}
-		if m.Pattern == nil || m.Near == nil && m.Within == 0 {
-			return fmt.Errorf("line %d: a pattern written as a mapping needs the key pattern, and near (a trigger) or within (an unless)", n.Line)
+		switch {
+		case m.Pattern != nil && m.Use != "":
+			return fmt.Errorf("line %d: a pattern takes pattern or use, not both", n.Line)
+		case m.Use != "":
+			p.use = m.Use
+		case m.Pattern == nil || m.Near == nil && m.Within == 0:
+			return fmt.Errorf("line %d: a pattern written as a mapping needs the key pattern, and near (a trigger) or within (an unless), or the key use", n.Line)
+		default:
+			p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
 		}
-		p.Source, p.Line, p.Column = m.Pattern.Source, m.Pattern.Line, m.Pattern.Column
 		p.Near, p.Within, p.Same, p.After, p.Before = m.Near, m.Within, m.Same, m.After, m.Before
 		return nil
 	}
@@ -211,6 +271,24 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 		return fmt.Errorf("line %d: a pattern must be a string, or a mapping with the keys pattern and near or within", n.Line)
 	}
 	p.Source = n.Value
+	return nil
+}
+
+// resolve gives each pattern written as `{use: NAME}` the source of the
+// shared pattern of that name.
+func (s *Signature) resolve(shared map[string]*Pattern) error {
+	for _, r := range []Role{RoleTrigger, RoleRequire, RoleCapture, RoleUnless} {
+		for _, p := range s.PatternsOf(r) {
+			if p == nil || p.use == "" {
+				continue
+			}
+			sp, ok := shared[p.use]
+			if !ok {
+				return &Error{File: s.File, Line: p.Line, Msg: fmt.Sprintf("%s: use: no shared pattern %q in the folder's %s", s.ID, p.use, SharedFile)}
+			}
+			p.Source = sp.Source
+		}
+	}
 	return nil
 }
 

@@ -87,6 +87,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "", "my.yaml: empty file"},
 		{"two documents", validBody + "---\nid: other\n", "one signature per file"},
 		{"window too wide", validBody + "window: 500\n", "window must be 0..50"},
+		{"use in a file read alone", validBody + "unless:\n  - {use: all-is-well}\n", `my.yaml:12: my-failure: use: no shared pattern "all-is-well"`},
+		{"use and pattern", validBody + "unless:\n  - {use: all-is-well, pattern: 'all is well'}\n", "a pattern takes pattern or use, not both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,5 +154,43 @@ func TestLookup(t *testing.T) {
 	}
 	if got := Closest(sigs, "timout", 1); len(got) != 1 || got[0].ID != "job-timeout" {
 		t.Errorf("Closest(timout) = %v", got)
+	}
+}
+
+// TestLoadDirShared reads a folder whose signatures share a pattern: each
+// use takes its source, at the use's own position, and the shared file is
+// no signature.
+func TestLoadDirShared(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(SharedFile, "# the fixed ones\nall-is-well: 'all is well'\n")
+	write("mine.yaml", validBody+"unless:\n  - {use: all-is-well}\n  - {use: all-is-well, within: 5}\n")
+	sigs, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) != 1 {
+		t.Fatalf("loaded %d signatures, want 1", len(sigs))
+	}
+	u := sigs[0].Unless
+	if len(u) != 2 || u[0].Source != "all is well" || u[0].Line != 12 || u[1].Within != 5 || strings.Join(u[0].Literals, ",") != "all is well" {
+		t.Errorf("unless = %+v, %+v", u[0], u[1])
+	}
+	for _, tt := range []struct{ name, shared, want string }{
+		{"bad name", "All_Well: 'all is well'\n", `shared pattern name "All_Well" is not kebab-case`},
+		{"no literal", "all-is-well: '.*'\n", `shared pattern "all-is-well": pattern ".*" has no literal`},
+		{"a mapping", "all-is-well: {pattern: 'all is well', within: 3}\n", `shared pattern "all-is-well" must be one pattern, written as a string`},
+		{"not a mapping", "- 'all is well'\n", SharedFile + ":1: cannot unmarshal"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			write(SharedFile, tt.shared)
+			if _, err := LoadDir(dir); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -85,6 +85,10 @@ type Pattern struct {
 	// same words after the trigger are only what its failure set off.
 	Before bool
 
+	// use names the shared pattern (see SharedFile) that this one stands
+	// for until the loader puts its source here.
+	use string
+
 	// Literals are lower-cased strings (internal/relit) of which every
 	// match contains at least one, so a line that holds none of them cannot
 	// match.
