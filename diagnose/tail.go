@@ -116,9 +116,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...), and tsc's --pretty form
 		// ("src/a.ts:180:11 - error TS2739: ..."), which nest build prints, also after a pnpm workspace's "apps/api build: "
 		`(?:\S+ build: )?\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):|:\d+:\d+ - error) \S` +
-		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm; node-gyp's
-		// "gyp ERR! stack Error: not found: make" names what its build lacks
-		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|error)` +
+		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm, Bazel ("ERROR: Error computing the main
+		// repository mapping: ..."); node-gyp's "gyp ERR! stack Error: not found: make" names what its build lacks
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|[Ee]rror)` +
 		// the cause under a report that miette draws (pnpm 10, Rust tools): "Error:   × initialize the state", then
 		// "  ╰─▶ Invalid CA certificate (entry 0): ..."
 		`|\s*[╰├]─▶ \S` +
