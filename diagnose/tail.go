@@ -174,12 +174,13 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // ("error: subprocess-exited-with-error", "╰─> [6 lines of output]", "[end
 // of output]", its note), stack frames, the runner's clean-up, Jenkins' stages
 // skipped after the failure, a test that passed
-// ("✓ returns 403 Forbidden for a read-only token"), and helm's note that
+// ("✓ returns 403 Forbidden for a read-only token"), the heading of node:test's
+// summary ("✖ failing tests:", which then repeats each failure), and helm's note that
 // `upgrade --install` installs ("Release "x" does not exist. Installing it
 // now."). They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log| (?:Linux|Darwin|Windows_NT) \S+$| argv | node v\d| npm  v\d| Please include the following file with any support request:|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] ` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log| (?:Linux|Darwin|Windows_NT) \S+$| argv | node v\d| npm  v\d| Please include the following file with any support request:|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] |\s*✖ failing tests:$` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...) or the
 		// shell's 126 (found but not executable) or 127 (not found), which say how the step ended when
