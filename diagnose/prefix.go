@@ -44,7 +44,7 @@ func stripPrefixes(text []byte) []byte {
 // prefix is not there. Each returns a suffix of text, except stripMarkdownSpan,
 // which drops the span's closing mark too.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripLifecyclePhase, stripAnsibleLog, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripLifecyclePhase, stripChangesets, stripAnsibleLog, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -427,6 +427,31 @@ func stripLifecyclePhase(text []byte) []byte {
 		}
 	}
 	return text
+}
+
+// changesetsLevels are the levels that changesets' logger names after its
+// butterfly.
+var changesetsLevels = [...]string{"error ", "warn ", "info ", "success "}
+
+// stripChangesets removes the butterfly and the level that changesets, the
+// release tool of many JavaScript monorepos, writes before each line it
+// relays from npm ("🦋  error npm error 404 Not Found - PUT ..."), so that
+// npm's own line reads as npm wrote it.
+func stripChangesets(text []byte) []byte {
+	rest, ok := bytes.CutPrefix(text, []byte("🦋  "))
+	if !ok {
+		return text
+	}
+	for _, level := range changesetsLevels {
+		if r, ok := bytes.CutPrefix(rest, []byte(level)); ok {
+			return r
+		}
+		// A relayed blank line is the level alone.
+		if string(rest) == level[:len(level)-1] {
+			return rest[len(rest):]
+		}
+	}
+	return rest
 }
 
 // k8sName reports whether b can be the name of a Kubernetes object or a

@@ -73,6 +73,10 @@ func TestStripPrefixes(t *testing.T) {
 		{"buildpacks lifecycle phase", `[builder] failed to build: invalid composer installer found at "https://getcomposer.org/installer"`, `failed to build: invalid composer installer found at "https://getcomposer.org/installer"`},
 		{"spring boot's padded phase", "    [creator]     ERROR: failed to export: failed to write image to the following tags", "ERROR: failed to export: failed to write image to the following tags"},
 		{"a bracket that is no phase", "[building] 3 of 4", "[building] 3 of 4"},
+		// changesets relaying npm's publish (testdata/logs/holdout, round 205)
+		{"changesets' butterfly and level", "🦋  error npm error 404 Not Found - PUT https://registry.npmjs.org/my-package - Not found", "npm error 404 Not Found - PUT https://registry.npmjs.org/my-package - Not found"},
+		{"changesets' butterfly alone", "🦋  my-package@0.7.1", "my-package@0.7.1"},
+		{"changesets' relayed blank line", "🦋  error", ""},
 		{"brackets with spaces that are no tekton step", "[ FAILED ] cannot create kind cluster", "[ FAILED ] cannot create kind cluster"},
 		{"github actions marker after a timestamp", "2024-05-01T10:00:00.1234567Z ##[error]denied: requested access to the resource is denied", "denied: requested access to the resource is denied"},
 		// a warning keeps its marker, as a logrus warning keeps its level (round 106)

@@ -156,6 +156,8 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// a Go program's error chain printed bare, the cause after the last colon ("failed to build: invalid composer installer
 		// found at ...", a buildpack's words under its lifecycle phase)
 		`|failed to \w+(?: \w+)?: \S` +
+		// Go's race detector, whose report opens with its own heading; the test that ran into it fails after it
+		`|WARNING: DATA RACE$` +
 		// gcc's and clang's crash, wherever a build system's log prefix puts it ("cc: internal compiler error: Segmentation fault")
 		`|.*\binternal compiler error: ` +
 		// Next.js's report of a failed build ("Type error: Parameter 'x' implicitly has an 'any' type.", also after a pnpm
