@@ -1,6 +1,9 @@
 package diagnose
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // maxPrefixes bounds how many prefixes are peeled off one line: pasted logs
 // stack them (Cloud Build's step name, then BuildKit's step number, then a
@@ -411,44 +414,35 @@ func stripPodLogSource(text []byte) []byte {
 // which pack, Spring Boot's bootBuildImage and kpack write before each line
 // that a phase prints ("[builder] failed to build: ...", "    [creator]
 // ERROR: failed to export: ...").
-var lifecyclePhases = [...]string{"analyzer", "detector", "restorer", "builder", "exporter", "creator", "extender", "rebaser"}
+var lifecyclePhases = []string{"analyzer", "detector", "restorer", "builder", "exporter", "creator", "extender", "rebaser"}
 
 // stripLifecyclePhase removes the lifecycle's phase before a line of its
 // output, so that the phase's message reads as the buildpack or the
 // lifecycle wrote it.
 func stripLifecyclePhase(text []byte) []byte {
-	phase, rest, ok := bracketed(text, "[")
-	if !ok || !bytes.HasPrefix(rest, []byte(" ")) {
-		return text
-	}
-	for _, p := range lifecyclePhases {
-		if string(phase) == p {
-			return rest[1:]
-		}
+	if phase, rest, ok := bracketed(text, "["); ok && bytes.HasPrefix(rest, []byte(" ")) && slices.Contains(lifecyclePhases, string(phase)) {
+		return rest[1:]
 	}
 	return text
 }
 
 // changesetsLevels are the levels that changesets' logger names after its
 // butterfly.
-var changesetsLevels = [...]string{"error ", "warn ", "info ", "success "}
+var changesetsLevels = [...]string{"error", "warn", "info", "success"}
 
 // stripChangesets removes the butterfly and the level that changesets, the
 // release tool of many JavaScript monorepos, writes before each line it
 // relays from npm ("🦋  error npm error 404 Not Found - PUT ..."), so that
-// npm's own line reads as npm wrote it.
+// npm's own line reads as npm wrote it. A relayed blank line is the level
+// alone.
 func stripChangesets(text []byte) []byte {
 	rest, ok := bytes.CutPrefix(text, []byte("🦋  "))
 	if !ok {
 		return text
 	}
 	for _, level := range changesetsLevels {
-		if r, ok := bytes.CutPrefix(rest, []byte(level)); ok {
-			return r
-		}
-		// A relayed blank line is the level alone.
-		if string(rest) == level[:len(level)-1] {
-			return rest[len(rest):]
+		if r, ok := bytes.CutPrefix(rest, []byte(level)); ok && (len(r) == 0 || r[0] == ' ') {
+			return bytes.TrimPrefix(r, []byte(" "))
 		}
 	}
 	return rest
