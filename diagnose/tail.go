@@ -92,7 +92,16 @@ func (s *run) keepTail(b []byte) {
 // defined: -exit-code"), what is required or not available ("Option
 // '--imagename' is required.", "the ssl module in Python is not
 // available."), a file system that df shows full
-// ("overlay 59G 59G 0 100% /", but not a snap's image, which always is). A bare
+// ("overlay 59G 59G 0 100% /", but not a snap's image, which always is), a
+// refusal in the present tense ("Refusing to use a gid of 0", docker
+// manifest's "refusing to amend"), a solver with no answer (opam's "No
+// solution found, exiting", conda's "Package libxml2 conflicts for:",
+// kubectl's field manager "conflicts with"), terraform's "An argument named
+// "name" is not expected here.", Jenkins' "Multiple plugin prerequisites
+// not met:" and MPI's "BAD TERMINATION OF ONE OF YOUR APPLICATION
+// PROCESSES". Words that warnings share are left out: "no longer supported"
+// is npm's deprecation notice, "not writeable" pip's note that it installs
+// for the user, and neither is why a job failed. A bare
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
 // ends. Orchestrators' words count too: Swarm's "task: non-zero exit
 // (137)", a pod status's `"exitCode": 137`, kubectl's CrashLoopBackOff,
@@ -100,7 +109,7 @@ func (s *run) keepTail(b []byte) {
 // abort), Go's "request canceled while waiting for connection", and so does
 // curl's own "curl: (60) SSL certificate problem: ..." whatever its words.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refused|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
