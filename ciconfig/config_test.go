@@ -122,6 +122,52 @@ func TestNestedIncludeOfAnotherProject(t *testing.T) {
 	}
 }
 
+// TestOwnComponent checks that a component of the project itself, the way a
+// component project includes its own to test them, is read from the
+// checkout's templates/ in either layout, with its jobs and positions, while
+// another project's component, a nested name and a component the checkout
+// lacks stay external.
+func TestOwnComponent(t *testing.T) {
+	fsys := fstest.MapFS{
+		".gitlab-ci.yml": {Data: []byte("include:\n" +
+			"  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/build-image@$CI_COMMIT_SHA\n" +
+			"    inputs:\n      stage: build\n" +
+			"  - component: ${CI_SERVER_FQDN}/${CI_PROJECT_PATH}/scan@main\n" +
+			"  - component: $CI_SERVER_FQDN/group/other/build-image@1.0\n" +
+			"  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/missing@1.0\n" +
+			"  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/a/b@1.0\n")},
+		"templates/build-image.yml":   {Data: []byte("spec:\n  inputs:\n    stage:\n      default: build\n---\nbuild-image:\n  stage: $[[ inputs.stage ]]\n  image: docker:27\n  script: [docker build .]\n")},
+		"templates/scan/template.yml": {Data: []byte("scan:\n  script: [echo scan]\n")},
+	}
+	c, err := LoadFS(fsys, "app", ".gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, j := range c.Jobs {
+		names = append(names, j.Name)
+	}
+	if got := strings.Join(names, ","); got != "build-image,scan" {
+		t.Errorf("jobs = %s", got)
+	}
+	if img := c.Job("build-image").Get("image"); img == nil || img.File.Path != "templates/build-image.yml" || img.Value.Line != 8 {
+		t.Errorf("build-image image = %+v", img)
+	}
+	var ext []string
+	for _, e := range c.Externals {
+		ext = append(ext, e.Kind+" "+e.Target)
+	}
+	want := "component $CI_SERVER_FQDN/group/other/build-image@1.0\n" +
+		"component $CI_SERVER_FQDN/$CI_PROJECT_PATH/missing@1.0\n" +
+		"component $CI_SERVER_FQDN/$CI_PROJECT_PATH/a/b@1.0"
+	if got := strings.Join(ext, "\n"); got != want {
+		t.Errorf("externals:\n%s\nwant:\n%s", got, want)
+	}
+	if len(c.Problems) != 0 {
+		t.Errorf("problems = %v", c.Problems)
+	}
+}
+
 // TestHeredocBodies checks that the body of a here-document in a literal
 // block is not read as commands, nested ones included (deckhouse's
 // templates write a child pipeline with cat <<EOF), while an operator whose

@@ -7,5 +7,7 @@
 //
 // It reads files from a directory; it never fetches anything. Includes of
 // other projects, remote URLs, templates and components are recorded as
-// External, so that callers can name them as the origin of a setting.
+// External, so that callers can name them as the origin of a setting; a
+// component of the project itself ($CI_SERVER_FQDN/$CI_PROJECT_PATH/name@...)
+// is its checkout's templates/ file, and is read like a local include.
 package ciconfig

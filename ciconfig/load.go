@@ -32,7 +32,7 @@ type Config struct {
 	// Jobs are the jobs that run (not hidden ones), in file order.
 	Jobs []*Job
 	// Externals are includes that were not read: other projects, remote
-	// URLs, templates and components.
+	// URLs, templates and the components of other projects.
 	Externals []External
 	// Problems are what could not be read, with positions.
 	Problems []Problem
@@ -336,8 +336,17 @@ func (c *Config) includes(f *File, inc *Entry, seen map[string]bool) {
 				c.Externals = append(c.Externals, External{Kind: "template", Target: m.Get("template").Scalar(), File: f, Start: start, End: end})
 				continue
 			case m.Get("component") != nil:
-				c.Externals = append(c.Externals, External{Kind: "component", Target: m.Get("component").Scalar(), File: f, Start: start, End: end})
-				continue
+				target := m.Get("component").Scalar()
+				// A component of the project itself is a file of its
+				// checkout; one that a fetched file names is that file's
+				// project's affair, so only a local file's is followed.
+				if f.From == nil {
+					local = c.ownComponent(target)
+				}
+				if local == "" {
+					c.Externals = append(c.Externals, External{Kind: "component", Target: target, File: f, Start: start, End: end})
+					continue
+				}
 			}
 		}
 		if local == "" {
@@ -368,6 +377,40 @@ func (c *Config) includes(f *File, inc *Entry, seen map[string]bool) {
 			c.addFile(inc, seen)
 		}
 	}
+}
+
+// ownPrefixes are how an include names the pipeline's own project on its
+// own instance: GitLab's documentation writes $CI_SERVER_FQDN, older
+// configurations $CI_SERVER_HOST, with or without braces.
+var ownPrefixes = []string{
+	"$CI_SERVER_FQDN/$CI_PROJECT_PATH/", "${CI_SERVER_FQDN}/${CI_PROJECT_PATH}/",
+	"$CI_SERVER_HOST/$CI_PROJECT_PATH/", "${CI_SERVER_HOST}/${CI_PROJECT_PATH}/",
+}
+
+// ownComponent finds a component of the project itself
+// ("$CI_SERVER_FQDN/$CI_PROJECT_PATH/build-image@$CI_COMMIT_SHA", the way a
+// component project tests its own components) in the checkout:
+// templates/NAME.yml or templates/NAME/template.yml, the two layouts GitLab
+// reads. It returns "" for another project's component or one that is not
+// there. The file is read as written: its $[[ inputs.x ]] stay as they are,
+// as ci-doctor does not run GitLab's interpolation.
+func (c *Config) ownComponent(target string) string {
+	for _, prefix := range ownPrefixes {
+		rest, ok := strings.CutPrefix(target, prefix)
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(rest, "@")
+		if name == "" || strings.ContainsAny(name, "/$") {
+			return ""
+		}
+		for _, rel := range []string{"templates/" + name + ".yml", "templates/" + name + "/template.yml"} {
+			if st, err := fs.Stat(c.FS, rel); err == nil && st.Mode().IsRegular() {
+				return rel
+			}
+		}
+	}
+	return ""
 }
 
 func problemOf(path string, line int, err error) Problem {
