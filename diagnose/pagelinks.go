@@ -1,6 +1,9 @@
 package diagnose
 
-import "bytes"
+import (
+	"bytes"
+	"net/url"
+)
 
 // dropPageLinks removes the Markdown links that a CI system's job page
 // leaves inside a log copied from the browser into an issue: the page links
@@ -63,7 +66,10 @@ func pageLink(b []byte) (int, []byte) {
 
 // selfLink reports the length of a link "[URL](URL)" whose text is its own
 // target at the start of b, and the URL, or 0 when b does not start with one.
-// As with pageLink, the URL is a slice of b.
+// The target may be the text percent-encoded, as an editor writes a masked
+// host ("[https://1.dkr.ecr.***.amazonaws.com/v2/](https://1.dkr.ecr.%2A%2A%2A.amazonaws.com/v2/)",
+// aws-actions/amazon-ecr-login, round 209). As with pageLink, the URL is a
+// slice of b.
 func selfLink(b []byte) (int, []byte) {
 	if !bytes.HasPrefix(b, []byte("[http")) {
 		return 0, nil
@@ -72,12 +78,20 @@ func selfLink(b []byte) (int, []byte) {
 	if end < 0 || bytes.ContainsAny(b[1:end], " \t[]") {
 		return 0, nil
 	}
-	url := b[1:end]
+	link := b[1:end]
 	rest := b[end+2:]
-	if !bytes.HasPrefix(rest, url) || len(rest) == len(url) || rest[len(url)] != ')' {
+	paren := bytes.IndexByte(rest, ')')
+	if paren < 0 || bytes.ContainsAny(rest[:paren], " \t") {
 		return 0, nil
 	}
-	return end + 2 + len(url) + 1, url
+	target := rest[:paren]
+	if !bytes.Equal(target, link) {
+		unescaped, err := url.PathUnescape(string(target))
+		if err != nil || unescaped != string(link) {
+			return 0, nil
+		}
+	}
+	return end + 2 + paren + 1, link
 }
 
 // lineAnchor reports whether a URL's fragment names a line of a job's log:

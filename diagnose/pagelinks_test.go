@@ -22,6 +22,11 @@ func TestDropPageLinks(t *testing.T) {
 		// a URL linked to itself by the reporter's editor (testdata/logs/holdout, round 110)
 		{`✘ server Error Head "[https://ghcr.io/v2/rit-services/spirex-server/manifests/latest](https://ghcr.io/v2/rit-services/spirex-server/manifests/latest)": unauthorized`,
 			`✘ server Error Head "https://ghcr.io/v2/rit-services/spirex-server/manifests/latest": unauthorized`},
+		// the same, its target percent-encoded where the reporter masked the host (round 209)
+		{`Get "[https://<ACCOUNT>.dkr.ecr.***.amazonaws.com/v2/](https://<ACCOUNT>.dkr.ecr.%2A%2A%2A.amazonaws.com/v2/)": net/http: request canceled`,
+			`Get "https://<ACCOUNT>.dkr.ecr.***.amazonaws.com/v2/": net/http: request canceled`},
+		{"[https://a.example/x y](https://a.example/x%20y)", "[https://a.example/x y](https://a.example/x%20y)"},
+		{"[https://a.example/x](https://a.example/%zz)", "[https://a.example/x](https://a.example/%zz)"},
 		// left alone: a Markdown link of the text itself, no line anchor, no digits,
 		// a URL linked to another one, a link without its closing parenthesis
 		{"[https://a.example/x](https://b.example/x)", "[https://a.example/x](https://b.example/x)"},

@@ -188,7 +188,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // ("✓ returns 403 Forbidden for a read-only token"), the heading of node:test's
 // summary ("✖ failing tests:", which then repeats each failure), and helm's note that
 // `upgrade --install` installs ("Release "x" does not exist. Installing it
-// now."). They are shown only
+// now."), and a JSON field that holds no error ("error": ""). They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log| (?:Linux|Darwin|Windows_NT) \S+$| argv | node v\d| npm  v\d| Please include the following file with any support request:|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] |\s*✖ failing tests:$` +
@@ -204,6 +204,8 @@ var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 		// Ansible's results of tasks that went well ("changed: [localhost] => (item={... 'failed': False ...})") and a play's
 		// recap with nothing failed
 		`|(?:ok|changed|skipping): \[[^\]]+\]|\S+\s+: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0\b` +
+		// a JSON field that says there was no error ("error": "", "err": null), as in cosign's TUF status
+		`|\s*"(?:error|err)":\s*(?:""|null),?$` +
 		// Maven's and Gradle's footers
 		`|\[ERROR\]\s*$|\[ERROR\] (?:Re-run Maven|For more information|\[Help \d+\]|To see the full stack trace|-> \[Help)|(?:> )?Run with --(?:stacktrace|info|debug|scan)|\* Try:|(?:[>*] )?Get more help at ` +
 		// npm's help under every 404 (lib/utils/error-message.js): the "404 Not Found - GET ..." line
