@@ -8,16 +8,21 @@ import (
 	"testing/fstest"
 )
 
+// jobNames lists the jobs that run, in file order, comma-separated.
+func jobNames(c *Config) string {
+	var names []string
+	for _, j := range c.Jobs {
+		names = append(names, j.Name)
+	}
+	return strings.Join(names, ",")
+}
+
 func TestLoadBasic(t *testing.T) {
 	c, err := Load("testdata/basic", ".gitlab-ci.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, j := range c.Jobs {
-		names = append(names, j.Name)
-	}
-	if got := strings.Join(names, ","); got != "build,test,deploy" {
+	if got := jobNames(c); got != "build,test,deploy" {
 		t.Errorf("jobs = %s", got)
 	}
 	if len(c.Files) != 3 {
@@ -143,11 +148,7 @@ func TestOwnComponent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, j := range c.Jobs {
-		names = append(names, j.Name)
-	}
-	if got := strings.Join(names, ","); got != "build-image,scan" {
+	if got := jobNames(c); got != "build-image,scan" {
 		t.Errorf("jobs = %s", got)
 	}
 	if img := c.Job("build-image").Get("image"); img == nil || img.File.Path != "templates/build-image.yml" || img.Value.Line != 8 {
