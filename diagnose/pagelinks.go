@@ -80,16 +80,17 @@ func selfLink(b []byte) (int, []byte) {
 	}
 	link := b[1:end]
 	rest := b[end+2:]
+	if bytes.HasPrefix(rest, link) && len(rest) > len(link) && rest[len(link)] == ')' {
+		return end + 2 + len(link) + 1, link
+	}
+	// An encoded target is read up to its first parenthesis; a URL that holds
+	// one is linked to itself as written, which the test above takes whole.
 	paren := bytes.IndexByte(rest, ')')
 	if paren < 0 || bytes.ContainsAny(rest[:paren], " \t") {
 		return 0, nil
 	}
-	target := rest[:paren]
-	if !bytes.Equal(target, link) {
-		unescaped, err := url.PathUnescape(string(target))
-		if err != nil || unescaped != string(link) {
-			return 0, nil
-		}
+	if unescaped, err := url.PathUnescape(string(rest[:paren])); err != nil || unescaped != string(link) {
+		return 0, nil
 	}
 	return end + 2 + paren + 1, link
 }

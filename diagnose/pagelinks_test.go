@@ -25,6 +25,7 @@ func TestDropPageLinks(t *testing.T) {
 		// the same, its target percent-encoded where the reporter masked the host (round 209)
 		{`Get "[https://<ACCOUNT>.dkr.ecr.***.amazonaws.com/v2/](https://<ACCOUNT>.dkr.ecr.%2A%2A%2A.amazonaws.com/v2/)": net/http: request canceled`,
 			`Get "https://<ACCOUNT>.dkr.ecr.***.amazonaws.com/v2/": net/http: request canceled`},
+		{"see [https://a.example/w_(x)](https://a.example/w_(x)) here", "see https://a.example/w_(x) here"},
 		{"[https://a.example/x y](https://a.example/x%20y)", "[https://a.example/x y](https://a.example/x%20y)"},
 		{"[https://a.example/x](https://a.example/%zz)", "[https://a.example/x](https://a.example/%zz)"},
 		// left alone: a Markdown link of the text itself, no line anchor, no digits,
