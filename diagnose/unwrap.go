@@ -93,7 +93,7 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 		// the colon at the end of the line, whatever the line's width.
 		return true, false
 	}
-	if at == ends || len(next) == 0 || lineStart().Match(next) {
+	if at == ends || len(next) == 0 || lineStart().Match(next) || sameLabel(prev, next) {
 		return false, false
 	}
 	if at == boxWrapped {
@@ -128,6 +128,26 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 	return c == ' ' || c == '\t' || (c >= 'a' && c <= 'z') || c == '"' || c == '(' || c == ':' ||
 		c >= 'A' && c <= 'Z' && endsWithStatus(prev), short
 }
+
+// sameLabel reports whether next begins with the label that begins prev,
+// up to its ": " ("waiting for all k8s nodes to report: ", as talosctl
+// writes each try of a health check and then "...: OK"): next is that
+// label's next record, not the rest of prev. A label is words (a letter
+// first, a blank in it) this long, which do not begin the piece of a cut
+// line by chance; a quoted reference that an error chain repeats
+// ("\"registry.example.com/app:1\": failed to resolve reference", then
+// "\"registry.example.com/app:1\": failed to do request: ...") is no label.
+func sameLabel(prev, next []byte) bool {
+	i := bytes.Index(next, []byte(": "))
+	if i < minLabel || !(next[0] >= 'a' && next[0] <= 'z' || next[0] >= 'A' && next[0] <= 'Z') || bytes.IndexByte(next[:i], ' ') < 0 {
+		return false
+	}
+	return bytes.HasPrefix(prev, next[:i+2])
+}
+
+// minLabel is the shortest label that sameLabel takes: shorter ones ("E: ",
+// "error: ") begin the pieces of wrapped messages too.
+const minLabel = 12
 
 // openRequest finds a line that ends with the request of a Go HTTP
 // client's error and its colon (and perhaps the blank after it), the cause

@@ -212,6 +212,10 @@ func TestContinues(t *testing.T) {
 		{"job 'Build' result=canceled duration=60.6 min and some more words to be long", "info: the next line", false},
 		// an error chain an editor broke after a separator, its blank left at the end (round 80)
 		{"ERROR: failed to solve: node:18.13-alpine: failed to authorize: failed to fetch anonymous token: ", `Get "https://auth.ipv6.docker.com/token?scope=repository": `, true},
+		// the same label's next record: talosctl's health check that then held (round 212) ...
+		{`waiting for all k8s nodes to report: Get "https://10.5.0.2:6443/api/v1/nodes": dial tcp 10.5.0.2:6443: connect: connection refused`, "waiting for all k8s nodes to report: OK", false},
+		// ... but a quoted reference that an error chain repeats is no label (round 194)
+		{`"registry.example.com/group/app:1.0": failed to resolve reference `, `"registry.example.com/group/app:1.0": failed to do request: Head `, true},
 	}
 	for _, tt := range tests {
 		if got, _ := continues([]byte(tt.prev), []byte(tt.next), inside); got != tt.want {
