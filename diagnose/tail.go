@@ -99,7 +99,8 @@ func (s *run) keepTail(b []byte) {
 // kubectl's field manager "conflicts with"), terraform's "An argument named
 // "name" is not expected here.", Jenkins' "Multiple plugin prerequisites
 // not met:" and MPI's "BAD TERMINATION OF ONE OF YOUR APPLICATION
-// PROCESSES". Words that warnings share are left out: "no longer supported"
+// PROCESSES", a read-only file system ("open .../layers.lock: read-only
+// file system"). Words that warnings share are left out: "no longer supported"
 // is npm's deprecation notice, "not writeable" pip's note that it installs
 // for the user, and neither is why a job failed. A bare
 // "EOF" (Go's io.EOF) is not one: it is also how a shell's here-document
@@ -109,7 +110,7 @@ func (s *run) keepTail(b []byte) {
 // abort), Go's "request canceled while waiting for connection", and so does
 // curl's own "curl: (60) SSL certificate problem: ..." whatever its words.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|does not exist|read-only file system|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -155,10 +156,11 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// make's note that a signal, not an error, ended its recipe
 		`|make(?:\[\d+\])?: \*\*\* \[[^\]]*\] (?:Terminated|Killed|Aborted|Segmentation fault|Interrupt)` +
 		// test runners: pytest, go test, Jest, automake, Maven, Gradle, eslint
-		// (go test's t.Error and t.Fatal, indented under the test: "    container_test.go:1178: expected ...")
+		// (go test's t.Error and t.Fatal, indented under the test: "    container_test.go:1178: expected ...", and a
+		// subtest's "    --- FAIL: TestSuite/TestRunTwice (0.39s)", indented under its parent)
 		// (pytest's short summary names an error outside a test's assertions as "ERROR tests/a.py::test_x - sqlalchemy.exc...: ...",
 		// a module it could not collect as "ERROR tests/a.py")
-		`|E +\S|FAILED |ERROR \S+\.py(?:::\S+)?(?: - \S|$)|FAIL\b|--- FAIL|\s+\S+_test\.go:\d+: \S|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
+		`|E +\S|FAILED |ERROR \S+\.py(?:::\S+)?(?: - \S|$)|FAIL\b|\s*--- FAIL|\s+\S+_test\.go:\d+: \S|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
 		// Playwright's heading of a failed test ("  1) [chromium] › tests/a.spec.ts:3:5 › title ───"), Ansible's failed
 		// loop item ("failed: [localhost] (item=centos7) => {...}", its default callback; "fatal: " is above)
 		`|\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › |failed: \[[^\]]+\] \(item=` +
