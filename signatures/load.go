@@ -148,9 +148,9 @@ func loadFS(fsys fs.FS, dir, label string) ([]*Signature, error) {
 // SharedFile is the file of a signature folder that holds the patterns
 // several of its signatures share, by name: a mapping from a kebab-case name
 // to a pattern, which a signature's list takes as `{use: NAME}`. The
-// registry signatures all defer to image-pull-failed when the runner or the
-// kubelet reports the pull that the registry refused, in the same words;
-// they are written once there.
+// registry signatures all defer to image-pull-failed when the runner, the
+// kubelet or Azure App Service reports the pull that the registry refused,
+// in the same words; those words are written once there.
 const SharedFile = "_shared.yaml"
 
 // parseShared decodes and validates a folder's shared patterns.
