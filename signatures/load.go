@@ -277,16 +277,24 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 // resolve gives each pattern written as `{use: NAME}` the source of the
 // shared pattern of that name.
 func (s *Signature) resolve(shared map[string]*Pattern) error {
+	// A trigger's near pattern is reached through its trigger: the list of
+	// near patterns (PatternsOf(RoleNear)) is made once, and only validate
+	// has checked the triggers it is made from.
 	for _, r := range []Role{RoleTrigger, RoleRequire, RoleCapture, RoleUnless} {
 		for _, p := range s.PatternsOf(r) {
-			if p == nil || p.use == "" {
+			if p == nil {
 				continue
 			}
-			sp, ok := shared[p.use]
-			if !ok {
-				return &Error{File: s.File, Line: p.Line, Msg: fmt.Sprintf("%s: use: no shared pattern %q in the folder's %s", s.ID, p.use, SharedFile)}
+			for _, q := range []*Pattern{p, p.Near} {
+				if q == nil || q.use == "" {
+					continue
+				}
+				sp, ok := shared[q.use]
+				if !ok {
+					return &Error{File: s.File, Line: q.Line, Msg: fmt.Sprintf("%s: use: no shared pattern %q in the folder's %s", s.ID, q.use, SharedFile)}
+				}
+				q.Source = sp.Source
 			}
-			p.Source = sp.Source
 		}
 	}
 	return nil

@@ -180,6 +180,23 @@ func TestLoadDirShared(t *testing.T) {
 	if len(u) != 2 || u[0].Source != "all is well" || u[0].Line != 12 || u[1].Within != 5 || strings.Join(u[0].Literals, ",") != "all is well" {
 		t.Errorf("unless = %+v, %+v", u[0], u[1])
 	}
+	// A trigger's near line may be a shared pattern too.
+	write("near.yaml", strings.Replace(strings.Replace(validBody, "id: my-failure", "id: near-failure", 1),
+		"patterns:\n", "patterns:\n  - {pattern: 'it broke', near: {use: all-is-well}, within: 3}\n", 1))
+	sigs, err = LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sigs {
+		if s.ID == "near-failure" {
+			if n := s.Patterns[0].Near; n == nil || n.Source != "all is well" {
+				t.Errorf("near = %+v", n)
+			}
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "near.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct{ name, shared, want string }{
 		{"bad name", "All_Well: 'all is well'\n", `shared pattern name "All_Well" is not kebab-case`},
 		{"no literal", "all-is-well: '.*'\n", `shared pattern "all-is-well": pattern ".*" has no literal`},
