@@ -54,6 +54,11 @@ const (
 	litFinished
 	litFailed
 	litCommand
+	// A link that a job page left in a pasted line ("status
+	// [12](https://...#step:4:13)8") splits the words that a pattern's
+	// literal needs: such a line is read whatever it holds, and the
+	// normaliser joins the words again before the patterns look.
+	litPageLink
 	numStructure
 )
 
@@ -66,6 +71,7 @@ var structureLiterals = [numStructure]string{
 	litFinished:  "finished: success",
 	litFailed:    "error: job failed",
 	litCommand:   "$ ",
+	litPageLink:  "](http",
 }
 
 // Compile builds a Matcher over the given signatures. It only indexes the

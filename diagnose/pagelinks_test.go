@@ -46,3 +46,18 @@ func TestDropPageLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestPageLinkSplitsLiteral checks that a line whose only literal a page
+// link splits is still read: the raw line does not hold the literal, the
+// normalised one does (semgrep's "exit status [12](...)8.", round 213).
+func TestPageLinkSplitsLiteral(t *testing.T) {
+	m := matcher(t, `id: fetch
+title: Fetch
+priority: 80
+patterns: ['returned non-zero exit status 128\b']
+fix: f`)
+	rep := diagnoseString(t, m, "Command '['git', 'fetch']' returned non-zero exit status [12](https://github.com/o/r/runs/1?check_suite_focus=true#step:4:13)8.\n")
+	if len(rep.Findings) != 1 || rep.Findings[0].ID != "fetch" {
+		t.Errorf("findings %+v, want fetch", rep.Findings)
+	}
+}
