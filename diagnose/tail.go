@@ -188,7 +188,10 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // install from a"), node-gyp's (its stack frames, "gyp ERR! System ...",
 // "gyp ERR! cwd ..."), pip's frame around a build's own output
 // ("error: subprocess-exited-with-error", "╰─> [6 lines of output]", "[end
-// of output]", its note), stack frames, the runner's clean-up, Jenkins' stages
+// of output]", its note), stack frames (a JavaScript one also
+// when a BuildKit prefix took its indentation: "1.629     at viteLog
+// (file:///app/node_modules/vite/dist/node/chunks/config.js:33635:57)" in the
+// error summary, round 214), the runner's clean-up, Jenkins' stages
 // skipped after the failure, a test that passed
 // ("✓ returns 403 Forbidden for a read-only token"), the heading of node:test's
 // summary ("✖ failing tests:", which then repeats each failure), and helm's note that
@@ -196,7 +199,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 // now."), and a JSON field that holds no error ("error": ""). They are shown only
 // when nothing else is there.
 var boilerplate = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log| (?:Linux|Darwin|Windows_NT) \S+$| argv | node v\d| npm  v\d| Please include the following file with any support request:|\s*$|\s+/)|\s+at |(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] |\s*✖ failing tests:$` +
+	return regexp.MustCompile(`^(?:make(?:\[\d+\])?: \*{1,3} \[[^\]]*\] Error|\S+:\d+: recipe for target |\s*npm (?:ERR!|error)(?: code ELIFECYCLE| errno| Exit status| This is probably| A complete log| (?:Linux|Darwin|Windows_NT) \S+$| argv | node v\d| npm  v\d| Please include the following file with any support request:|\s*$|\s+/)|\s+at |at (?:[\w$.<>\[\] ]+ \()?(?:file://)?/\S+:\d+:\d+\)?$|(?:npm (?:ERR!|error) )?gyp ERR! (?:stack\s+at |System |command |cwd |node -v |node-gyp -v |not ok\s*$)|\s*(?:error: subprocess-exited-with-error|note: This error originates from a subprocess, and is likely not a problem with pip\.|│ exit code: \d+|╰─> \[\d+ lines? of output\]|\[end of output\])\s*$|\s+File "[^"]+", line \d+|\[ERROR\]\s+at |\s+\.\.\. \d+ more|ERROR: Job failed|Cleaning up |Uploading artifacts|\[Pipeline\] |Stage "[^"]+" skipped due to (?:earlier failure|when conditional)|error Command failed with exit code|info Visit https://yarnpkg|warning: build failed, waiting|\S+\.py:\d+: in \S+$|Release "[^"]+" does not exist\. Installing it now\.$|\s*[✓✔] |\s*✖ failing tests:$` +
 		// GitHub Actions' footer of a failed step, as its page and its raw log (after "##[error]") show it,
 		// unless its code is a signal's (128+6 to 128+15: SIGABRT, SIGKILL, SIGSEGV, SIGTERM, ...) or the
 		// shell's 126 (found but not executable) or 127 (not found), which say how the step ended when
@@ -224,6 +227,15 @@ var boilerplate = sync.OnceValue(func() *regexp.Regexp {
 // returned a non-zero code: 1").
 var infoLine = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(?:(?:INFO|DEBU|TRAC)\[\d+\] |time=\S+ level=(?:info|debug|trace) )`)
+})
+
+// warningLine finds a line that a program printed as a warning, whose
+// error words did not stop it ("Warning: Unable to load
+// '/usr/share/zoneinfo/leapseconds' as time zone. Skipping it.", which the
+// MySQL image prints as it starts, round 214): when the fallback has more
+// error-looking lines than it shows, the warnings give way first.
+var warningLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?i:warn(?:ing)?)(?::|\s|\[)`)
 })
 
 // errorRecord finds a record that a program logged at its error level,
@@ -422,7 +434,8 @@ func (s *run) fallback() *Unmatched {
 	var before errorLines
 	var run likelyRun
 	// weak holds the likely lines shown only as details of the line above
-	// them (see detailOf): when the list is full, they go first.
+	// them (see detailOf) and the warnings (see warningLine): when the list
+	// is full, they go first.
 	weak := map[int]bool{}
 	addLikely := func(e Evidence) {
 		run.add(e)
@@ -516,6 +529,9 @@ func (s *run) fallback() *Unmatched {
 			key, opens = true, true
 		case infoLine().Match(l.Text):
 		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker), loggedAsError(raw):
+			if warningLine().Match(l.Text) {
+				weak[e.Line] = true
+			}
 			addLikely(e)
 			opens = true
 		case (continued || detailOf(record, e.Text)) && !notMessage().Match(l.Text):
