@@ -61,6 +61,9 @@ var terminalCutOnly = map[string]bool{
 // join). Wrapping at a terminal's width is not among the pastings: it cuts
 // words, and some messages are not found again (see unwrap).
 func TestRealCorpusPasted(t *testing.T) {
+	// Minutes of work: the whole-corpus tests run side by side, well within
+	// go test's ten-minute limit.
+	t.Parallel()
 	m := builtinMatcher(t)
 	eachExcerpt(t, func(name, log string) {
 		if terminalCutOnly[filepath.Base(name)] {
@@ -90,6 +93,9 @@ func TestRealCorpusPasted(t *testing.T) {
 // logs already (the runner's own header, "Job succeeded" or Jenkins'
 // "Finished: SUCCESS") are left out.
 func TestRealCorpusInJob(t *testing.T) {
+	// Minutes of work: the whole-corpus tests run side by side, well within
+	// go test's ten-minute limit.
+	t.Parallel()
 	m := builtinMatcher(t)
 	const ts = "2026-11-27T12:54:19.022043Z "
 	head := ts + "00O \x1b[0KRunning with gitlab-runner 18.7.0 (abcdef12)\x1b[0;m\n" +
@@ -160,6 +166,9 @@ var lossyPastings = []struct {
 // pasting leaves it and reports how many keep their root cause; it guards
 // a floor rather than asking for all of them.
 func TestRealCorpusLossy(t *testing.T) {
+	// Minutes of work: the whole-corpus tests run side by side, well within
+	// go test's ten-minute limit.
+	t.Parallel()
 	m := builtinMatcher(t)
 	for _, p := range lossyPastings {
 		var kept, lost, nones, caused int

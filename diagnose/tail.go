@@ -100,7 +100,9 @@ func (s *run) keepTail(b []byte) {
 // "name" is not expected here.", Jenkins' "Multiple plugin prerequisites
 // not met:" and MPI's "BAD TERMINATION OF ONE OF YOUR APPLICATION
 // PROCESSES", a read-only file system ("open .../layers.lock: read-only
-// file system"), what "doesn't exist" as well as what "does not" (cibuildwheel's
+// file system"), cargo's "process didn't exit successfully: ... (signal:
+// 11, SIGSEGV: invalid memory reference)" and the other signals of a crash,
+// what "doesn't exist" as well as what "does not" (cibuildwheel's
 // "'/opt/python/cp312-cp312/bin/python' executable doesn't exist in image
 // ..."), a licence "not accepted" (the Android SDK's, which Gradle needs).
 // Words that warnings share are left out: "no longer supported"
@@ -113,7 +115,7 @@ func (s *run) keepTail(b []byte) {
 // abort), Go's "request canceled while waiting for connection", and so does
 // curl's own "curl: (60) SSL certificate problem: ..." whatever its words.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|(?:does not|doesn't) exist|not accepted\b|read-only file system|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|(?:does not|doesn't) exist|not accepted\b|read-only file system|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|didn't exit successfully\b|\bSIG(?:SEGV|BUS|ILL|ABRT)\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -129,16 +131,18 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// file.ext:12:5: message, file.ext(12,5): message (tsc, gcc, go, flake8, ...), and tsc's --pretty form
 		// ("src/a.ts:180:11 - error TS2739: ..."), which nest build prints, also after a pnpm workspace's "apps/api build: "
 		`(?:\S+ build: )?\S+?\.\w+(?::\d+(?::\d+)?:|\(\d+,\d+\):|:\d+:\d+ - error) \S` +
-		// rustc, gcc, clang, git, Go, apt, npm, yarn, terraform, helm, Bazel ("ERROR: Error computing the main
+		// rustc, gcc, clang, git, Go, apt, npm (also a message that opens with a command: "npm error `npm ci` can only
+		// install packages when ..."), yarn, terraform, helm, Bazel ("ERROR: Error computing the main
 		// repository mapping: ..."); node-gyp's "gyp ERR! stack Error: not found: make" names what its build lacks
-		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|[Ee]rror)` +
+		`|error(?:\[E\d+\])?: |fatal(?: error)?: |panic: |E: |npm (?:ERR!|error) (?:code [A-Z]|[A-Z][a-z]|\x60|\d{3} |[A-Z]{3,}\w* [a-z])|(?:npm (?:ERR!|error) )?gyp ERR! stack Error: |Error: |ERROR: (?:\S+ )?(?:failed|Failed|[Ee]rror)` +
 		// the cause under a report that miette draws (pnpm 10, Rust tools): "Error:   × initialize the state", then
 		// "  ╰─▶ Invalid CA certificate (entry 0): ..."
 		`|\s*[╰├]─▶ \S` +
-		// a shell that did not find a command ("/bin/sh: 1: php: not found", "bash: line 3: helm: command not found"), and
+		// a shell that did not find a command ("/bin/sh: 1: php: not found", "bash: line 3: helm: command not found") or
+		// could not run a line of its script ("/bin/bash: line 13: conditional binary operator expected"), and
 		// coreutils' and the other small tools' errors in their own names, which they print only when they fail ("mv:
 		// '/out/index.js' and '/out/index.js' are the same file", "cp: cannot stat ...", "tar: ...: Cannot write: No space ...")
-		`|(?:\S*/)?(?:ba|da|k|z)?sh: (?:(?:line )?\d+: )?[^\s:]+: (?:command )?not found$` +
+		`|(?:\S*/)?(?:ba|da|k|z)?sh: (?:(?:line )?\d+: )?[^\s:]+: (?:command )?not found$|(?:\S*/)?(?:ba|da|k|z)?sh: line \d+: \S` +
 		`|(?:cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|cat|ls|tar|sed|install|unzip|gzip|cd|sudo): \S` +
 		// an OpenAPI-generated Python client's ApiException (the kubernetes client's): "(429)", "Reason: Too Many Requests",
 		// the headers, then what the server said
