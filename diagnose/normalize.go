@@ -259,9 +259,11 @@ func writtenESC(dst []byte) int {
 }
 
 // isWordByte reports whether c is an ASCII letter or digit.
-func isWordByte(c byte) bool {
-	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z')
-}
+func isWordByte(c byte) bool { return isDigit(c) || isLetter(c) }
+
+// isLetter reports whether c is an ASCII letter: setting bit 0x20 lowers an
+// upper-case one and moves no other byte into a to z.
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // skipEscape returns the index of the last byte of the escape sequence that
 // starts at raw[i] (an ESC).

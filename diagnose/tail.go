@@ -142,7 +142,7 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// could not run a line of its script ("/bin/bash: line 13: conditional binary operator expected"), and
 		// coreutils' and the other small tools' errors in their own names, which they print only when they fail ("mv:
 		// '/out/index.js' and '/out/index.js' are the same file", "cp: cannot stat ...", "tar: ...: Cannot write: No space ...")
-		`|(?:\S*/)?(?:ba|da|k|z)?sh: (?:(?:line )?\d+: )?[^\s:]+: (?:command )?not found$|(?:\S*/)?(?:ba|da|k|z)?sh: line \d+: \S` +
+		`|(?:\S*/)?(?:ba|da|k|z)?sh: (?:line \d+: \S|(?:\d+: )?[^\s:]+: (?:command )?not found$)` +
 		`|(?:cp|mv|rm|ln|mkdir|rmdir|chmod|chown|chgrp|touch|cat|ls|tar|sed|install|unzip|gzip|cd|sudo): \S` +
 		// an OpenAPI-generated Python client's ApiException (the kubernetes client's): "(429)", "Reason: Too Many Requests",
 		// the headers, then what the server said

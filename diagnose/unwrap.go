@@ -139,7 +139,7 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 // "\"registry.example.com/app:1\": failed to do request: ...") is no label.
 func sameLabel(prev, next []byte) bool {
 	i := bytes.Index(next, []byte(": "))
-	if i < minLabel || !(next[0] >= 'a' && next[0] <= 'z' || next[0] >= 'A' && next[0] <= 'Z') || bytes.IndexByte(next[:i], ' ') < 0 {
+	if i < minLabel || !isLetter(next[0]) || bytes.IndexByte(next[:i], ' ') < 0 {
 		return false
 	}
 	return bytes.HasPrefix(prev, next[:i+2])
@@ -307,7 +307,7 @@ func spaceDropped(line, body []byte) bool {
 			return false
 		}
 		last := cur[len(cur)-1]
-		return (last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z') && bytes.Count(cur, []byte{'"'})%2 == 0
+		return isLetter(last) && bytes.Count(cur, []byte{'"'})%2 == 0
 	}
 	if bytes.HasSuffix(line, []byte(" -")) {
 		// " - " separates a chain's parts, as ": " does.
