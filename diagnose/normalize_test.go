@@ -69,6 +69,17 @@ func TestNormalize(t *testing.T) {
 			text:  "", section: "", sections: nil,
 		},
 		{
+			// A trace pasted without its escapes (round 191's Robot
+			// Framework job): each marker is left alone on its line.
+			name: "markers whose escapes a paste dropped",
+			lines: []string{
+				"2026-07-06T13:59:51.646991Z 00O section_end:1783346391:step_script",
+				"2026-07-06T13:59:51.650498Z 00O+section_start:1783346391:upload_artifacts_on_failure",
+			},
+			text: "", section: "upload_artifacts_on_failure", stream: "00", sections: []string{"upload_artifacts_on_failure"},
+		},
+		{name: "a marker's words inside a sentence", lines: []string{"see section_start:1:x for details"}, text: "see section_start:1:x for details"},
+		{
 			// As runner 18.7 writes it: the timestamper flushes at the '\r',
 			// so the marker's "\e[0K" opens the continuation line.
 			name: "timestamped marker split at its carriage return",

@@ -47,7 +47,7 @@ func stripPrefixes(text []byte) []byte {
 // prefix is not there. Each returns a suffix of text, except stripMarkdownSpan,
 // which drops the span's closing mark too.
 var prefixStrippers = [...]func([]byte) []byte{
-	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripLifecyclePhase, stripChangesets, stripAnsibleLog, stripCIMarker, stripQuote, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
+	stripTimestamp, stripRunLog, stripCloudBuildStep, stripLogrus, stripLogrusTTY, stripKlog, stripComposeService, stripPodLogSource, stripLifecyclePhase, stripChangesets, stripAnsibleLog, stripCIMarker, stripQuote, stripAlert, stripMarkdownSpan, stripLineNumber, stripBuildKitSeconds,
 }
 
 // stripTimestamp removes a timestamp that a CI system or a terminal wrote
@@ -497,6 +497,22 @@ func stripQuote(text []byte) []byte {
 	}
 	if rest, ok := bytes.CutPrefix(text, []byte("| ")); ok && !bytes.Contains(rest, []byte(" | ")) {
 		return rest
+	}
+	return text
+}
+
+// stripAlert removes the "!" and the blanks that Heroku's buildpacks and
+// CLI, dokku and firebase put before each line of an error or a warning
+// (" !     gzip: stdin: unexpected end of file", " !    container:release is
+// not a heroku command."), which the tool's own words follow. git's "!
+// [rejected]" has one blank, and stays.
+func stripAlert(text []byte) []byte {
+	rest, ok := bytes.CutPrefix(text, []byte("!"))
+	if !ok {
+		return text
+	}
+	if trimmed := bytes.TrimLeft(rest, " \t"); len(rest)-len(trimmed) >= 2 && len(trimmed) > 0 {
+		return trimmed
 	}
 	return text
 }

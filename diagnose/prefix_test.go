@@ -63,6 +63,8 @@ func TestStripPrefixes(t *testing.T) {
 		{"compose service", "dind_1  | mount: permission denied", "mount: permission denied"},
 		{"markdown quote", "> Killed", "Killed"},
 		{"mail quote of a quote", ">> Killed", "Killed"},
+		{"heroku's alert mark", " !     gzip: stdin: unexpected end of file", "gzip: stdin: unexpected end of file"},
+		{"git's rejected ref keeps its mark", " ! [rejected]        main -> main (fetch first)", " ! [rejected]        main -> main (fetch first)"},
 		{"indented timestamp", "    19:20:54  > GitLab: The project you were looking for could not be found.", "GitLab: The project you were looking for could not be found."},
 		{"indentation alone stays", "    at Object.<anonymous> (test.js:1:1)", "    at Object.<anonymous> (test.js:1:1)"},
 		{"github actions error marker", "##[error]Process completed with exit code 137.", "Process completed with exit code 137."},

@@ -455,6 +455,18 @@ func TestFallback(t *testing.T) {
 	if l := quiet.Unmatched.Lines; len(l) != 2 || l[0].Text != "checked 3 files" || l[1].Line != 6 {
 		t.Errorf("quiet likely lines = %+v", l)
 	}
+	// A pasted log without section markers: the runner's heading of the
+	// uploads ends what explains the failure.
+	pasted := diagnoseString(t, m, "$ bash run-tests.sh\nMissing Robot Browser library. Install it with:\n  rfbrowser init\n"+
+		"Uploading artifacts for failed job\nWARNING: results/xunit.xml: no matching files\nERROR: No files to upload\nERROR: Job failed: exit code 1\n")
+	if l := pasted.Unmatched.Lines; len(l) == 0 || l[0].Line != 2 || slices.ContainsFunc(l, func(e Evidence) bool { return e.Line == 6 }) {
+		t.Errorf("pasted likely lines = %+v, want line 2 and not the uploads' error", l)
+	}
+	// When the uploads are all the excerpt holds, their lines are shown.
+	upload := diagnoseString(t, m, "Uploading artifacts for successful job\nMissing gitlab-runner. Uploading artifacts is disabled.\n")
+	if l := upload.Unmatched.Lines; len(l) == 0 || l[len(l)-1].Line != 2 {
+		t.Errorf("upload-only likely lines = %+v, want line 2", l)
+	}
 	if rep.Job.Status != "failed" || rep.Job.FailureLine != 10 || rep.Job.FailedSection != "step_script" {
 		t.Errorf("job = %+v", rep.Job)
 	}

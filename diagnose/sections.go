@@ -1,6 +1,9 @@
 package diagnose
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // sectionMarker is what the runner writes at the start and end of each
 // stage: "section_start:<unix time>:<name>[options]\r\e[0K".
@@ -15,8 +18,9 @@ const maxSections = 32
 // sectionMarkers applies and removes every section marker in raw, and
 // returns the rest of the line. Markers follow GitLab's own parser: the
 // name is letters, digits, '_', '.' and '-', and the marker ends with
-// "\r\e[0K" (or with '\r' at the end of a timestamped line); anything else
-// is ordinary text.
+// "\r\e[0K" (or with '\r' at the end of a timestamped line, or as a paste
+// cut it when the marker is alone on its line); anything else is ordinary
+// text.
 func (n *normalizer) sectionMarkers(raw []byte) []byte {
 	if !bytes.Contains(raw, sectionPrefix) {
 		return raw
@@ -28,7 +32,7 @@ func (n *normalizer) sectionMarkers(raw []byte) []byte {
 		if i < 0 {
 			break
 		}
-		start, name, end, ok := parseMarker(rest[i:])
+		start, name, end, ok := parseMarker(rest[i:], onlyEscapes(out) && onlyEscapes(rest[:i]))
 		if !ok {
 			out = append(out, rest[:i+len(sectionPrefix)]...)
 			rest = rest[i+len(sectionPrefix):]
@@ -46,8 +50,11 @@ func (n *normalizer) sectionMarkers(raw []byte) []byte {
 }
 
 // parseMarker parses a marker at the start of b and returns whether it
-// opens a section, the section's name and the marker's length.
-func parseMarker(b []byte) (start bool, name []byte, end int, ok bool) {
+// opens a section, the section's name and the marker's length. alone says
+// that only escapes come before the marker on its line: only then may a
+// paste have cut its ending (an echoed "section_start:1:x" in a sentence is
+// text).
+func parseMarker(b []byte, alone bool) (start bool, name []byte, end int, ok bool) {
 	i := len(sectionPrefix)
 	switch {
 	case bytes.HasPrefix(b[i:], []byte("start:")):
@@ -84,8 +91,31 @@ func parseMarker(b []byte) (start bool, name []byte, end int, ok bool) {
 		// Timestamped traces split the marker at its '\r': the "\e[0K"
 		// starts the next, continuation line.
 		return start, name, k + 1, true
+	case !alone:
+	case len(bytes.TrimRight(b[k:], " \t\r")) == 0:
+		// A pasted trace whose '\r' was taken for a line break keeps the
+		// marker alone on its line.
+		return start, name, len(b), true
+	case bytes.HasPrefix(b[k:], []byte("\x1b[0K")):
+		// ... or lost only the '\r',
+		return start, name, k + len("\x1b[0K"), true
+	case bytes.HasPrefix(b[k:], []byte("[0K")):
+		// ... or the ESC too.
+		return start, name, k + len("[0K"), true
 	}
 	return false, nil, 0, false
+}
+
+// onlyEscapes reports whether b holds nothing but what a paste leaves of
+// the runner's escapes ("\x1b[0K", "[0;m" without its ESC), blanks and a
+// quote's "> ".
+func onlyEscapes(b []byte) bool {
+	for _, c := range b {
+		if !strings.ContainsRune("\x1b[0123456789;Km> \t", rune(c)) {
+			return false
+		}
+	}
+	return true
 }
 
 func isNameByte(c byte) bool {

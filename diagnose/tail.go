@@ -115,7 +115,7 @@ func (s *run) keepTail(b []byte) {
 // abort), Go's "request canceled while waiting for connection", and so does
 // curl's own "curl: (60) SSL certificate problem: ..." whatever its words.
 var errorish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|(?:does not|doesn't) exist|not accepted\b|read-only file system|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|didn't exit successfully\b|\bSIG(?:SEGV|BUS|ILL|ABRT)\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
+	return regexp.MustCompile(`(?i)\b(error|err!|failed|failure|fatal|denied|cannot|can't|can not|could not|couldn't|unable to|unbound variable|not found|no such|not permitted|invalid (?:argument|value|address)\b|exception|panic|traceback|refus(?:ed|ing)\b|timed out|exit (code|status) [1-9]|non-zero exit\b|exit ?code": [1-9]|crashloopbackoff|interrupt signal|request cancel(?:l)?ed|not supported|unsupported|not enough|out of (?:\w+ )?memory|exhausted|disappeared|segmentation fault|core dumped|signal: killed|undefined reference to|exceeded|took longer than|gateway time-?out|bad gateway|service unavailable|not installed|permissions? to|unknown (?:shorthand )?(?:flag|option|command)\b|unrecognized (?:option|arguments?|command)\b|flag needs an argument|exited with (?:code|status) [1-9]|aborted|not a tty|no match(?:ing manifest| for platform)|reset by peer|broken pipe|i/o timeout|no route to host|network is unreachable|unexpected EOF|rejected|exiting due to|(?:does not|doesn't) exist|not accepted\b|read-only file system|illegal instruction|forbidden|unauthorized|not allowed|unknown revision|mismatch(?:ed)?\b|not a valid|not recognized\b|(?:is|was|are|were) invalid\b|\(?HTTP [45]\d\d\b|lost (?:communication|connection|contact)\b|stopped hearing from\b|went offline\b|\bagent lost|(?:unknown|invalid) (?:blob|manifest)|missing (?:a few |the )?(?:dependenc(?:y|ies)|shared librar(?:y|ies))\b|incompatible\b|is immutable\b|running out of\b|requires go >= ?\d|module requires Go \d|\bnot available\b|flag provided but not defined|\bis (?:a )?required\b|(?:blob|manifest|name|blob upload) (?:unknown|invalid)\b|no solution found\b|didn't exit successfully\b|\bSIG(?:SEGV|BUS|ILL|ABRT)\b|is not expected here\b|prerequisites not met\b|bad termination\b|conflicts (?:for|with)\b|undefined (?:service|secret|network|volume|config)\b|no child processes|device or resource busy|too many open files|resource temporarily unavailable|text file busy|input/output error|bad file descriptor|directory not empty|argument list too long|(?:is|not) a directory\b|cross-device link|stale file handle| 100% /(?:[^s\s]\S*|s[^n]\S*)?$)|\b(?-i:[A-Z][A-Za-z]*[a-z](?:Error|Exception)|ERR_[A-Z][A-Z0-9_]{2,})\b|^(CRITICAL\b|FAIL\b|--- FAIL|not ok \d+ |curl: \(\d+\) |\s*[✕✖×●] |\s*Timeout - |\s*Expected(?: value)?: )`)
 })
 
 // keyLine finds the lines that state an error rather than report that
@@ -250,6 +250,14 @@ var warningLine = sync.OnceValue(func() *regexp.Regexp {
 // at that level what they go past (see loggedAsError).
 var errorRecord = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?Z?\]?\s+\[?(?:ERROR|FATAL|CRITICAL)\]?\s`)
+})
+
+// postHeading finds the runner's heading of a stage that runs after the
+// script's outcome is decided ("Running after_script", "Uploading artifacts
+// for failed job", "Saving cache for failed job"), as a pasted log keeps it
+// when it lost the section markers around it.
+var postHeading = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:Running after_script$|(?:Uploading artifacts|Saving cache) for (?:failed|successful) job$)`)
 })
 
 // debugLine finds a tool's debugging output, which is never the error
@@ -429,7 +437,7 @@ func (s *run) fallback() *Unmatched {
 	var n normalizer
 	// The tail may begin inside a stage; its first marker tells which.
 	if i := bytes.Index(s.tail.buf, []byte("section_end:")); i >= 0 && !bytes.Contains(s.tail.buf[:i], []byte("section_start:")) {
-		if _, name, _, ok := parseMarker(s.tail.buf[i:]); ok {
+		if _, name, _, ok := parseMarker(s.tail.buf[i:], onlyEscapes(s.tail.buf[bytes.LastIndexByte(s.tail.buf[:i], '\n')+1:i])); ok {
 			n.open(string(name))
 		}
 	}
@@ -486,6 +494,12 @@ func (s *run) fallback() *Unmatched {
 		}
 		n.normalize(raw, num, &l)
 		phase := PhaseOf(l.Section)
+		if l.Section == "" && postHeading().Match(l.Text) && len(last)+len(before.keys)+len(before.likely) > 0 {
+			// A pasted job log without its section markers: what follows
+			// is after_script and the uploads, after the outcome that the
+			// lines above explain.
+			break
+		}
 		if phase.post() || (s.job.Phase != PhaseUnknown && phase != s.job.Phase) || len(bytes.TrimSpace(l.Text)) == 0 {
 			continue
 		}
@@ -532,6 +546,11 @@ func (s *run) fallback() *Unmatched {
 			addKey(e)
 			key, opens = true, true
 		case infoLine().Match(l.Text):
+		case string(bytes.TrimSpace(l.Text)) == "Caused by:":
+			// The heading of the causes that Rust's anyhow, Nextflow and
+			// rake print under an error: the cause is the next line, which
+			// is shown in its place (see goesOn).
+			shown = false
 		case errorish().Match(l.Text), bytes.Contains(raw, ciErrorMarker), loggedAsError(raw):
 			if warningLine().Match(l.Text) {
 				weak[e.Line] = true
