@@ -83,6 +83,13 @@ func selfLink(b []byte) (int, []byte) {
 	if bytes.HasPrefix(rest, link) && len(rest) > len(link) && rest[len(link)] == ')' {
 		return end + 2 + len(link) + 1, link
 	}
+	// A URL inside an escaped JSON string ends in the backslash before its
+	// closing quote, which the linker keeps in the text and turns into a
+	// slash in the target: "[https://registry-1.docker.io/v2/x/manifests/sha256:1\](https://registry-1.docker.io/v2/x/manifests/sha256:1/)"
+	// (a Docker API error that Testcontainers quotes, round 220).
+	if n := len(link) - 1; link[n] == '\\' && len(rest) > n+1 && bytes.HasPrefix(rest, link[:n]) && rest[n] == '/' && rest[n+1] == ')' {
+		return end + 2 + n + 2, link
+	}
 	// An encoded target is read up to its first parenthesis; a URL that holds
 	// one is linked to itself as written, which the test above takes whole.
 	paren := bytes.IndexByte(rest, ')')

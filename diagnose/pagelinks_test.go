@@ -25,6 +25,10 @@ func TestDropPageLinks(t *testing.T) {
 		// the same, its target percent-encoded where the reporter masked the host (round 209)
 		{`Get "[https://<ACCOUNT>.dkr.ecr.***.amazonaws.com/v2/](https://<ACCOUNT>.dkr.ecr.%2A%2A%2A.amazonaws.com/v2/)": net/http: request canceled`,
 			`Get "https://<ACCOUNT>.dkr.ecr.***.amazonaws.com/v2/": net/http: request canceled`},
+		// the same, the URL ending in an escaped JSON string's backslash, a slash in the target (round 220)
+		{`{"message":"Get \"[https://registry-1.docker.io/v2/testcontainers/ryuk/manifests/sha256:53\](https://registry-1.docker.io/v2/testcontainers/ryuk/manifests/sha256:53/)": read tcp`,
+			`{"message":"Get \"https://registry-1.docker.io/v2/testcontainers/ryuk/manifests/sha256:53\": read tcp`},
+		{"[https://a.example/x\\](https://a.example/y/)", "[https://a.example/x\\](https://a.example/y/)"},
 		{"see [https://a.example/w_(x)](https://a.example/w_(x)) here", "see https://a.example/w_(x) here"},
 		{"[https://a.example/x y](https://a.example/x%20y)", "[https://a.example/x y](https://a.example/x%20y)"},
 		{"[https://a.example/x](https://a.example/%zz)", "[https://a.example/x](https://a.example/%zz)"},
