@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -58,9 +59,10 @@ func Draft(id, template string, lines []string) ([]byte, error) {
 	// whose escapes Mask read otherwise than a pattern can), every
 	// placeholder matches anything, and the literal text still decides.
 	var err error
+	blank := blankClass(lines)
 	for _, pieces := range []map[string]string{placeholderPatterns, lenientPatterns()} {
 		var p *Pattern
-		if p, err = draftChecked(template, pieces, lines); err == nil {
+		if p, err = draftChecked(template, pieces, blank, lines); err == nil {
 			return draftYAML(id, template, p.Source, lines)
 		}
 	}
@@ -76,10 +78,22 @@ func lenientPatterns() map[string]string {
 	return out
 }
 
-// draftChecked builds the pattern with pieces and checks it as the loader
-// does, and against every line.
-func draftChecked(template string, pieces map[string]string, lines []string) (*Pattern, error) {
-	p := &Pattern{Source: draftPattern(template, pieces)}
+// blankClass is the class a pattern writes for white space: \s, unless a
+// line holds a Unicode space that Mask collapsed with the others (pnpm
+// prints U+2009 around "ELIFECYCLE"), which \s, ASCII only, does not match.
+func blankClass(lines []string) string {
+	for _, l := range lines {
+		if strings.IndexFunc(l, func(r rune) bool { return r > unicode.MaxASCII && unicode.IsSpace(r) }) >= 0 {
+			return `[\s\p{Z}]`
+		}
+	}
+	return `\s`
+}
+
+// draftChecked builds the pattern with pieces and blank (see blankClass) and
+// checks it as the loader does, and against every line.
+func draftChecked(template string, pieces map[string]string, blank string, lines []string) (*Pattern, error) {
+	p := &Pattern{Source: draftPattern(template, pieces, blank)}
 	if err := p.compile(); err != nil {
 		return nil, fmt.Errorf("cannot draft a signature from template %q: %v", template, err)
 	}
@@ -92,12 +106,12 @@ func draftChecked(template string, pieces map[string]string, lines []string) (*P
 }
 
 // draftPattern builds the pattern: the template's text quoted, its runs of
-// white space (which Mask collapsed) as \s+, its placeholders as
+// white space (which Mask collapsed) as blank+, its placeholders as
 // placeholderPatterns says. A template that starts with text is anchored
 // at the start of the line, after any indentation: that text is where the
 // tool's message begins. One that starts with a placeholder is not, since
 // what stood there (a time, a path) may be preceded by other prefixes.
-func draftPattern(template string, pieces map[string]string) string {
+func draftPattern(template string, pieces map[string]string, blank string) string {
 	template = strings.Join(strings.Fields(template), " ")
 	var b strings.Builder
 	last, startsWithText := 0, template != ""
@@ -109,18 +123,18 @@ func draftPattern(template string, pieces map[string]string) string {
 		if m[0] == 0 {
 			startsWithText = false
 		}
-		b.WriteString(quoteText(template[last:m[0]]))
+		b.WriteString(quoteText(template[last:m[0]], blank))
 		b.WriteString(piece)
 		last = m[1]
 	}
-	b.WriteString(quoteText(template[last:]))
+	b.WriteString(quoteText(template[last:], blank))
 	if startsWithText {
-		return `^\s*` + b.String()
+		return `^` + blank + `*` + b.String()
 	}
 	// Unanchored, a leading piece that matches anything only asks for some
 	// text before the rest: leave it out.
 	out := b.String()
-	for _, lead := range []string{`.+?\s+`, `\S+\s+`} {
+	for _, lead := range []string{`.+?` + blank + `+`, `\S+` + blank + `+`} {
 		if rest, ok := strings.CutPrefix(out, lead); ok && rest != "" {
 			return rest
 		}
@@ -128,12 +142,12 @@ func draftPattern(template string, pieces map[string]string) string {
 	return out
 }
 
-// quoteText quotes text for a pattern, each space as \s+ and each run of
+// quoteText quotes text for a pattern, each space as blank+ and each run of
 // one punctuation character (a leader of dots up to a column, "=====") as
 // that character repeated: such a run is padding, of another length in
 // another log, and gcloud's "Building Container......failed" pads to the
 // width of a terminal, past the length a pattern may have.
-func quoteText(text string) string {
+func quoteText(text, blank string) string {
 	parts := strings.Split(text, " ")
 	for i, p := range parts {
 		var b strings.Builder
@@ -151,7 +165,7 @@ func quoteText(text string) string {
 		}
 		parts[i] = b.String()
 	}
-	return strings.Join(parts, `\s+`)
+	return strings.Join(parts, blank+`+`)
 }
 
 // minPadding is the shortest run of one punctuation character that
