@@ -92,6 +92,7 @@ func parseMarker(b []byte, alone bool) (start bool, name []byte, end int, ok boo
 		// starts the next, continuation line.
 		return start, name, k + 1, true
 	case !alone:
+		// Text before the marker: only a marker with its ending counts.
 	case len(bytes.TrimRight(b[k:], " \t\r")) == 0:
 		// A pasted trace whose '\r' was taken for a line break keeps the
 		// marker alone on its line.
