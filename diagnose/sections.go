@@ -1,9 +1,6 @@
 package diagnose
 
-import (
-	"bytes"
-	"strings"
-)
+import "bytes"
 
 // sectionMarker is what the runner writes at the start and end of each
 // stage: "section_start:<unix time>:<name>[options]\r\e[0K".
@@ -111,12 +108,7 @@ func parseMarker(b []byte, alone bool) (start bool, name []byte, end int, ok boo
 // the runner's escapes ("\x1b[0K", "[0;m" without its ESC), blanks and a
 // quote's "> ".
 func onlyEscapes(b []byte) bool {
-	for _, c := range b {
-		if !strings.ContainsRune("\x1b[0123456789;Km> \t", rune(c)) {
-			return false
-		}
-	}
-	return true
+	return len(bytes.Trim(b, "\x1b[0123456789;Km> \t")) == 0
 }
 
 func isNameByte(c byte) bool {
