@@ -120,8 +120,13 @@ func stripRunLog(text []byte) []byte {
 	return text
 }
 
-// dateLen returns the length of a "YYYY-MM-DD" at the start of b, or 0.
+// dateLen returns the length of a "YYYY-MM-DD" or "YYYY-Mon-DD" at the start
+// of b, or 0.
 func dateLen(b []byte) int {
+	if len(b) >= 11 && b[4] == '-' && b[8] == '-' && isDigit(b[9]) && isDigit(b[10]) &&
+		b[5] != ' ' && bytes.Contains(monthAbbrevs, b[5:8]) && digitRun(b, 4) == 4 {
+		return 11
+	}
 	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
 		return 0
 	}
@@ -132,6 +137,10 @@ func dateLen(b []byte) int {
 	}
 	return 10
 }
+
+// monthAbbrevs are the months as Coolify's deployment log writes them in
+// its dates, "2024-Sep-26 10:41:41.948479" (round 224).
+var monthAbbrevs = []byte("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
 
 // clockLen returns the length of "hh:mm:ss" with an optional fraction
 // ("." or "," and digits) at the start of b, or 0.
@@ -505,9 +514,15 @@ func stripQuote(text []byte) []byte {
 // CLI, dokku and firebase put before each line of an error or a warning
 // (" !     gzip: stdin: unexpected end of file", " !    container:release is
 // not a heroku command."), which the tool's own words follow. git's "!
-// [rejected]" has one blank, and stays.
+// [rejected]" has one blank, and stays. A build that a git push started
+// prints them through git's "remote: " channel ("remote:  !     Failure
+// extracting app code", dokku/dokku#5196), which goes with them.
 func stripAlert(text []byte) []byte {
-	rest, ok := bytes.CutPrefix(text, []byte("!"))
+	rest := text
+	if after, ok := bytes.CutPrefix(rest, []byte("remote:")); ok {
+		rest = bytes.TrimLeft(after, " ")
+	}
+	rest, ok := bytes.CutPrefix(rest, []byte("!"))
 	if !ok {
 		return text
 	}

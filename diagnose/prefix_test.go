@@ -11,6 +11,8 @@ func TestStripPrefixes(t *testing.T) {
 		{"tabs without a timestamp", "name\tvalue\tother", "name\tvalue\tother"},
 		{"jenkins bracketed timestamp", "[2024-03-01T10:20:30.123Z] Cannot connect to the Docker daemon", "Cannot connect to the Docker daemon"},
 		{"date and clock with comma", "2024-03-01 10:20:30,123 error: x", "error: x"},
+		{"Coolify's date with the month's name", "2024-Sep-26 10:41:41.948479 fatal: x", "fatal: x"},
+		{"a Dokku alert through git's remote channel", "remote:  !     Failure extracting app code", "Failure extracting app code"},
 		{"clock only", "10:20:30 denied: requested access", "denied: requested access"},
 		{"bracketed clock", "[10:20:30.123] fatal error: runtime: out of memory", "fatal error: runtime: out of memory"},
 		{"zone offset", "2024-03-01T10:20:30+02:00 Killed", "Killed"},

@@ -40,6 +40,29 @@ var lineStart = sync.OnceValue(func() *regexp.Regexp {
 // width of its lines.
 const minWidth = 60
 
+// powerShellRecord begins a line of the error record that PowerShell
+// writes for a native command's error output ("docker : ERROR: error during
+// connect: ", then "At line:1 char:1", "    + CategoryInfo          :
+// NotSpecified: ..." and "    + FullyQualifiedErrorId : NativeCommandError").
+// Its record is cut at the console's width, 26 to 40 columns in a window
+// beside an editor, and this line padded to it.
+var powerShellRecord = []byte("+ CategoryInfo ")
+
+// consoleWidth returns the width of the PowerShell console that wrapped
+// the log, given its lines' messages (without the paste's prefix) and
+// widths (with it), read from its error record's CategoryInfo line, which
+// PowerShell padded to that width ("    + CategoryInfo          : NotSp    ");
+// 0 when the log has no such line. Such a console wraps a line at the last
+// blank that fits, and keeps the blank: the pieces are joined as they are.
+func consoleWidth(messages [][]byte, widths []int) int {
+	for i, l := range messages {
+		if bytes.HasPrefix(bytes.TrimLeft(l, " "), powerShellRecord) && bytes.HasSuffix(l, []byte(" ")) {
+			return widths[i]
+		}
+	}
+	return 0
+}
+
 // edge says how a line's width compares with the terminal's (see
 // wrapWidth).
 type edge int
@@ -100,7 +123,9 @@ func continues(prev, next []byte, at edge) (ok, short bool) {
 		// short: the break took a space (see wrappedRun).
 		return true, true
 	}
-	short = len(prev) < minWrapped
+	// A piece that a terminal cut is as wide as the terminal, however short
+	// a narrow console's is.
+	short = len(prev) < minWrapped && at != cut
 	if short {
 		word := bytes.IndexAny(next, " \t")
 		if word < 0 {
@@ -472,8 +497,18 @@ func unwrap(log []byte) *unwrapped {
 		widths[i] = columns(visible[i])
 	}
 	width, sure := wrapWidth(visible, widths)
+	console := consoleWidth(messages, widths)
+	if console > 0 {
+		width, sure = console, true
+	}
 	edgeOf := func(i int) edge {
 		switch {
+		case console > 0 && widths[i] < width && bytes.HasSuffix(visible[i], []byte(" ")) &&
+			i+1 < len(lines) && widths[i]+columns(firstWord(messages[i+1])) >= width:
+			// The console broke the line at its last blank, and kept it;
+			// it keeps its last column free ("The system cannot ", then
+			// "find", 27 and 4 columns in a console of 31).
+			return cut
 		case framed[i] && widths[i] != width:
 			if i+1 < len(lines) && framed[i+1] && widths[i]+1+columns(firstWord(messages[i+1])) > width {
 				return boxWrapped

@@ -347,3 +347,35 @@ func TestUnwrapBoxed(t *testing.T) {
 		t.Errorf("a box wrapped at a space: unwrap gave %v", u)
 	}
 }
+
+// TestUnwrapConsole joins a native command's error that a narrow PowerShell
+// console wrapped in its error record, at its width (the padded record
+// line's) and at its last blank that fits, which it keeps
+// (docker-daemon-unreachable--windows-docker-info-desktop-linux-engine-pipe-missing,
+// round 224's twin of it).
+func TestUnwrapConsole(t *testing.T) {
+	log := "docker : failed to connect to \r\n" +
+		"the docker API at npipe:////./p\r\n" +
+		"ipe/dockerDesktopLinuxEngine; \r\n" +
+		"check if the path is correct \r\n" +
+		"and if the daemon is running: \r\n" +
+		"open //./pipe/dockerDesktopLinu\r\n" +
+		"xEngine: The system cannot \r\n" +
+		"find the file specified.\r\n" +
+		"At line:1 char:26\r\n" +
+		"    + CategoryInfo          :  \r\n" +
+		"   NotSpecified: (failed to c  \r\n"
+	u := unwrap([]byte(log))
+	if u == nil {
+		t.Fatal("nothing was joined")
+	}
+	first, _, _ := strings.Cut(string(u.text), "\n")
+	want := "docker : failed to connect to the docker API at npipe:////./pipe/dockerDesktopLinuxEngine; check if the path is correct and if the daemon is running: open //./pipe/dockerDesktopLinuxEngine: The system cannot find the file specified."
+	if first != want {
+		t.Errorf("unwrap gave %q\nwant %q", first, want)
+	}
+	// Without the record, lines this narrow are a person's own.
+	if u := unwrap([]byte(strings.Split(log, "At line")[0])); u != nil {
+		t.Errorf("unwrap joined lines of 30 columns without a console's record: %q", u.text)
+	}
+}
