@@ -172,6 +172,9 @@ var keyLine = sync.OnceValue(func() *regexp.Regexp {
 		// subtest's "    --- FAIL: TestSuite/TestRunTwice (0.39s)", indented under its parent)
 		// (pytest's short summary names an error outside a test's assertions as "ERROR tests/a.py::test_x - sqlalchemy.exc...: ...",
 		// a module it could not collect as "ERROR tests/a.py")
+		// (Ginkgo's summary of a failed spec, "[Fail] Suite [It] does x" in v1 and "[FAIL] ..." in v2, and v2's "[FAILED] msg"
+		// under the spec)
+		`|\[(?:Fail|FAIL|FAILED)\] \S` +
 		`|E +\S|FAILED |ERROR \S+\.py(?:::\S+)?(?: - \S|$)|FAIL\b|\s*--- FAIL|\s+\S+_test\.go:\d+: \S|\s*[✕✖×●] |# FAIL: +[1-9]|\[ERROR\] (?:Failed to execute goal|\S+\.java:\[\d+)|FAILURE: Build failed|\s*\d+:\d+ +error ` +
 		// Playwright's heading of a failed test ("  1) [chromium] › tests/a.spec.ts:3:5 › title ───"), Ansible's failed
 		// loop item ("failed: [localhost] (item=centos7) => {...}", its default callback; "fatal: " is above)
