@@ -124,7 +124,7 @@ func stripRunLog(text []byte) []byte {
 // of b, or 0.
 func dateLen(b []byte) int {
 	if len(b) >= 11 && b[4] == '-' && b[8] == '-' && isDigit(b[9]) && isDigit(b[10]) &&
-		b[5] != ' ' && bytes.Contains(monthAbbrevs, b[5:8]) && digitRun(b, 4) == 4 {
+		b[5] >= 'A' && b[5] <= 'Z' && bytes.Contains(monthAbbrevs, b[5:8]) && digitRun(b, 4) == 4 {
 		return 11
 	}
 	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
@@ -139,7 +139,8 @@ func dateLen(b []byte) int {
 }
 
 // monthAbbrevs are the months as Coolify's deployment log writes them in
-// its dates, "2024-Sep-26 10:41:41.948479" (round 224).
+// its dates, "2024-Sep-26 10:41:41.948479" (round 224); a capital first
+// keeps "n F" and the like out.
 var monthAbbrevs = []byte("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
 
 // clockLen returns the length of "hh:mm:ss" with an optional fraction
