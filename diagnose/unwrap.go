@@ -501,21 +501,27 @@ func unwrap(log []byte) *unwrapped {
 	if console > 0 {
 		width, sure = console, true
 	}
+	// wordTooLong says that the next line's first word would not have
+	// fitted after line i: if the next line goes on from it, it was broken
+	// at that blank.
+	wordTooLong := func(i int) bool {
+		return i+1 < len(lines) && widths[i]+1+columns(firstWord(messages[i+1])) > width
+	}
 	edgeOf := func(i int) edge {
 		switch {
-		case console > 0 && widths[i] < width && bytes.HasSuffix(visible[i], []byte(" ")) &&
-			i+1 < len(lines) && widths[i]+columns(firstWord(messages[i+1])) >= width:
-			// The console broke the line at its last blank, and kept it;
-			// it keeps its last column free ("The system cannot ", then
-			// "find", 27 and 4 columns in a console of 31).
+		case console > 0 && widths[i] < width && bytes.HasSuffix(visible[i], []byte(" ")) && wordTooLong(i):
+			// The console broke the line at its last blank, and kept it.
+			// Its last column stays free, which wordTooLong's blank
+			// counts: "The system cannot " then "find", 27 and 4 columns
+			// in a console of 31.
 			return cut
 		case framed[i] && widths[i] != width:
-			if i+1 < len(lines) && framed[i+1] && widths[i]+1+columns(firstWord(messages[i+1])) > width {
+			if i+1 < len(lines) && framed[i+1] && wordTooLong(i) {
 				return boxWrapped
 			}
 			return ends
 		case widths[i] != width:
-			if width > 0 && !sure && i+1 < len(lines) && widths[i]+1+columns(firstWord(messages[i+1])) > width {
+			if width > 0 && !sure && wordTooLong(i) {
 				return wordWrapped
 			}
 			return inside
